@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# vwddm - virtual WDDM-style GPU with timeout detection and recovery.
+#
+#   make [KDIR=<kernel tree or headers>] [W=1] [C=2]   build the modules
+#   make check      checkers, stock-kernel builds and boots, KUnit in QEMU
+#   make demo       boot a VM, load the module, show work flowing
+#   make vm         an interactive shell in the same VM
+#   make clean
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+vm:
+	scripts/vm.sh
+
+.PHONY: all modules clean check demo vm

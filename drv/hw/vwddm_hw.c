@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_hw.c - creation and teardown of a virtual GPU.
+ */
+#include <linux/overflow.h>
+#include <linux/slab.h>
+
+#include "vwddm_hw_internal.h"
+#include "../base/vwddm_compat.h"
+
+static const char * const vwddm_node_kind_names[VWDDM_NODE_KIND_COUNT] = {
+	[VWDDM_NODE_3D]		= "3d",
+	[VWDDM_NODE_COMPUTE]	= "compute",
+	[VWDDM_NODE_COPY]	= "copy",
+	[VWDDM_NODE_VIDEO]	= "video",
+};
+
+/**
+ * vwddm_node_kind_name() - short name of a node kind
+ * @kind: the kind
+ *
+ * Return: "3d", "compute", "copy", "video" or "?".
+ */
+const char *vwddm_node_kind_name(enum vwddm_node_kind kind)
+{
+	return kind < VWDDM_NODE_KIND_COUNT ? vwddm_node_kind_names[kind] : "?";
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_node_kind_name);
+
+/**
+ * vwddm_hw_create() - power on a virtual GPU
+ * @cfg: its topology; copied
+ *
+ * Creates the device's interrupt controller and IRQ (with no handler yet:
+ * the miniport requests it) and every node's ring, all idle, with every
+ * interrupt source masked.
+ *
+ * Context: process context.
+ * Return: the device or an ERR_PTR().
+ */
+struct vwddm_hw *vwddm_hw_create(const struct vwddm_hw_config *cfg)
+{
+	struct vwddm_hw *hw;
+	u32 e, i;
+	int ret;
+
+	if (!cfg->clock || !cfg->name ||
+	    !cfg->engines || cfg->engines > VWDDM_HW_MAX_ENGINES ||
+	    !cfg->nodes || cfg->nodes > VWDDM_HW_MAX_NODES)
+		return ERR_PTR(-EINVAL);
+	for (i = 0; i < cfg->nodes; i++)
+		if (cfg->kind[i] >= VWDDM_NODE_KIND_COUNT ||
+		    cfg->granularity[i] > VWDDM_PREEMPT_MID_PACKET)
+			return ERR_PTR(-EINVAL);
+
+	hw = kzalloc(struct_size(hw, nodes, cfg->engines * cfg->nodes),
+		     GFP_KERNEL);
+	if (!hw)
+		return ERR_PTR(-ENOMEM);
+	hw->cfg = *cfg;
+	hw->cfg.name = kstrdup(cfg->name, GFP_KERNEL);
+	if (!hw->cfg.name) {
+		ret = -ENOMEM;
+		goto err_free_hw;
+	}
+	for (e = 0; e < cfg->engines; e++)
+		for (i = 0; i < cfg->nodes; i++)
+			vwddm_hw_node_init(hw, vwddm_hw_node(hw, e, i), e, i);
+
+	ret = vwddm_hw_irq_init(hw);
+	if (ret)
+		goto err_free_name;
+	return hw;
+
+err_free_name:
+	kfree(hw->cfg.name);
+err_free_hw:
+	kfree(hw);
+	return ERR_PTR(ret);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_create);
+
+/**
+ * vwddm_hw_destroy() - power off a virtual GPU
+ * @hw: the device; its IRQ must have been freed by the miniport
+ *
+ * Work still in the rings is abandoned: execution stops, no interrupt is
+ * delivered after this returns.
+ *
+ * Context: process context.
+ */
+void vwddm_hw_destroy(struct vwddm_hw *hw)
+{
+	u32 i;
+
+	for (i = 0; i < hw->cfg.engines * hw->cfg.nodes; i++)
+		vwddm_hw_node_fini(&hw->nodes[i]);
+	vwddm_hw_irq_fini(hw);
+	kfree(hw->cfg.name);
+	kfree(hw);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_destroy);
+
+/**
+ * vwddm_hw_config() - the device's topology
+ * @hw: the device
+ *
+ * Return: the configuration it was created with.
+ */
+const struct vwddm_hw_config *vwddm_hw_config(struct vwddm_hw *hw)
+{
+	return &hw->cfg;
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_config);
+
+/**
+ * vwddm_hw_irq() - the device's interrupt
+ * @hw: the device
+ *
+ * Return: the Linux IRQ number to pass to request_irq().
+ */
+unsigned int vwddm_hw_irq(struct vwddm_hw *hw)
+{
+	return hw->virq;
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_irq);

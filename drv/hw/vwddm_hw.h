@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vwddm_hw.h - the virtual silicon's register-style interface.
+ *
+ * hw/ knows nothing of contexts, devices or fences as objects: it executes
+ * packets from per-node rings, writes fence registers, raises interrupts,
+ * obeys preemption and reset requests, and can be told to misbehave. Only
+ * kmd/ programs it.
+ */
+#ifndef _VWDDM_HW_H_
+#define _VWDDM_HW_H_
+
+#include <linux/irq_work.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "../base/vwddm_clock.h"
+
+#define VWDDM_HW_MAX_ENGINES	4
+#define VWDDM_HW_MAX_NODES	8
+/* Packets per ring; a power of two. */
+#define VWDDM_HW_RING_SIZE	64
+
+/**
+ * enum vwddm_node_kind - what a node executes
+ * @VWDDM_NODE_3D: graphics
+ * @VWDDM_NODE_COMPUTE: compute
+ * @VWDDM_NODE_COPY: copy / DMA, the node that runs paging packets
+ * @VWDDM_NODE_VIDEO: video decode/encode
+ * @VWDDM_NODE_KIND_COUNT: number of kinds
+ */
+enum vwddm_node_kind {
+	VWDDM_NODE_3D,
+	VWDDM_NODE_COMPUTE,
+	VWDDM_NODE_COPY,
+	VWDDM_NODE_VIDEO,
+	VWDDM_NODE_KIND_COUNT,
+};
+
+/**
+ * enum vwddm_preempt_granularity - where a node can stop running work
+ * @VWDDM_PREEMPT_DMA_BUFFER: at a DMA-buffer (packet) boundary only; the
+ *	running packet finishes first (D3DKMDT_*_PREEMPTION_DMA_BUFFER_BOUNDARY)
+ * @VWDDM_PREEMPT_MID_PACKET: inside a packet; the work done so far is saved
+ *	and the rest runs when the packet is resubmitted
+ */
+enum vwddm_preempt_granularity {
+	VWDDM_PREEMPT_DMA_BUFFER,
+	VWDDM_PREEMPT_MID_PACKET,
+};
+
+/* Behaviours a test can inject into one packet (struct vwddm_hw_packet). */
+/* The packet never completes and never acknowledges a preemption request. */
+#define VWDDM_HW_PKT_HANG		BIT(0)
+/* The packet raises a DMA fault after its duration; the node halts. */
+#define VWDDM_HW_PKT_FAULT		BIT(1)
+/* Preemption requests that arrive while the packet runs are dropped. */
+#define VWDDM_HW_PKT_IGNORE_PREEMPT	BIT(2)
+#define VWDDM_HW_PKT_FLAGS_ALL		(VWDDM_HW_PKT_HANG | \
+					 VWDDM_HW_PKT_FAULT | \
+					 VWDDM_HW_PKT_IGNORE_PREEMPT)
+
+/**
+ * struct vwddm_hw_packet - one ring entry, as the silicon sees it
+ * @fence: written to the node's fence register when the packet completes
+ * @flags: VWDDM_HW_PKT_* injected behaviours
+ * @duration_ns: total work in the packet
+ * @start_ns: work already done before this submission (a packet resumed
+ *	after a mid-packet preemption); like DmaBufferSubmissionStartOffset
+ */
+struct vwddm_hw_packet {
+	u32 fence;
+	u32 flags;
+	u64 duration_ns;
+	u64 start_ns;
+};
+
+/* Per-node interrupt status/enable bits. */
+#define VWDDM_HW_INT_COMPLETED	BIT(0)	/* a packet completed (fence written) */
+#define VWDDM_HW_INT_PREEMPTED	BIT(1)	/* a preemption request finished */
+#define VWDDM_HW_INT_FAULTED	BIT(2)	/* a packet faulted; the node halted */
+#define VWDDM_HW_INT_ALL	(VWDDM_HW_INT_COMPLETED | \
+				 VWDDM_HW_INT_PREEMPTED | \
+				 VWDDM_HW_INT_FAULTED)
+
+/**
+ * enum vwddm_hw_node_state - what a node's execution engine is doing
+ * @VWDDM_HW_IDLE: nothing to run
+ * @VWDDM_HW_RUNNING: executing the packet at the read pointer
+ * @VWDDM_HW_HUNG: the packet at the read pointer hangs; only a reset helps
+ * @VWDDM_HW_HALTED: stopped on a DMA fault; only a reset helps
+ */
+enum vwddm_hw_node_state {
+	VWDDM_HW_IDLE,
+	VWDDM_HW_RUNNING,
+	VWDDM_HW_HUNG,
+	VWDDM_HW_HALTED,
+};
+
+/**
+ * struct vwddm_hw_preempt_regs - the registers a finished preemption leaves
+ * @preempt_fence: the preemption fence from the request
+ * @partial: true if a packet was stopped mid-packet
+ * @partial_fence: fence of the packet stopped mid-packet
+ * @partial_done_ns: work of that packet done so far (resume offset)
+ */
+struct vwddm_hw_preempt_regs {
+	u32 preempt_fence;
+	bool partial;
+	u32 partial_fence;
+	u64 partial_done_ns;
+};
+
+/**
+ * struct vwddm_hw_node_stats - counters of one node
+ * @packets: packets completed
+ * @preempt_requests: preemption requests received
+ * @preempts: preemptions acknowledged
+ * @preempts_mid_packet: of those, stopped inside a packet
+ * @preempts_dropped: requests dropped (ignore-preempt packet)
+ * @faults: DMA faults raised
+ * @hangs: packets that hung
+ * @resets: node resets (by either reset line)
+ * @busy_ns: time spent executing packets
+ */
+struct vwddm_hw_node_stats {
+	u64 packets;
+	u64 preempt_requests;
+	u64 preempts;
+	u64 preempts_mid_packet;
+	u64 preempts_dropped;
+	u64 faults;
+	u64 hangs;
+	u64 resets;
+	u64 busy_ns;
+};
+
+/**
+ * struct vwddm_hw_irq_stats - interrupt counters of the device
+ * @raised: interrupts delivered to the IRQ line
+ * @lost: interrupts dropped by injection (status still latched)
+ * @spurious: interrupts fired with no status (injected)
+ * @duplicated: extra deliveries of an interrupt (injected)
+ */
+struct vwddm_hw_irq_stats {
+	u64 raised;
+	u64 lost;
+	u64 spurious;
+	u64 duplicated;
+};
+
+struct vwddm_hw;
+
+/**
+ * struct vwddm_hw_config - topology of one virtual GPU
+ * @name: name of the interrupt controller and IRQ (e.g. "vwddm0")
+ * @clock: the clock that times packet execution
+ * @engines: physical adapters (EngineOrdinal range), 1..VWDDM_HW_MAX_ENGINES
+ * @nodes: nodes per engine (NodeOrdinal range), 1..VWDDM_HW_MAX_NODES
+ * @kind: kind of each node ordinal
+ * @granularity: preemption granularity of each node ordinal
+ */
+struct vwddm_hw_config {
+	const char *name;
+	struct vwddm_clock *clock;
+	u32 engines;
+	u32 nodes;
+	enum vwddm_node_kind kind[VWDDM_HW_MAX_NODES];
+	enum vwddm_preempt_granularity granularity[VWDDM_HW_MAX_NODES];
+};
+
+/* Lifetime and topology (vwddm_hw.c). */
+struct vwddm_hw *vwddm_hw_create(const struct vwddm_hw_config *cfg);
+void vwddm_hw_destroy(struct vwddm_hw *hw);
+const struct vwddm_hw_config *vwddm_hw_config(struct vwddm_hw *hw);
+unsigned int vwddm_hw_irq(struct vwddm_hw *hw);
+const char *vwddm_node_kind_name(enum vwddm_node_kind kind);
+
+/* Ring and execution engine (vwddm_hw_ring.c). */
+int vwddm_hw_ring_write(struct vwddm_hw *hw, u32 engine, u32 node,
+			const struct vwddm_hw_packet *pkt);
+void vwddm_hw_doorbell(struct vwddm_hw *hw, u32 engine, u32 node);
+u32 vwddm_hw_read_fence(struct vwddm_hw *hw, u32 engine, u32 node);
+u32 vwddm_hw_read_rptr(struct vwddm_hw *hw, u32 engine, u32 node);
+u32 vwddm_hw_read_wptr(struct vwddm_hw *hw, u32 engine, u32 node);
+enum vwddm_hw_node_state vwddm_hw_node_state(struct vwddm_hw *hw, u32 engine,
+					     u32 node);
+void vwddm_hw_preempt(struct vwddm_hw *hw, u32 engine, u32 node,
+		      u32 preempt_fence);
+void vwddm_hw_read_preempt(struct vwddm_hw *hw, u32 engine, u32 node,
+			   struct vwddm_hw_preempt_regs *regs);
+u32 vwddm_hw_read_fault_fence(struct vwddm_hw *hw, u32 engine, u32 node);
+void vwddm_hw_reset_node(struct vwddm_hw *hw, u32 engine, u32 node);
+void vwddm_hw_reset_engine(struct vwddm_hw *hw, u32 engine);
+void vwddm_hw_node_stats(struct vwddm_hw *hw, u32 engine, u32 node,
+			 struct vwddm_hw_node_stats *stats);
+
+/* Interrupt controller (vwddm_hw_irq.c). */
+u32 vwddm_hw_int_status(struct vwddm_hw *hw, u32 engine, u32 node);
+void vwddm_hw_int_ack(struct vwddm_hw *hw, u32 engine, u32 node, u32 bits);
+u32 vwddm_hw_int_enable_read(struct vwddm_hw *hw, u32 engine, u32 node);
+void vwddm_hw_int_enable(struct vwddm_hw *hw, u32 engine, u32 node, u32 mask);
+u64 vwddm_hw_int_pending(struct vwddm_hw *hw);
+void vwddm_hw_inject_lost_irqs(struct vwddm_hw *hw, u32 count);
+void vwddm_hw_inject_duplicate_irqs(struct vwddm_hw *hw, u32 count);
+void vwddm_hw_inject_spurious_irq(struct vwddm_hw *hw);
+void vwddm_hw_irq_stats(struct vwddm_hw *hw, struct vwddm_hw_irq_stats *stats);
+void vwddm_hw_irq_sync(struct vwddm_hw *hw);
+
+#endif /* _VWDDM_HW_H_ */

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vwddm_hw_internal.h - state of the virtual silicon, private to hw/.
+ */
+#ifndef _VWDDM_HW_INTERNAL_H_
+#define _VWDDM_HW_INTERNAL_H_
+
+#include <linux/atomic.h>
+#include <linux/irqdomain.h>
+
+#include "vwddm_hw.h"
+
+/**
+ * struct vwddm_hw_node - one node's command processor
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @ordinal: NodeOrdinal
+ * @lock: protects every field below it. A raw spinlock: the execution timer
+ *	takes it in hardirq context. Nests outside &vwddm_hw.irq_lock.
+ * @ring: the command ring
+ * @rptr: read pointer (free-running; masked on access): the next packet to
+ *	execute, or the one executing
+ * @wptr: write pointer published by the last doorbell
+ * @shadow_wptr: write pointer including packets written but not doorbelled
+ * @fence: the fence register: fence of the last completed packet
+ * @state: what the execution engine is doing
+ * @timer: execution timer; expires when the running packet completes, or
+ *	when a mid-packet preemption has saved the packet's state
+ * @deadline_ns: when @timer is due to do its work; earlier expiries are stale
+ * @run_start_ns: when the running packet started (this submission)
+ * @preempt_pending: a preemption request is in progress
+ * @preempt_req_fence: fence of the pending preemption request
+ * @preempt: registers left by the last finished preemption
+ * @fault_fence: fence of the packet that faulted
+ * @stats: counters
+ */
+struct vwddm_hw_node {
+	struct vwddm_hw *hw;
+	u32 engine;
+	u32 ordinal;
+
+	raw_spinlock_t lock;
+	struct vwddm_hw_packet ring[VWDDM_HW_RING_SIZE];
+	u32 rptr;
+	u32 wptr;
+	u32 shadow_wptr;
+	u32 fence;
+	enum vwddm_hw_node_state state;
+	struct vwddm_timer timer;
+	u64 deadline_ns;
+	u64 run_start_ns;
+	bool preempt_pending;
+	u32 preempt_req_fence;
+	struct vwddm_hw_preempt_regs preempt;
+	u32 fault_fence;
+	struct vwddm_hw_node_stats stats;
+};
+
+/**
+ * struct vwddm_hw - one virtual GPU (a logical adapter's silicon)
+ * @cfg: topology, fixed at creation
+ * @fwnode: fwnode of the interrupt controller
+ * @domain: the device's own interrupt controller (one hwirq)
+ * @virq: the Linux IRQ number of the device's interrupt
+ * @irq_work: delivers an interrupt from outside hardirq context
+ * @irq_work_fires: deliveries queued for @irq_work
+ * @irq_lock: protects @int_status, @int_enable, @inject_lost,
+ *	@inject_duplicate and @irq_stats. A raw spinlock taken in hardirq
+ *	context; nests inside &vwddm_hw_node.lock.
+ * @int_status: interrupt status per node (engine * nodes + ordinal)
+ * @int_enable: interrupt enable per node
+ * @inject_lost: interrupts still to be dropped
+ * @inject_duplicate: interrupts still to be delivered twice
+ * @irq_stats: counters
+ * @nodes: engines * nodes command processors, engine-major
+ */
+struct vwddm_hw {
+	struct vwddm_hw_config cfg;
+	struct fwnode_handle *fwnode;
+	struct irq_domain *domain;
+	unsigned int virq;
+	struct irq_work irq_work;
+	atomic_t irq_work_fires;
+
+	raw_spinlock_t irq_lock;
+	u32 int_status[VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
+	u32 int_enable[VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
+	u32 inject_lost;
+	u32 inject_duplicate;
+	struct vwddm_hw_irq_stats irq_stats;
+
+	struct vwddm_hw_node nodes[];
+};
+
+static inline struct vwddm_hw_node *vwddm_hw_node(struct vwddm_hw *hw,
+						  u32 engine, u32 node)
+{
+	if (WARN_ON_ONCE(engine >= hw->cfg.engines || node >= hw->cfg.nodes))
+		return NULL;
+	return &hw->nodes[engine * hw->cfg.nodes + node];
+}
+
+static inline u32 vwddm_hw_node_index(const struct vwddm_hw_node *n)
+{
+	return n->engine * n->hw->cfg.nodes + n->ordinal;
+}
+
+/* vwddm_hw_irq.c */
+int vwddm_hw_irq_init(struct vwddm_hw *hw);
+void vwddm_hw_irq_fini(struct vwddm_hw *hw);
+unsigned int vwddm_hw_raise(struct vwddm_hw_node *n, u32 bits);
+void vwddm_hw_deliver(struct vwddm_hw *hw, unsigned int count, bool direct);
+void vwddm_hw_int_clear_node(struct vwddm_hw_node *n, bool restore_defaults);
+
+/* vwddm_hw_ring.c */
+void vwddm_hw_node_init(struct vwddm_hw *hw, struct vwddm_hw_node *n,
+			u32 engine, u32 ordinal);
+void vwddm_hw_node_fini(struct vwddm_hw_node *n);
+
+#endif /* _VWDDM_HW_INTERNAL_H_ */

@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_hw_ring.c - per-node command rings and the execution engine.
+ *
+ * A node executes the packets between its read and write pointers one by
+ * one. The running packet's completion is an expiry of the node's execution
+ * timer (a hard hrtimer on the real clock), which writes the fence register,
+ * raises the COMPLETED interrupt and starts the next packet at exactly the
+ * time the previous one ended, so timing does not drift.
+ *
+ * Preemption: at a DMA-buffer boundary the running packet finishes first; in
+ * mid-packet mode it stops after VWDDM_HW_PREEMPT_LATENCY_NS (saving its
+ * state) and reports the work done in the preemption registers. Either way
+ * the packets left in the ring are dropped (they count as preempted, the OS
+ * side resubmits them) and PREEMPTED is raised.
+ */
+#include <linux/minmax.h>
+
+#include "vwddm_hw_internal.h"
+#include "../base/vwddm_compat.h"
+
+/* Time a mid-packet preemption takes to save the running packet's state. */
+#define VWDDM_HW_PREEMPT_LATENCY_NS	(10 * NSEC_PER_USEC)
+
+#define RING_MASK	(VWDDM_HW_RING_SIZE - 1)
+
+static struct vwddm_hw_packet *ring_head(struct vwddm_hw_node *n)
+{
+	return &n->ring[n->rptr & RING_MASK];
+}
+
+/* Start the packet at the read pointer at time @now. */
+static void node_start_locked(struct vwddm_hw_node *n, u64 now)
+{
+	struct vwddm_hw_packet *pkt = ring_head(n);
+	u64 left = pkt->duration_ns - min(pkt->start_ns, pkt->duration_ns);
+
+	lockdep_assert_held(&n->lock);
+	n->run_start_ns = now;
+	if (pkt->flags & VWDDM_HW_PKT_HANG) {
+		n->state = VWDDM_HW_HUNG;
+		n->stats.hangs++;
+		return;
+	}
+	n->state = VWDDM_HW_RUNNING;
+	n->deadline_ns = now + left;
+	vwddm_timer_start(&n->timer, n->deadline_ns);
+}
+
+/* Finish a preemption request: drop what is left in the ring. */
+static unsigned int node_preempt_done_locked(struct vwddm_hw_node *n,
+					     bool partial, u64 done_ns)
+{
+	struct vwddm_hw_packet *pkt = ring_head(n);
+
+	lockdep_assert_held(&n->lock);
+	n->preempt.preempt_fence = n->preempt_req_fence;
+	n->preempt.partial = partial;
+	n->preempt.partial_fence = partial ? pkt->fence : 0;
+	n->preempt.partial_done_ns = partial ? done_ns : 0;
+	n->preempt_pending = false;
+	n->rptr = n->shadow_wptr;
+	n->wptr = n->shadow_wptr;
+	n->state = VWDDM_HW_IDLE;
+	n->stats.preempts++;
+	if (partial)
+		n->stats.preempts_mid_packet++;
+	return vwddm_hw_raise(n, VWDDM_HW_INT_PREEMPTED);
+}
+
+static void node_timer_fn(struct vwddm_timer *timer)
+{
+	struct vwddm_hw_node *n = container_of(timer, struct vwddm_hw_node,
+					       timer);
+	struct vwddm_clock *clock = timer->clock;
+	struct vwddm_hw_packet *pkt;
+	unsigned int fire = 0;
+	unsigned long flags;
+	u64 now, end;
+
+	raw_spin_lock_irqsave(&n->lock, flags);
+	now = vwddm_clock_now(clock);
+	/* A stale expiry: reset, or re-armed for another deadline. */
+	if (n->state != VWDDM_HW_RUNNING || now < n->deadline_ns)
+		goto out_unlock;
+
+	pkt = ring_head(n);
+	end = n->deadline_ns;
+	n->stats.busy_ns += end - n->run_start_ns;
+
+	if (n->preempt_pending && end < n->run_start_ns +
+	    (pkt->duration_ns - min(pkt->start_ns, pkt->duration_ns))) {
+		/* A mid-packet preemption saved the packet's state. */
+		fire = node_preempt_done_locked(n, true, pkt->start_ns +
+						end - n->run_start_ns);
+		goto out_unlock;
+	}
+
+	if (pkt->flags & VWDDM_HW_PKT_FAULT) {
+		n->fault_fence = pkt->fence;
+		n->state = VWDDM_HW_HALTED;
+		n->stats.faults++;
+		fire = vwddm_hw_raise(n, VWDDM_HW_INT_FAULTED);
+		goto out_unlock;
+	}
+
+	WRITE_ONCE(n->fence, pkt->fence);
+	n->rptr++;
+	n->stats.packets++;
+	fire = vwddm_hw_raise(n, VWDDM_HW_INT_COMPLETED);
+
+	if (n->preempt_pending)
+		fire += node_preempt_done_locked(n, false, 0);
+	else if (n->rptr != n->wptr)
+		node_start_locked(n, end);
+	else
+		n->state = VWDDM_HW_IDLE;
+
+out_unlock:
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_hw_deliver(n->hw, fire, true);
+}
+
+/**
+ * vwddm_hw_ring_write() - write a packet into a node's ring
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @pkt: the packet
+ *
+ * The packet is not visible to the execution engine until the next
+ * vwddm_hw_doorbell().
+ *
+ * Context: any.
+ * Return: 0, -ENOSPC if the ring is full, -EINVAL for unknown flags.
+ */
+int vwddm_hw_ring_write(struct vwddm_hw *hw, u32 engine, u32 node,
+			const struct vwddm_hw_packet *pkt)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+	int ret = 0;
+
+	if (!n || (pkt->flags & ~VWDDM_HW_PKT_FLAGS_ALL))
+		return -EINVAL;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	if (n->shadow_wptr - n->rptr >= VWDDM_HW_RING_SIZE) {
+		ret = -ENOSPC;
+	} else {
+		n->ring[n->shadow_wptr & RING_MASK] = *pkt;
+		n->shadow_wptr++;
+	}
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	return ret;
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_ring_write);
+
+/**
+ * vwddm_hw_doorbell() - publish written packets and kick the node
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Ringing the doorbell of an empty ring does nothing.
+ *
+ * Context: any.
+ */
+void vwddm_hw_doorbell(struct vwddm_hw *hw, u32 engine, u32 node)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+
+	if (!n)
+		return;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	n->wptr = n->shadow_wptr;
+	if (n->state == VWDDM_HW_IDLE && n->rptr != n->wptr)
+		node_start_locked(n, vwddm_clock_now(n->timer.clock));
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_doorbell);
+
+/**
+ * vwddm_hw_read_fence() - read a node's fence register
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Context: any, including the ISR (lockless).
+ * Return: the fence of the last completed packet.
+ */
+u32 vwddm_hw_read_fence(struct vwddm_hw *hw, u32 engine, u32 node)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+
+	return n ? READ_ONCE(n->fence) : 0;
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_fence);
+
+/* Read one node register under the node lock. */
+static u32 node_read(struct vwddm_hw *hw, u32 engine, u32 node,
+		     const u32 *(*reg)(const struct vwddm_hw_node *n))
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+	u32 val;
+
+	if (!n)
+		return 0;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	val = *reg(n);
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	return val;
+}
+
+static const u32 *reg_rptr(const struct vwddm_hw_node *n)
+{
+	return &n->rptr;
+}
+
+static const u32 *reg_wptr(const struct vwddm_hw_node *n)
+{
+	return &n->wptr;
+}
+
+static const u32 *reg_fault_fence(const struct vwddm_hw_node *n)
+{
+	return &n->fault_fence;
+}
+
+/**
+ * vwddm_hw_read_rptr() - read a node's read pointer
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Return: the free-running read pointer.
+ */
+u32 vwddm_hw_read_rptr(struct vwddm_hw *hw, u32 engine, u32 node)
+{
+	return node_read(hw, engine, node, reg_rptr);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_rptr);
+
+/**
+ * vwddm_hw_read_wptr() - read a node's published write pointer
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Return: the free-running write pointer of the last doorbell.
+ */
+u32 vwddm_hw_read_wptr(struct vwddm_hw *hw, u32 engine, u32 node)
+{
+	return node_read(hw, engine, node, reg_wptr);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_wptr);
+
+/**
+ * vwddm_hw_read_fault_fence() - read the fence of the packet that faulted
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Return: the fault fence register.
+ */
+u32 vwddm_hw_read_fault_fence(struct vwddm_hw *hw, u32 engine, u32 node)
+{
+	return node_read(hw, engine, node, reg_fault_fence);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_fault_fence);
+
+/**
+ * vwddm_hw_node_state() - what a node's execution engine is doing
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Return: the engine state.
+ */
+enum vwddm_hw_node_state vwddm_hw_node_state(struct vwddm_hw *hw, u32 engine,
+					     u32 node)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	enum vwddm_hw_node_state state;
+	unsigned long flags;
+
+	if (!n)
+		return VWDDM_HW_IDLE;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	state = n->state;
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	return state;
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_node_state);
+
+/**
+ * vwddm_hw_preempt() - request preemption of a node
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @preempt_fence: reported back in the preemption registers
+ *
+ * An idle node acknowledges at once. A running node stops at the node's
+ * granularity. A hung packet never acknowledges; a packet flagged
+ * VWDDM_HW_PKT_IGNORE_PREEMPT drops the request. A second request while one
+ * is pending is dropped.
+ *
+ * Context: any.
+ */
+void vwddm_hw_preempt(struct vwddm_hw *hw, u32 engine, u32 node,
+		      u32 preempt_fence)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned int fire = 0;
+	unsigned long flags;
+	u64 now;
+
+	if (!n)
+		return;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	n->stats.preempt_requests++;
+	if (n->preempt_pending || n->state == VWDDM_HW_HALTED) {
+		n->stats.preempts_dropped++;
+		goto out_unlock;
+	}
+	if (n->state != VWDDM_HW_IDLE &&
+	    (ring_head(n)->flags & VWDDM_HW_PKT_IGNORE_PREEMPT)) {
+		n->stats.preempts_dropped++;
+		goto out_unlock;
+	}
+	n->preempt_pending = true;
+	n->preempt_req_fence = preempt_fence;
+	if (n->state == VWDDM_HW_IDLE) {
+		fire = node_preempt_done_locked(n, false, 0);
+		goto out_unlock;
+	}
+	if (n->state == VWDDM_HW_RUNNING &&
+	    hw->cfg.granularity[node] == VWDDM_PREEMPT_MID_PACKET) {
+		now = vwddm_clock_now(n->timer.clock);
+		if (now + VWDDM_HW_PREEMPT_LATENCY_NS < n->deadline_ns) {
+			n->deadline_ns = now + VWDDM_HW_PREEMPT_LATENCY_NS;
+			vwddm_timer_start(&n->timer, n->deadline_ns);
+		}
+	}
+out_unlock:
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_hw_deliver(hw, fire, false);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_preempt);
+
+/**
+ * vwddm_hw_read_preempt() - read the registers of the last preemption
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @regs: filled with the registers
+ */
+void vwddm_hw_read_preempt(struct vwddm_hw *hw, u32 engine, u32 node,
+			   struct vwddm_hw_preempt_regs *regs)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+
+	if (!n)
+		return;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	*regs = n->preempt;
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_preempt);
+
+static void node_reset_locked(struct vwddm_hw_node *n, bool restore_defaults)
+{
+	lockdep_assert_held(&n->lock);
+	/* A callback already running sees the idle state and does nothing. */
+	vwddm_timer_try_cancel(&n->timer);
+	n->state = VWDDM_HW_IDLE;
+	n->rptr = n->shadow_wptr;
+	n->wptr = n->shadow_wptr;
+	n->preempt_pending = false;
+	n->stats.resets++;
+	vwddm_hw_int_clear_node(n, restore_defaults);
+}
+
+/**
+ * vwddm_hw_reset_node() - pulse a node's reset line
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Stops the execution engine, empties the ring (the packets in it never
+ * complete), cancels a pending preemption and clears the node's interrupt
+ * status. The fence register and the interrupt enables keep their values.
+ *
+ * Context: any.
+ */
+void vwddm_hw_reset_node(struct vwddm_hw *hw, u32 engine, u32 node)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+
+	if (!n)
+		return;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	node_reset_locked(n, false);
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_reset_node);
+
+/**
+ * vwddm_hw_reset_engine() - pulse a physical adapter's reset line
+ * @hw: the device
+ * @engine: EngineOrdinal
+ *
+ * Resets every node of the engine as vwddm_hw_reset_node() does and also
+ * returns their interrupt enable registers to the power-on value (all
+ * masked): the driver has to program them again.
+ *
+ * Context: any.
+ */
+void vwddm_hw_reset_engine(struct vwddm_hw *hw, u32 engine)
+{
+	unsigned long flags;
+	u32 i;
+
+	if (WARN_ON_ONCE(engine >= hw->cfg.engines))
+		return;
+	for (i = 0; i < hw->cfg.nodes; i++) {
+		struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, i);
+
+		raw_spin_lock_irqsave(&n->lock, flags);
+		node_reset_locked(n, true);
+		raw_spin_unlock_irqrestore(&n->lock, flags);
+	}
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_reset_engine);
+
+/**
+ * vwddm_hw_node_stats() - read a node's counters
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @stats: filled with a consistent snapshot
+ */
+void vwddm_hw_node_stats(struct vwddm_hw *hw, u32 engine, u32 node,
+			 struct vwddm_hw_node_stats *stats)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+
+	if (!n)
+		return;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	*stats = n->stats;
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_node_stats);
+
+/**
+ * vwddm_hw_node_init() - power on a node
+ * @hw: the device
+ * @n: the node
+ * @engine: EngineOrdinal
+ * @ordinal: NodeOrdinal
+ */
+void vwddm_hw_node_init(struct vwddm_hw *hw, struct vwddm_hw_node *n,
+			u32 engine, u32 ordinal)
+{
+	n->hw = hw;
+	n->engine = engine;
+	n->ordinal = ordinal;
+	raw_spin_lock_init(&n->lock);
+	n->state = VWDDM_HW_IDLE;
+	vwddm_timer_init(&n->timer, hw->cfg.clock, node_timer_fn, true);
+}
+
+/**
+ * vwddm_hw_node_fini() - power off a node
+ * @n: the node
+ *
+ * Stops execution; work in the ring is abandoned.
+ */
+void vwddm_hw_node_fini(struct vwddm_hw_node *n)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&n->lock, flags);
+	n->state = VWDDM_HW_IDLE;
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_timer_cancel(&n->timer);
+}

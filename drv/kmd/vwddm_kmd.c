@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_kmd.c - the miniport's device start/stop and its DDIs.
+ */
+#include <linux/slab.h>
+
+#include "vwddm_kmd.h"
+#include "../base/vwddm_compat.h"
+
+static struct vwddm_kmd_node *kmd_node(struct vwddm_kmd *kmd, u32 engine,
+				       u32 node)
+{
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(kmd->hw);
+
+	if (engine >= cfg->engines || node >= cfg->nodes)
+		return NULL;
+	return &kmd->nodes[engine * cfg->nodes + node];
+}
+
+/* DxgkDdiSubmitCommand */
+static int vwddm_kmd_submit_command(void *miniport,
+				    const struct vwddm_ddi_submit_command *a)
+{
+	struct vwddm_kmd *kmd = miniport;
+	struct vwddm_hw_packet pkt = {
+		.fence = a->submission_fence_id,
+		.flags = a->hw_inject,
+		.duration_ns = a->dma_buffer_duration_ns,
+		.start_ns = a->dma_buffer_submission_start_ns,
+	};
+	struct vwddm_kmd_node *kn;
+	unsigned long flags;
+	int ret;
+
+	kn = kmd_node(kmd, a->engine_ordinal, a->node_ordinal);
+	if (!kn)
+		return -EINVAL;
+	ret = vwddm_hw_ring_write(kmd->hw, a->engine_ordinal, a->node_ordinal,
+				  &pkt);
+	if (ret)
+		return ret;
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	kn->last_submitted = a->submission_fence_id;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	vwddm_hw_doorbell(kmd->hw, a->engine_ordinal, a->node_ordinal);
+	return 0;
+}
+
+struct kmd_self_preempt {
+	const struct vwddm_ddi_preempt_command *args;
+	bool reported;
+};
+
+/*
+ * With the interrupt lock held: if everything submitted has completed and
+ * been reported, report the preemption ourselves instead of sending the
+ * request to the hardware (DxgkDdiPreemptCommand remarks).
+ */
+static void kmd_preempt_if_drained(struct vwddm_kmd *kmd, void *arg)
+{
+	struct kmd_self_preempt *sp = arg;
+	const struct vwddm_ddi_preempt_command *a = sp->args;
+	struct vwddm_kmd_node *kn;
+	struct vwddm_interrupt_data data = {};
+
+	kn = kmd_node(kmd, a->engine_ordinal, a->node_ordinal);
+	if (kn->last_completed != kn->last_submitted)
+		return;
+	data.interrupt_type = VWDDM_INTERRUPT_DMA_PREEMPTED;
+	data.dma_preempted.preemption_fence_id = a->preemption_fence_id;
+	data.dma_preempted.last_completed_fence_id = kn->last_completed;
+	data.dma_preempted.node_ordinal = a->node_ordinal;
+	data.dma_preempted.engine_ordinal = a->engine_ordinal;
+	kmd->stats.notifications++;
+	kmd->cb->notify_interrupt(kmd->os, &data);
+	sp->reported = true;
+}
+
+/* DxgkDdiPreemptCommand */
+static int vwddm_kmd_preempt_command(void *miniport,
+				     const struct vwddm_ddi_preempt_command *a)
+{
+	struct vwddm_kmd *kmd = miniport;
+	struct kmd_self_preempt sp = { .args = a };
+
+	if (!kmd_node(kmd, a->engine_ordinal, a->node_ordinal))
+		return -EINVAL;
+	vwddm_kmd_synchronize_execution(kmd, kmd_preempt_if_drained, &sp);
+	if (sp.reported) {
+		vwddm_kmd_queue_dpc(kmd);
+		return 0;
+	}
+	vwddm_hw_preempt(kmd->hw, a->engine_ordinal, a->node_ordinal,
+			 a->preemption_fence_id);
+	return 0;
+}
+
+struct kmd_fence_query {
+	struct vwddm_ddi_query_current_fence *args;
+	bool reported;
+};
+
+/*
+ * With the interrupt lock held: compare the last reported fence with the
+ * hardware's and report a completion whose interrupt was missed.
+ */
+static void kmd_sync_current_fence(struct vwddm_kmd *kmd, void *arg)
+{
+	struct kmd_fence_query *q = arg;
+	struct vwddm_ddi_query_current_fence *a = q->args;
+	struct vwddm_interrupt_data data = {};
+	struct vwddm_kmd_node *kn;
+	u32 hw_fence;
+
+	kn = kmd_node(kmd, a->engine_ordinal, a->node_ordinal);
+	hw_fence = vwddm_hw_read_fence(kmd->hw, a->engine_ordinal,
+				       a->node_ordinal);
+	if (hw_fence != kn->last_completed) {
+		kn->last_completed = hw_fence;
+		data.interrupt_type = VWDDM_INTERRUPT_DMA_COMPLETED;
+		data.dma_completed.submission_fence_id = hw_fence;
+		data.dma_completed.node_ordinal = a->node_ordinal;
+		data.dma_completed.engine_ordinal = a->engine_ordinal;
+		kmd->stats.notifications++;
+		kmd->stats.missed_completions++;
+		kmd->cb->notify_interrupt(kmd->os, &data);
+		q->reported = true;
+	}
+	a->current_fence = kn->last_completed;
+}
+
+/* DxgkDdiQueryCurrentFence */
+static int vwddm_kmd_query_current_fence(void *miniport,
+					 struct vwddm_ddi_query_current_fence *a)
+{
+	struct vwddm_kmd *kmd = miniport;
+	struct kmd_fence_query q = { .args = a };
+
+	if (!kmd_node(kmd, a->engine_ordinal, a->node_ordinal))
+		return -EINVAL;
+	vwddm_kmd_synchronize_execution(kmd, kmd_sync_current_fence, &q);
+	if (q.reported)
+		vwddm_kmd_queue_dpc(kmd);
+	return 0;
+}
+
+/* DxgkDdiQueryEngineStatus */
+static int vwddm_kmd_query_engine_status(void *miniport,
+					 struct vwddm_ddi_query_engine_status *a)
+{
+	struct vwddm_kmd *kmd = miniport;
+	enum vwddm_hw_node_state state;
+
+	if (!kmd_node(kmd, a->engine_ordinal, a->node_ordinal))
+		return -EINVAL;
+	state = vwddm_hw_node_state(kmd->hw, a->engine_ordinal,
+				    a->node_ordinal);
+	a->responsive = state == VWDDM_HW_IDLE || state == VWDDM_HW_RUNNING;
+	return 0;
+}
+
+/* The miniport's DDI table, handed to the OS side. */
+const struct vwddm_ddi_ops vwddm_kmd_ddi_ops = {
+	.submit_command		= vwddm_kmd_submit_command,
+	.preempt_command	= vwddm_kmd_preempt_command,
+	.query_current_fence	= vwddm_kmd_query_current_fence,
+	.query_engine_status	= vwddm_kmd_query_engine_status,
+};
+VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_ddi_ops);
+
+/**
+ * vwddm_kmd_start() - DxgkDdiStartDevice: start driving a virtual GPU
+ * @hw: the virtual GPU
+ * @cb: the OS side's callbacks (DXGKRNL_INTERFACE)
+ * @os: the OS side's handle, passed to every callback
+ *
+ * Requests the device interrupt, creates the DPC and unmasks every
+ * interrupt source. Each node's fence bookkeeping starts from the value in
+ * its fence register.
+ *
+ * Context: process context.
+ * Return: the started device or an ERR_PTR().
+ */
+struct vwddm_kmd *vwddm_kmd_start(struct vwddm_hw *hw,
+				  const struct vwddm_cb_ops *cb, void *os)
+{
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(hw);
+	struct vwddm_kmd *kmd;
+	u32 e, n;
+	int ret;
+
+	kmd = kzalloc(sizeof(*kmd), GFP_KERNEL);
+	if (!kmd)
+		return ERR_PTR(-ENOMEM);
+	kmd->hw = hw;
+	kmd->cb = cb;
+	kmd->os = os;
+	for (e = 0; e < cfg->engines; e++) {
+		for (n = 0; n < cfg->nodes; n++) {
+			struct vwddm_kmd_node *kn = kmd_node(kmd, e, n);
+
+			kn->last_completed = vwddm_hw_read_fence(hw, e, n);
+			kn->last_submitted = kn->last_completed;
+		}
+	}
+	ret = vwddm_kmd_irq_init(kmd);
+	if (ret) {
+		kfree(kmd);
+		return ERR_PTR(ret);
+	}
+	return kmd;
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_start);
+
+/**
+ * vwddm_kmd_stop() - DxgkDdiStopDevice
+ * @kmd: the device
+ *
+ * Masks every interrupt, disconnects the interrupt routine and waits for
+ * the DPC. No callback reaches the OS side after this returns. Work still
+ * on the hardware is not touched: the hardware's owner powers it off.
+ *
+ * Context: process context.
+ */
+void vwddm_kmd_stop(struct vwddm_kmd *kmd)
+{
+	vwddm_kmd_irq_fini(kmd);
+	kfree(kmd);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_stop);
+
+/**
+ * vwddm_kmd_stats() - read the miniport counters
+ * @kmd: the device
+ * @stats: filled with a consistent snapshot
+ */
+void vwddm_kmd_stats(struct vwddm_kmd *kmd, struct vwddm_kmd_stats *stats)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	*stats = kmd->stats;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_stats);
+
+/**
+ * vwddm_kmd_node_fences() - read a node's fence bookkeeping
+ * @kmd: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @last_submitted: set to the fence of the last packet submitted
+ * @last_completed: set to the fence of the last completion reported
+ */
+void vwddm_kmd_node_fences(struct vwddm_kmd *kmd, u32 engine, u32 node,
+			   u32 *last_submitted, u32 *last_completed)
+{
+	struct vwddm_kmd_node *kn = kmd_node(kmd, engine, node);
+	unsigned long flags;
+
+	*last_submitted = 0;
+	*last_completed = 0;
+	if (!kn)
+		return;
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	*last_submitted = kn->last_submitted;
+	*last_completed = kn->last_completed;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+}
+VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_node_fences);

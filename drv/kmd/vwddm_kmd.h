@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vwddm_kmd.h - the miniport: what a hardware vendor would write.
+ *
+ * kmd/ implements the DDIs of include/vwddm/vwddm_ddi.h against the virtual
+ * hardware, owns the interrupt routine (a hardirq handler requested with
+ * request_irq()) and the DPC (a BH work item), and keeps the fence
+ * bookkeeping the WDDM rules ask of a miniport.
+ */
+#ifndef _VWDDM_KMD_H_
+#define _VWDDM_KMD_H_
+
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "../../include/vwddm/vwddm_ddi.h"
+#include "../hw/vwddm_hw.h"
+
+/**
+ * struct vwddm_kmd_node - the miniport's view of one node
+ * @last_submitted: fence of the last packet written to the ring
+ * @last_completed: fence of the last completion reported to the OS side;
+ *	advances only when a packet completes (and, from the TDR issue on,
+ *	on an engine or adapter reset)
+ */
+struct vwddm_kmd_node {
+	u32 last_submitted;
+	u32 last_completed;
+};
+
+/**
+ * struct vwddm_kmd_stats - miniport counters
+ * @isr_calls: interrupt routine invocations
+ * @isr_hardirq: of those, observed in hardirq context
+ * @isr_unclaimed: invocations with nothing pending (IRQ_NONE)
+ * @notifications: notify_interrupt calls
+ * @dpc_queued: DPCs queued
+ * @dpc_coalesced: queue requests while a DPC was already queued
+ * @dpc_runs: DPC invocations
+ * @dpc_in_hardirq: DPC invocations that found themselves in hardirq (a bug)
+ * @missed_completions: completions found by query_current_fence whose
+ *	interrupt never arrived
+ */
+struct vwddm_kmd_stats {
+	u64 isr_calls;
+	u64 isr_hardirq;
+	u64 isr_unclaimed;
+	u64 notifications;
+	u64 dpc_queued;
+	u64 dpc_coalesced;
+	u64 dpc_runs;
+	u64 dpc_in_hardirq;
+	u64 missed_completions;
+};
+
+/**
+ * struct vwddm_kmd - one started miniport device
+ * @hw: the virtual GPU it drives
+ * @irq: the Linux IRQ it requested
+ * @cb: the OS side's callbacks
+ * @os: the OS side's handle for @cb
+ * @dpc_wq: the workqueue the DPC runs on (BH where the kernel has it)
+ * @dpc: the device's one DPC
+ * @isr_lock: the interrupt spinlock: held by the interrupt routine, and by
+ *	vwddm_kmd_synchronize_execution() callers. Protects @nodes and @stats.
+ *	A raw spinlock taken in hardirq context.
+ * @nodes: per node (engine * nodes + ordinal) fence bookkeeping
+ * @stats: counters
+ */
+struct vwddm_kmd {
+	struct vwddm_hw *hw;
+	unsigned int irq;
+	const struct vwddm_cb_ops *cb;
+	void *os;
+	struct workqueue_struct *dpc_wq;
+	struct work_struct dpc;
+
+	raw_spinlock_t isr_lock;
+	struct vwddm_kmd_node nodes[VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
+	struct vwddm_kmd_stats stats;
+};
+
+extern const struct vwddm_ddi_ops vwddm_kmd_ddi_ops;
+
+/* vwddm_kmd.c */
+struct vwddm_kmd *vwddm_kmd_start(struct vwddm_hw *hw,
+				  const struct vwddm_cb_ops *cb, void *os);
+void vwddm_kmd_stop(struct vwddm_kmd *kmd);
+void vwddm_kmd_stats(struct vwddm_kmd *kmd, struct vwddm_kmd_stats *stats);
+void vwddm_kmd_node_fences(struct vwddm_kmd *kmd, u32 engine, u32 node,
+			   u32 *last_submitted, u32 *last_completed);
+
+/* vwddm_kmd_irq.c */
+int vwddm_kmd_irq_init(struct vwddm_kmd *kmd);
+void vwddm_kmd_irq_fini(struct vwddm_kmd *kmd);
+bool vwddm_kmd_queue_dpc(struct vwddm_kmd *kmd);
+void vwddm_kmd_flush_dpc(struct vwddm_kmd *kmd);
+void vwddm_kmd_synchronize_execution(struct vwddm_kmd *kmd,
+				     void (*fn)(struct vwddm_kmd *kmd,
+						void *arg),
+				     void *arg);
+
+#endif /* _VWDDM_KMD_H_ */

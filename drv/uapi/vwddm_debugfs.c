@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_debugfs.c - /sys/kernel/debug/vwddm/<adapter>/: status, work
+ * generation and interrupt fault injection. Root only.
+ *
+ *   status  (r)  one "adapter ..." line, then one "node ..." line per node,
+ *                each a list of key=value pairs
+ *   submit  (w)  "engine=E node=N count=C us=D": queue C packets of D us
+ *   idle    (r)  wait (up to 30 s) until all work retired; prints "idle"
+ *   inject  (w)  "lost_irq=N", "duplicate_irq=N" or "spurious_irq"
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "vwddm_drv.h"
+#include "../kmd/vwddm_kmd.h"
+#include "../sched/vwddm_sched.h"
+
+#define VWDDM_DEBUGFS_MAX_COUNT		1024
+#define VWDDM_DEBUGFS_MAX_US		(10 * USEC_PER_SEC)
+#define VWDDM_DEBUGFS_IDLE_TIMEOUT	(30 * HZ)
+
+static const char * const hw_state_names[] = {
+	[VWDDM_HW_IDLE]		= "idle",
+	[VWDDM_HW_RUNNING]	= "running",
+	[VWDDM_HW_HUNG]		= "hung",
+	[VWDDM_HW_HALTED]	= "halted",
+};
+
+static int status_show(struct seq_file *m, void *unused)
+{
+	struct vwddm_adapter *adev = m->private;
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(adev->hw);
+	struct vwddm_hw_irq_stats is;
+	struct vwddm_kmd_stats ks;
+	u32 e, n;
+
+	vwddm_hw_irq_stats(adev->hw, &is);
+	vwddm_kmd_stats(adev->kmd, &ks);
+	seq_printf(m, "adapter index=%u engines=%u nodes=%u irq=%u isr=%llu isr_hardirq=%llu isr_unclaimed=%llu notifications=%llu dpc_queued=%llu dpc_coalesced=%llu dpc_runs=%llu missed_completions=%llu irq_raised=%llu irq_lost=%llu irq_duplicated=%llu irq_spurious=%llu\n",
+		   adev->index, cfg->engines, cfg->nodes,
+		   vwddm_hw_irq(adev->hw), ks.isr_calls, ks.isr_hardirq,
+		   ks.isr_unclaimed, ks.notifications, ks.dpc_queued,
+		   ks.dpc_coalesced, ks.dpc_runs, ks.missed_completions,
+		   is.raised, is.lost, is.duplicated, is.spurious);
+	for (e = 0; e < cfg->engines; e++) {
+		for (n = 0; n < cfg->nodes; n++) {
+			u32 last = 0, done = 0, swq = 0, hwq = 0, ksub, kcomp;
+			struct vwddm_hw_node_stats ns;
+
+			vwddm_sched_node_counts(adev->sched, e, n, &last, &done,
+						&swq, &hwq);
+			vwddm_kmd_node_fences(adev->kmd, e, n, &ksub, &kcomp);
+			vwddm_hw_node_stats(adev->hw, e, n, &ns);
+			seq_printf(m, "node engine=%u ordinal=%u kind=%s preempt=%s state=%s submitted=%u completed=%u sw_queued=%u hw_queued=%u kmd_submitted=%u kmd_completed=%u fence_reg=%u rptr=%u wptr=%u packets=%llu preempts=%llu faults=%llu resets=%llu busy_us=%llu\n",
+				   e, n, vwddm_node_kind_name(cfg->kind[n]),
+				   cfg->granularity[n] == VWDDM_PREEMPT_MID_PACKET ?
+				   "mid" : "dma",
+				   hw_state_names[vwddm_hw_node_state(adev->hw, e, n)],
+				   last, done, swq, hwq, ksub, kcomp,
+				   vwddm_hw_read_fence(adev->hw, e, n),
+				   vwddm_hw_read_rptr(adev->hw, e, n),
+				   vwddm_hw_read_wptr(adev->hw, e, n),
+				   ns.packets, ns.preempts, ns.faults, ns.resets,
+				   div_u64(ns.busy_ns, NSEC_PER_USEC));
+		}
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(status);
+
+/* Parse "key=value" words into @vals (matched by @keys); all are required. */
+static int parse_kv(char *buf, const char * const *keys, u32 *vals, int nkeys)
+{
+	unsigned long seen = 0;
+	char *word, *eq;
+	int i;
+
+	while ((word = strsep(&buf, " \t\n")) != NULL) {
+		if (!*word)
+			continue;
+		eq = strchr(word, '=');
+		if (!eq)
+			return -EINVAL;
+		*eq++ = '\0';
+		for (i = 0; i < nkeys; i++)
+			if (!strcmp(word, keys[i]))
+				break;
+		if (i == nkeys || kstrtou32(eq, 0, &vals[i]))
+			return -EINVAL;
+		seen |= BIT(i);
+	}
+	return seen == BIT(nkeys) - 1 ? 0 : -EINVAL;
+}
+
+static ssize_t submit_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	static const char * const keys[] = { "engine", "node", "count", "us" };
+	struct vwddm_adapter *adev = file->private_data;
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(adev->hw);
+	u32 v[ARRAY_SIZE(keys)];
+	struct dma_fence *f;
+	char buf[128];
+	u32 i;
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	ret = parse_kv(buf, keys, v, ARRAY_SIZE(keys));
+	if (ret)
+		return ret;
+	if (v[0] >= cfg->engines || v[1] >= cfg->nodes || !v[2] ||
+	    v[2] > VWDDM_DEBUGFS_MAX_COUNT || v[3] > VWDDM_DEBUGFS_MAX_US)
+		return -EINVAL;
+	for (i = 0; i < v[2]; i++) {
+		f = vwddm_sched_submit(adev->sched, v[0], v[1],
+				       (u64)v[3] * NSEC_PER_USEC, 0);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+		dma_fence_put(f);
+	}
+	return len;
+}
+
+static const struct file_operations submit_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= submit_write,
+	.llseek	= noop_llseek,
+};
+
+static int idle_show(struct seq_file *m, void *unused)
+{
+	struct vwddm_adapter *adev = m->private;
+	long ret;
+
+	ret = vwddm_sched_wait_idle(adev->sched, VWDDM_DEBUGFS_IDLE_TIMEOUT);
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return -ETIMEDOUT;
+	seq_puts(m, "idle\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(idle);
+
+static ssize_t inject_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	struct vwddm_adapter *adev = file->private_data;
+	char buf[64], *val;
+	u32 count;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	strim(buf);
+	if (!strcmp(buf, "spurious_irq")) {
+		vwddm_hw_inject_spurious_irq(adev->hw);
+		return len;
+	}
+	val = strchr(buf, '=');
+	if (!val)
+		return -EINVAL;
+	*val++ = '\0';
+	if (kstrtou32(val, 0, &count) || !count || count > 1000)
+		return -EINVAL;
+	if (!strcmp(buf, "lost_irq"))
+		vwddm_hw_inject_lost_irqs(adev->hw, count);
+	else if (!strcmp(buf, "duplicate_irq"))
+		vwddm_hw_inject_duplicate_irqs(adev->hw, count);
+	else
+		return -EINVAL;
+	return len;
+}
+
+static const struct file_operations inject_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= inject_write,
+	.llseek	= noop_llseek,
+};
+
+/**
+ * vwddm_debugfs_adapter_init() - create an adapter's debugfs directory
+ * @adev: the adapter
+ * @root: the module's debugfs directory
+ *
+ * Every file is root-only (0400/0200).
+ */
+void vwddm_debugfs_adapter_init(struct vwddm_adapter *adev,
+				struct dentry *root)
+{
+	char name[8];
+
+	snprintf(name, sizeof(name), "%u", adev->index);
+	adev->debugfs = debugfs_create_dir(name, root);
+	debugfs_create_file("status", 0400, adev->debugfs, adev,
+			    &status_fops);
+	debugfs_create_file("submit", 0200, adev->debugfs, adev,
+			    &submit_fops);
+	debugfs_create_file("idle", 0400, adev->debugfs, adev, &idle_fops);
+	debugfs_create_file("inject", 0200, adev->debugfs, adev,
+			    &inject_fops);
+}

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_drv.c - module entry: platform devices, the DRM render-only device,
+ * and the composition of hw/, kmd/ and sched/ into an adapter.
+ */
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+
+#include "vwddm_drv.h"
+#include "../base/vwddm_compat.h"
+#include "../kmd/vwddm_kmd.h"
+#include "../sched/vwddm_sched.h"
+
+#define DRIVER_NAME	"vwddm"
+#define DRIVER_DESC	"Virtual WDDM-style GPU with timeout detection and recovery"
+
+static struct vwddm_params vwddm_params;
+static struct platform_device *vwddm_pdevs[VWDDM_MAX_ADAPTERS];
+static struct dentry *vwddm_debugfs_root;
+
+static const struct file_operations vwddm_drm_fops = {
+	.owner		= THIS_MODULE,
+	.open		= drm_open,
+	.release	= drm_release,
+	.unlocked_ioctl	= drm_ioctl,
+	.compat_ioctl	= drm_compat_ioctl,
+	.poll		= drm_poll,
+	.read		= drm_read,
+	.llseek		= noop_llseek,
+};
+
+static const struct drm_driver vwddm_drm_driver = {
+	.driver_features	= DRIVER_RENDER,
+	.fops			= &vwddm_drm_fops,
+	.name			= DRIVER_NAME,
+	.desc			= DRIVER_DESC,
+	VWDDM_DRM_DRIVER_DATE
+	.major			= 0,
+	.minor			= 1,
+};
+
+static int vwddm_probe(struct platform_device *pdev)
+{
+	const struct vwddm_params *p = &vwddm_params;
+	struct vwddm_sched_config scfg = {
+		.ddi = &vwddm_kmd_ddi_ops,
+		.engines = p->engines,
+		.nodes = p->nodes,
+		.hw_queue_depth = p->hw_queue_depth,
+		.first_fence_id = 1,
+	};
+	struct vwddm_hw_config hcfg = {
+		.engines = p->engines,
+		.nodes = p->nodes,
+	};
+	struct vwddm_adapter *adev;
+	char name[16];
+	int ret;
+
+	adev = devm_drm_dev_alloc(&pdev->dev, &vwddm_drm_driver,
+				  struct vwddm_adapter, drm);
+	if (IS_ERR(adev))
+		return PTR_ERR(adev);
+	adev->index = pdev->id;
+	vwddm_clock_init(&adev->clock, false);
+
+	snprintf(name, sizeof(name), DRIVER_NAME "%u", adev->index);
+	hcfg.name = name;
+	hcfg.clock = &adev->clock;
+	memcpy(hcfg.kind, p->kind, sizeof(hcfg.kind));
+	memcpy(hcfg.granularity, p->granularity, sizeof(hcfg.granularity));
+	adev->hw = vwddm_hw_create(&hcfg);
+	if (IS_ERR(adev->hw))
+		return PTR_ERR(adev->hw);
+
+	adev->sched = vwddm_sched_create(&scfg);
+	if (IS_ERR(adev->sched)) {
+		ret = PTR_ERR(adev->sched);
+		goto err_destroy_hw;
+	}
+	adev->kmd = vwddm_kmd_start(adev->hw, &vwddm_sched_cb_ops, adev->sched);
+	if (IS_ERR(adev->kmd)) {
+		ret = PTR_ERR(adev->kmd);
+		goto err_destroy_sched;
+	}
+	vwddm_sched_set_miniport(adev->sched, adev->kmd);
+
+	ret = drm_dev_register(&adev->drm, 0);
+	if (ret)
+		goto err_stop_kmd;
+	vwddm_debugfs_adapter_init(adev, vwddm_debugfs_root);
+	platform_set_drvdata(pdev, adev);
+	dev_info(&pdev->dev, "%u engine(s) x %u node(s), irq %u, DPC in %s\n",
+		 p->engines, p->nodes, vwddm_hw_irq(adev->hw),
+		 VWDDM_DPC_IN_BH ? "BH workqueue" : "high-priority workqueue");
+	return 0;
+
+err_stop_kmd:
+	vwddm_sched_stop(adev->sched);
+	vwddm_kmd_stop(adev->kmd);
+err_destroy_sched:
+	vwddm_sched_destroy(adev->sched);
+err_destroy_hw:
+	vwddm_hw_destroy(adev->hw);
+	return ret;
+}
+
+static void vwddm_remove(struct platform_device *pdev)
+{
+	struct vwddm_adapter *adev = platform_get_drvdata(pdev);
+
+	debugfs_remove_recursive(adev->debugfs);
+	drm_dev_unplug(&adev->drm);
+	/* Work may be in flight: stop feeding, then silence, then power off. */
+	vwddm_sched_stop(adev->sched);
+	vwddm_kmd_stop(adev->kmd);
+	vwddm_hw_destroy(adev->hw);
+	/* Whatever never ran completes with an error. */
+	vwddm_sched_destroy(adev->sched);
+}
+
+static struct platform_driver vwddm_platform_driver = {
+	.probe	= vwddm_probe,
+	VWDDM_PLATFORM_REMOVE(vwddm_remove),
+	.driver	= {
+		.name = DRIVER_NAME,
+	},
+};
+
+static void vwddm_unregister_devices(void)
+{
+	int i;
+
+	for (i = VWDDM_MAX_ADAPTERS - 1; i >= 0; i--) {
+		if (vwddm_pdevs[i])
+			platform_device_unregister(vwddm_pdevs[i]);
+		vwddm_pdevs[i] = NULL;
+	}
+}
+
+static int __init vwddm_init(void)
+{
+	struct platform_device *pdev;
+	u32 i;
+	int ret;
+
+	ret = vwddm_params_parse(&vwddm_params);
+	if (ret)
+		return ret;
+	vwddm_debugfs_root = debugfs_create_dir(DRIVER_NAME, NULL);
+	ret = platform_driver_register(&vwddm_platform_driver);
+	if (ret)
+		goto err_remove_debugfs;
+	for (i = 0; i < vwddm_params.adapters; i++) {
+		pdev = platform_device_register_simple(DRIVER_NAME, i, NULL, 0);
+		if (IS_ERR(pdev)) {
+			ret = PTR_ERR(pdev);
+			goto err_unregister_devices;
+		}
+		vwddm_pdevs[i] = pdev;
+		/* The driver is registered, so probe ran synchronously. */
+		if (!platform_get_drvdata(pdev)) {
+			ret = -ENODEV;
+			goto err_unregister_devices;
+		}
+	}
+	return 0;
+
+err_unregister_devices:
+	vwddm_unregister_devices();
+	platform_driver_unregister(&vwddm_platform_driver);
+err_remove_debugfs:
+	debugfs_remove_recursive(vwddm_debugfs_root);
+	return ret;
+}
+
+static void __exit vwddm_exit(void)
+{
+	vwddm_unregister_devices();
+	platform_driver_unregister(&vwddm_platform_driver);
+	debugfs_remove_recursive(vwddm_debugfs_root);
+}
+
+module_init(vwddm_init);
+module_exit(vwddm_exit);
+
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("platform:" DRIVER_NAME);

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vwddm_ddi.h - the contract between the OS side (sched/, "dxgkrnl") and
+ * the miniport (kmd/).
+ *
+ * Downwards: struct vwddm_ddi_ops, the DxgkDdiXxx entry points the OS side
+ * calls in the miniport. Upwards: struct vwddm_cb_ops, the DxgkCbXxx
+ * callbacks the miniport calls in the OS side (handed over when the device
+ * starts, like DXGKRNL_INTERFACE in DxgkDdiStartDevice). Argument structures
+ * keep the WDDM field names in kernel spelling.
+ */
+#ifndef _VWDDM_DDI_H_
+#define _VWDDM_DDI_H_
+
+#include <linux/types.h>
+
+/**
+ * enum vwddm_interrupt_type - DXGK_INTERRUPT_TYPE values vwddm reports
+ * @VWDDM_INTERRUPT_DMA_COMPLETED: a DMA buffer completed
+ * @VWDDM_INTERRUPT_DMA_PREEMPTED: a preemption request finished
+ * @VWDDM_INTERRUPT_DMA_PAGE_FAULTED: a packet faulted (WDDM 2.0 form)
+ */
+enum vwddm_interrupt_type {
+	VWDDM_INTERRUPT_DMA_COMPLETED = 1,
+	VWDDM_INTERRUPT_DMA_PREEMPTED = 2,
+	VWDDM_INTERRUPT_DMA_PAGE_FAULTED = 9,
+};
+
+/* DXGK_PAGE_FAULT_FLAGS bits used in @dma_page_faulted.page_fault_flags. */
+#define VWDDM_PAGE_FAULT_WRITE			0x1
+#define VWDDM_PAGE_FAULT_FENCE_INVALID		0x2
+#define VWDDM_PAGE_FAULT_ADAPTER_RESET_REQUIRED	0x4
+#define VWDDM_PAGE_FAULT_ENGINE_RESET_REQUIRED	0x8
+
+/**
+ * struct vwddm_interrupt_data - DXGKARGCB_NOTIFY_INTERRUPT_DATA
+ * @interrupt_type: which member of the union is valid
+ * @dma_completed: @interrupt_type == VWDDM_INTERRUPT_DMA_COMPLETED
+ * @dma_completed.submission_fence_id: fence of the latest completed packet;
+ *	every earlier fence on the node has completed too
+ * @dma_completed.node_ordinal: NodeOrdinal
+ * @dma_completed.engine_ordinal: EngineOrdinal
+ * @dma_preempted: @interrupt_type == VWDDM_INTERRUPT_DMA_PREEMPTED
+ * @dma_preempted.preemption_fence_id: fence of the preemption request
+ * @dma_preempted.last_completed_fence_id: every packet after it that was
+ *	submitted before the request was preempted, not completed
+ * @dma_preempted.node_ordinal: NodeOrdinal
+ * @dma_preempted.engine_ordinal: EngineOrdinal
+ * @dma_preempted.partial_fence_id: vwddm extension: fence of a packet
+ *	stopped mid-packet, or 0
+ * @dma_preempted.partial_done_ns: vwddm extension: work of that packet done
+ *	so far; the resubmission starts there
+ * @dma_page_faulted: @interrupt_type == VWDDM_INTERRUPT_DMA_PAGE_FAULTED
+ * @dma_page_faulted.faulted_fence_id: fence of the packet that faulted
+ * @dma_page_faulted.page_fault_flags: VWDDM_PAGE_FAULT_* bits
+ * @dma_page_faulted.node_ordinal: NodeOrdinal
+ * @dma_page_faulted.engine_ordinal: EngineOrdinal
+ */
+struct vwddm_interrupt_data {
+	enum vwddm_interrupt_type interrupt_type;
+	union {
+		struct {
+			u32 submission_fence_id;
+			u32 node_ordinal;
+			u32 engine_ordinal;
+		} dma_completed;
+		struct {
+			u32 preemption_fence_id;
+			u32 last_completed_fence_id;
+			u32 node_ordinal;
+			u32 engine_ordinal;
+			u32 partial_fence_id;
+			u64 partial_done_ns;
+		} dma_preempted;
+		struct {
+			u32 faulted_fence_id;
+			u32 page_fault_flags;
+			u32 node_ordinal;
+			u32 engine_ordinal;
+		} dma_page_faulted;
+	};
+};
+
+/* DXGK_SUBMITCOMMANDFLAGS bits used in vwddm_ddi_submit_command.flags. */
+#define VWDDM_SUBMIT_PAGING		0x1
+#define VWDDM_SUBMIT_RESUBMISSION	0x80
+
+/**
+ * struct vwddm_ddi_submit_command - DXGKARG_SUBMITCOMMAND
+ * @h_context: the OS side's handle of the submitting context (opaque to the
+ *	miniport; NULL for paging packets of the system device)
+ * @submission_fence_id: written to the node's fence when the packet ends
+ * @node_ordinal: NodeOrdinal
+ * @engine_ordinal: EngineOrdinal
+ * @dma_buffer_duration_ns: the DMA buffer's work (vwddm packets are timed)
+ * @dma_buffer_submission_start_ns: DmaBufferSubmissionStartOffset: work
+ *	already done (a packet resumed after a mid-packet preemption)
+ * @flags: VWDDM_SUBMIT_* bits
+ * @hw_inject: VWDDM_HW_PKT_* behaviours injected by a test
+ */
+struct vwddm_ddi_submit_command {
+	void *h_context;
+	u32 submission_fence_id;
+	u32 node_ordinal;
+	u32 engine_ordinal;
+	u64 dma_buffer_duration_ns;
+	u64 dma_buffer_submission_start_ns;
+	u32 flags;
+	u32 hw_inject;
+};
+
+/**
+ * struct vwddm_ddi_preempt_command - DXGKARG_PREEMPTCOMMAND
+ * @preemption_fence_id: reported back in DMA_PREEMPTED
+ * @node_ordinal: NodeOrdinal
+ * @engine_ordinal: EngineOrdinal
+ */
+struct vwddm_ddi_preempt_command {
+	u32 preemption_fence_id;
+	u32 node_ordinal;
+	u32 engine_ordinal;
+};
+
+/**
+ * struct vwddm_ddi_query_current_fence - DXGKARG_QUERYCURRENTFENCE
+ * @current_fence: [out] the last completed fence of the node
+ * @node_ordinal: NodeOrdinal
+ * @engine_ordinal: EngineOrdinal
+ */
+struct vwddm_ddi_query_current_fence {
+	u32 current_fence;
+	u32 node_ordinal;
+	u32 engine_ordinal;
+};
+
+/**
+ * struct vwddm_ddi_query_engine_status - DXGKARG_QUERYENGINESTATUS
+ * @node_ordinal: NodeOrdinal
+ * @engine_ordinal: EngineOrdinal
+ * @responsive: [out] DXGK_ENGINESTATUS.Responsive: the node makes progress
+ */
+struct vwddm_ddi_query_engine_status {
+	u32 node_ordinal;
+	u32 engine_ordinal;
+	bool responsive;
+};
+
+/**
+ * struct vwddm_ddi_ops - DxgkDdiXxx entry points of a miniport
+ * @submit_command: DxgkDdiSubmitCommand; any context up to DISPATCH (BH)
+ * @preempt_command: DxgkDdiPreemptCommand; any context up to DISPATCH
+ * @query_current_fence: DxgkDdiQueryCurrentFence; reports a completion whose
+ *	interrupt was missed through notify_interrupt; process context
+ * @query_engine_status: DxgkDdiQueryEngineStatus; process context
+ *
+ * Every entry point takes the miniport handle given when the device started
+ * and returns 0 or a negative errno.
+ */
+struct vwddm_ddi_ops {
+	int (*submit_command)(void *miniport,
+			      const struct vwddm_ddi_submit_command *args);
+	int (*preempt_command)(void *miniport,
+			       const struct vwddm_ddi_preempt_command *args);
+	int (*query_current_fence)(void *miniport,
+				   struct vwddm_ddi_query_current_fence *args);
+	int (*query_engine_status)(void *miniport,
+				   struct vwddm_ddi_query_engine_status *args);
+};
+
+/**
+ * struct vwddm_cb_ops - DxgkCbXxx callbacks of the OS side
+ * @notify_interrupt: DxgkCbNotifyInterrupt; hardirq context (the ISR) or
+ *	with the miniport's interrupt lock held (synchronize-execution)
+ * @notify_dpc: DxgkCbNotifyDpc; from the miniport's DPC
+ *
+ * Each takes the OS handle given when the device started.
+ */
+struct vwddm_cb_ops {
+	void (*notify_interrupt)(void *os,
+				 const struct vwddm_interrupt_data *data);
+	void (*notify_dpc)(void *os);
+};
+
+#endif /* _VWDDM_DDI_H_ */

@@ -20,7 +20,7 @@
  * the closest Linux equivalent of DISPATCH_LEVEL. Older kernels get a
  * high-priority per-CPU workqueue, which runs in process context.
  */
-#ifdef WQ_BH
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
 #define VWDDM_DPC_WQ_FLAGS	(WQ_BH | WQ_HIGHPRI)
 #define VWDDM_DPC_IN_BH		true
 #else

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vwddm_kunit.h - the test rig shared by the vwddm KUnit suites.
+ *
+ * A rig is a virtual GPU on a manual clock, optionally with a test
+ * interrupt handler (hw suites), the real miniport reporting to a
+ * recording OS side (kmd suites), or the real miniport under the real
+ * scheduler (sched suites). rig_advance() moves time and then waits until
+ * every interrupt and DPC it caused has run, so tests never sleep.
+ */
+#ifndef _VWDDM_KUNIT_H_
+#define _VWDDM_KUNIT_H_
+
+#include <kunit/test.h>
+#include <linux/wait.h>
+
+#include "../drv/base/vwddm_clock.h"
+#include "../drv/hw/vwddm_hw.h"
+#include "../drv/kmd/vwddm_kmd.h"
+#include "../drv/sched/vwddm_sched.h"
+
+#define RIG_MAX_EVENTS	128
+#define RIG_MAX_NODES	(VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES)
+
+/**
+ * struct vwddm_rig - one test's virtual GPU and what it observed
+ * @test: the running test
+ * @clock: the clock (manual unless the test asked for the real one)
+ * @cfg: the hardware topology
+ * @hw: the virtual GPU
+ * @kmd: the miniport, when started
+ * @sched: the scheduler, when created
+ * @test_isr: a test interrupt handler is installed instead of the miniport
+ * @lock: protects everything below (written in hardirq context)
+ * @isr_calls: test ISR invocations
+ * @isr_unclaimed: test ISR invocations with nothing pending
+ * @isr_not_hardirq: test ISR invocations outside hardirq context
+ * @seen: per node, the interrupt status bits the test ISR acknowledged
+ * @events: notifications the recording OS side received, in order
+ * @nevents: number of entries in @events
+ * @dpcs: DPCs the recording OS side received
+ * @dpcs_in_softirq: of those, run in softirq (BH) context
+ * @wq: woken on every DPC
+ */
+struct vwddm_rig {
+	struct kunit *test;
+	struct vwddm_clock clock;
+	struct vwddm_hw_config cfg;
+	struct vwddm_hw *hw;
+	struct vwddm_kmd *kmd;
+	struct vwddm_sched *sched;
+	bool test_isr;
+
+	raw_spinlock_t lock;
+	u32 isr_calls;
+	u32 isr_unclaimed;
+	u32 isr_not_hardirq;
+	u32 seen[RIG_MAX_NODES];
+	struct vwddm_interrupt_data events[RIG_MAX_EVENTS];
+	u32 nevents;
+	u32 dpcs;
+	u32 dpcs_in_softirq;
+	wait_queue_head_t wq;
+};
+
+/* Topology of the default rig: one engine, nodes 3d(mid) and copy(dma). */
+#define RIG_MID		0
+#define RIG_DMA		1
+
+struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines);
+void vwddm_rig_install_test_isr(struct vwddm_rig *rig);
+void vwddm_rig_start_kmd(struct vwddm_rig *rig);
+void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id);
+void vwddm_rig_sync(struct vwddm_rig *rig);
+void vwddm_rig_advance_us(struct vwddm_rig *rig, u64 us);
+int vwddm_rig_submit(struct vwddm_rig *rig, u32 engine, u32 node, u32 fence,
+	       u64 us, u32 flags);
+u32 vwddm_rig_count_events(struct vwddm_rig *rig, enum vwddm_interrupt_type type);
+bool vwddm_rig_last_event(struct vwddm_rig *rig, enum vwddm_interrupt_type type,
+		    struct vwddm_interrupt_data *out);
+u32 vwddm_rig_seen(struct vwddm_rig *rig, u32 engine, u32 node);
+u32 vwddm_rig_isr_calls(struct vwddm_rig *rig);
+
+#endif /* _VWDDM_KUNIT_H_ */

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_kunit_main.c - the vwddm KUnit module and its test rig.
+ */
+#include <linux/interrupt.h>
+#include <linux/module.h>
+
+#include "vwddm_kunit.h"
+
+static irqreturn_t rig_isr(int irq, void *arg)
+{
+	struct vwddm_rig *rig = arg;
+	const struct vwddm_hw_config *cfg = &rig->cfg;
+	unsigned long bit;
+	u64 pending;
+	u32 st;
+
+	raw_spin_lock(&rig->lock);
+	rig->isr_calls++;
+	if (!in_hardirq())
+		rig->isr_not_hardirq++;
+	pending = vwddm_hw_int_pending(rig->hw);
+	if (!pending)
+		rig->isr_unclaimed++;
+	for_each_set_bit(bit, (unsigned long *)&pending, BITS_PER_LONG) {
+		u32 e = bit / cfg->nodes, n = bit % cfg->nodes;
+
+		st = vwddm_hw_int_status(rig->hw, e, n) &
+		     vwddm_hw_int_enable_read(rig->hw, e, n);
+		vwddm_hw_int_ack(rig->hw, e, n, st);
+		rig->seen[bit] |= st;
+	}
+	raw_spin_unlock(&rig->lock);
+	return pending ? IRQ_HANDLED : IRQ_NONE;
+}
+
+static void rig_notify_interrupt(void *os, const struct vwddm_interrupt_data *d)
+{
+	struct vwddm_rig *rig = os;
+
+	raw_spin_lock(&rig->lock);
+	if (rig->nevents < RIG_MAX_EVENTS)
+		rig->events[rig->nevents++] = *d;
+	raw_spin_unlock(&rig->lock);
+}
+
+static void rig_notify_dpc(void *os)
+{
+	struct vwddm_rig *rig = os;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&rig->lock, flags);
+	rig->dpcs++;
+	if (in_serving_softirq())
+		rig->dpcs_in_softirq++;
+	raw_spin_unlock_irqrestore(&rig->lock, flags);
+	wake_up_all(&rig->wq);
+}
+
+static const struct vwddm_cb_ops rig_cb_ops = {
+	.notify_interrupt = rig_notify_interrupt,
+	.notify_dpc = rig_notify_dpc,
+};
+
+static void rig_teardown(void *arg)
+{
+	struct vwddm_rig *rig = arg;
+
+	if (rig->sched)
+		vwddm_sched_stop(rig->sched);
+	if (rig->kmd)
+		vwddm_kmd_stop(rig->kmd);
+	if (rig->test_isr) {
+		u32 e, n;
+
+		for (e = 0; e < rig->cfg.engines; e++)
+			for (n = 0; n < rig->cfg.nodes; n++)
+				vwddm_hw_int_enable(rig->hw, e, n, 0);
+		vwddm_hw_irq_sync(rig->hw);
+		free_irq(vwddm_hw_irq(rig->hw), rig);
+	}
+	vwddm_hw_destroy(rig->hw);
+	if (rig->sched)
+		vwddm_sched_destroy(rig->sched);
+}
+
+/**
+ * vwddm_rig_create() - a virtual GPU for one test, torn down when the test ends
+ * @test: the test
+ * @manual: use a manual clock (false: the real clock)
+ * @engines: engines, each with nodes RIG_MID (3d, mid-packet) and RIG_DMA
+ *	(copy, DMA-buffer boundary)
+ *
+ * Return: the rig (the test fails and aborts if it cannot be built).
+ */
+struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines)
+{
+	struct vwddm_rig *rig;
+
+	rig = kunit_kzalloc(test, sizeof(*rig), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rig);
+	rig->test = test;
+	raw_spin_lock_init(&rig->lock);
+	init_waitqueue_head(&rig->wq);
+	vwddm_clock_init(&rig->clock, manual);
+	rig->cfg.name = "vwddm-test";
+	rig->cfg.clock = &rig->clock;
+	rig->cfg.engines = engines;
+	rig->cfg.nodes = 2;
+	rig->cfg.kind[RIG_MID] = VWDDM_NODE_3D;
+	rig->cfg.granularity[RIG_MID] = VWDDM_PREEMPT_MID_PACKET;
+	rig->cfg.kind[RIG_DMA] = VWDDM_NODE_COPY;
+	rig->cfg.granularity[RIG_DMA] = VWDDM_PREEMPT_DMA_BUFFER;
+	rig->hw = vwddm_hw_create(&rig->cfg);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rig->hw);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, rig_teardown,
+							   rig));
+	return rig;
+}
+
+/**
+ * vwddm_rig_install_test_isr() - handle the device interrupt with a test ISR
+ * @rig: the rig
+ *
+ * The test ISR acknowledges every enabled event and records it; all
+ * sources are unmasked.
+ */
+void vwddm_rig_install_test_isr(struct vwddm_rig *rig)
+{
+	u32 e, n;
+
+	KUNIT_ASSERT_EQ(rig->test, 0,
+			request_irq(vwddm_hw_irq(rig->hw), rig_isr,
+				    IRQF_NO_THREAD, "vwddm-test", rig));
+	rig->test_isr = true;
+	for (e = 0; e < rig->cfg.engines; e++)
+		for (n = 0; n < rig->cfg.nodes; n++)
+			vwddm_hw_int_enable(rig->hw, e, n, VWDDM_HW_INT_ALL);
+}
+
+/**
+ * vwddm_rig_start_kmd() - start the real miniport, reporting to the rig
+ * @rig: the rig
+ */
+void vwddm_rig_start_kmd(struct vwddm_rig *rig)
+{
+	rig->kmd = vwddm_kmd_start(rig->hw, &rig_cb_ops, rig);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, rig->kmd);
+}
+
+/**
+ * vwddm_rig_start_sched() - the real miniport under the real scheduler
+ * @rig: the rig
+ * @depth: hardware queue depth
+ * @first_fence_id: first SubmissionFenceId of every node
+ */
+void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id)
+{
+	struct vwddm_sched_config cfg = {
+		.ddi = &vwddm_kmd_ddi_ops,
+		.engines = rig->cfg.engines,
+		.nodes = rig->cfg.nodes,
+		.hw_queue_depth = depth,
+		.first_fence_id = first_fence_id,
+	};
+
+	rig->sched = vwddm_sched_create(&cfg);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, rig->sched);
+	rig->kmd = vwddm_kmd_start(rig->hw, &vwddm_sched_cb_ops, rig->sched);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, rig->kmd);
+	vwddm_sched_set_miniport(rig->sched, rig->kmd);
+}
+
+/**
+ * vwddm_rig_sync() - wait for every interrupt and DPC already caused
+ * @rig: the rig
+ */
+void vwddm_rig_sync(struct vwddm_rig *rig)
+{
+	vwddm_hw_irq_sync(rig->hw);
+	if (rig->kmd)
+		vwddm_kmd_flush_dpc(rig->kmd);
+}
+
+/**
+ * vwddm_rig_advance_us() - move the manual clock, then vwddm_rig_sync()
+ * @rig: the rig
+ * @us: microseconds
+ */
+void vwddm_rig_advance_us(struct vwddm_rig *rig, u64 us)
+{
+	vwddm_clock_advance(&rig->clock, us * NSEC_PER_USEC);
+	vwddm_rig_sync(rig);
+}
+
+/**
+ * vwddm_rig_submit() - write a packet through the miniport (or straight to the
+ *	ring when no miniport runs) and ring the doorbell
+ * @rig: the rig
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @fence: the packet's fence
+ * @us: its duration in microseconds
+ * @flags: VWDDM_HW_PKT_* behaviours
+ *
+ * Return: 0 or the negative errno of the write.
+ */
+int vwddm_rig_submit(struct vwddm_rig *rig, u32 engine, u32 node, u32 fence,
+	       u64 us, u32 flags)
+{
+	struct vwddm_ddi_submit_command args = {
+		.submission_fence_id = fence,
+		.node_ordinal = node,
+		.engine_ordinal = engine,
+		.dma_buffer_duration_ns = us * NSEC_PER_USEC,
+		.hw_inject = flags,
+	};
+	struct vwddm_hw_packet pkt = {
+		.fence = fence,
+		.flags = flags,
+		.duration_ns = us * NSEC_PER_USEC,
+	};
+	int ret;
+
+	if (rig->kmd)
+		return vwddm_kmd_ddi_ops.submit_command(rig->kmd, &args);
+	ret = vwddm_hw_ring_write(rig->hw, engine, node, &pkt);
+	if (!ret)
+		vwddm_hw_doorbell(rig->hw, engine, node);
+	return ret;
+}
+
+/**
+ * vwddm_rig_count_events() - notifications of one type received so far
+ * @rig: the rig
+ * @type: the interrupt type
+ *
+ * Return: the count.
+ */
+u32 vwddm_rig_count_events(struct vwddm_rig *rig, enum vwddm_interrupt_type type)
+{
+	unsigned long flags;
+	u32 i, count = 0;
+
+	raw_spin_lock_irqsave(&rig->lock, flags);
+	for (i = 0; i < rig->nevents; i++)
+		if (rig->events[i].interrupt_type == type)
+			count++;
+	raw_spin_unlock_irqrestore(&rig->lock, flags);
+	return count;
+}
+
+/**
+ * vwddm_rig_last_event() - the latest notification of one type
+ * @rig: the rig
+ * @type: the interrupt type
+ * @out: filled with it
+ *
+ * Return: true if there was one.
+ */
+bool vwddm_rig_last_event(struct vwddm_rig *rig, enum vwddm_interrupt_type type,
+		    struct vwddm_interrupt_data *out)
+{
+	unsigned long flags;
+	bool found = false;
+	u32 i;
+
+	raw_spin_lock_irqsave(&rig->lock, flags);
+	for (i = 0; i < rig->nevents; i++) {
+		if (rig->events[i].interrupt_type == type) {
+			*out = rig->events[i];
+			found = true;
+		}
+	}
+	raw_spin_unlock_irqrestore(&rig->lock, flags);
+	return found;
+}
+
+/**
+ * vwddm_rig_seen() - interrupt status bits the test ISR acknowledged on a node
+ * @rig: the rig
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Return: the accumulated VWDDM_HW_INT_* bits.
+ */
+u32 vwddm_rig_seen(struct vwddm_rig *rig, u32 engine, u32 node)
+{
+	unsigned long flags;
+	u32 val;
+
+	raw_spin_lock_irqsave(&rig->lock, flags);
+	val = rig->seen[engine * rig->cfg.nodes + node];
+	raw_spin_unlock_irqrestore(&rig->lock, flags);
+	return val;
+}
+
+/**
+ * vwddm_rig_isr_calls() - test ISR invocations so far
+ * @rig: the rig
+ *
+ * Return: the count.
+ */
+u32 vwddm_rig_isr_calls(struct vwddm_rig *rig)
+{
+	unsigned long flags;
+	u32 val;
+
+	raw_spin_lock_irqsave(&rig->lock, flags);
+	val = rig->isr_calls;
+	raw_spin_unlock_irqrestore(&rig->lock, flags);
+	return val;
+}
+
+MODULE_DESCRIPTION("KUnit suites for vwddm");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -125,4 +125,5 @@ static struct kunit_suite vwddm_clock_suite = {
 	.name = "vwddm_clock",
 	.test_cases = vwddm_clock_cases,
 };
+
 kunit_test_suite(vwddm_clock_suite);

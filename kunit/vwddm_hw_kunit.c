@@ -232,7 +232,7 @@ static void hw_hang(struct kunit *test)
 	vwddm_rig_install_test_isr(rig);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 1, 10, 0));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 2, 10,
-					    VWDDM_HW_PKT_HANG));
+						  VWDDM_HW_PKT_HANG));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 3, 10, 0));
 	vwddm_rig_advance_us(rig, 20);
 	KUNIT_EXPECT_EQ(test, VWDDM_HW_HUNG,
@@ -254,7 +254,7 @@ static void hw_fault(struct kunit *test)
 
 	vwddm_rig_install_test_isr(rig);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_DMA, 1, 10,
-					    VWDDM_HW_PKT_FAULT));
+						  VWDDM_HW_PKT_FAULT));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_DMA, 2, 10, 0));
 	vwddm_rig_advance_us(rig, 10);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_HW_INT_FAULTED,
@@ -278,7 +278,7 @@ static void hw_ignore_preempt(struct kunit *test)
 
 	vwddm_rig_install_test_isr(rig);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 1, 100,
-					    VWDDM_HW_PKT_IGNORE_PREEMPT));
+						  VWDDM_HW_PKT_IGNORE_PREEMPT));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 2, 100, 0));
 	vwddm_rig_advance_us(rig, 10);
 	vwddm_hw_preempt(rig->hw, 0, RIG_MID, 8);
@@ -299,7 +299,7 @@ static void hw_reset_node_line(struct kunit *test)
 	vwddm_rig_install_test_isr(rig);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 1, 10, 0));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 2, 10,
-					    VWDDM_HW_PKT_HANG));
+						  VWDDM_HW_PKT_HANG));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 3, 10, 0));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_DMA, 1, 1000, 0));
 	vwddm_hw_int_enable(rig->hw, 0, RIG_MID, 0);
@@ -451,4 +451,5 @@ static struct kunit_suite vwddm_hw_suite = {
 	.name = "vwddm_hw",
 	.test_cases = vwddm_hw_cases,
 };
+
 kunit_test_suite(vwddm_hw_suite);

@@ -25,7 +25,7 @@ static void kmd_reports_completion(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0u, comp);
 	vwddm_rig_advance_us(rig, 20);
 	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event(rig,
-					       VWDDM_INTERRUPT_DMA_COMPLETED,
+						     VWDDM_INTERRUPT_DMA_COMPLETED,
 					       &d));
 	KUNIT_EXPECT_EQ(test, 42u, d.dma_completed.submission_fence_id);
 	KUNIT_EXPECT_EQ(test, (u32)RIG_DMA, d.dma_completed.node_ordinal);
@@ -80,7 +80,7 @@ static void kmd_preempt_when_drained(struct kunit *test)
 								   &pc));
 	vwddm_rig_sync(rig);
 	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event(rig,
-					       VWDDM_INTERRUPT_DMA_PREEMPTED,
+						     VWDDM_INTERRUPT_DMA_PREEMPTED,
 					       &d));
 	KUNIT_EXPECT_EQ(test, 100u, d.dma_preempted.preemption_fence_id);
 	KUNIT_EXPECT_EQ(test, 5u, d.dma_preempted.last_completed_fence_id);
@@ -109,7 +109,7 @@ static void kmd_preempt_dma_buffer_payload(struct kunit *test)
 								   &pc));
 	vwddm_rig_advance_us(rig, 100);
 	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event(rig,
-					       VWDDM_INTERRUPT_DMA_PREEMPTED,
+						     VWDDM_INTERRUPT_DMA_PREEMPTED,
 					       &d));
 	KUNIT_EXPECT_EQ(test, 200u, d.dma_preempted.preemption_fence_id);
 	KUNIT_EXPECT_EQ(test, 2u, d.dma_preempted.last_completed_fence_id);
@@ -141,7 +141,7 @@ static void kmd_preempt_mid_packet_payload(struct kunit *test)
 								   &pc));
 	vwddm_rig_advance_us(rig, 10);
 	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event(rig,
-					       VWDDM_INTERRUPT_DMA_PREEMPTED,
+						     VWDDM_INTERRUPT_DMA_PREEMPTED,
 					       &d));
 	KUNIT_EXPECT_EQ(test, 300u, d.dma_preempted.preemption_fence_id);
 	KUNIT_EXPECT_EQ(test, 1u, d.dma_preempted.last_completed_fence_id);
@@ -159,17 +159,17 @@ static void kmd_reports_fault(struct kunit *test)
 	vwddm_rig_start_kmd(rig);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_DMA, 1, 10, 0));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_DMA, 2, 10,
-					    VWDDM_HW_PKT_FAULT));
+						  VWDDM_HW_PKT_FAULT));
 	vwddm_rig_advance_us(rig, 20);
 	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event(rig,
-					       VWDDM_INTERRUPT_DMA_PAGE_FAULTED,
+						     VWDDM_INTERRUPT_DMA_PAGE_FAULTED,
 					       &d));
 	KUNIT_EXPECT_EQ(test, 2u, d.dma_page_faulted.faulted_fence_id);
 	KUNIT_EXPECT_EQ(test, (u32)RIG_DMA, d.dma_page_faulted.node_ordinal);
 	KUNIT_EXPECT_TRUE(test, d.dma_page_faulted.page_fault_flags &
 			  VWDDM_PAGE_FAULT_ENGINE_RESET_REQUIRED);
 	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_count_events(rig,
-					VWDDM_INTERRUPT_DMA_COMPLETED));
+							 VWDDM_INTERRUPT_DMA_COMPLETED));
 }
 
 /* A lost completion interrupt is found by query_current_fence. */
@@ -185,13 +185,13 @@ static void kmd_query_current_fence_finds_missed(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 7, 10, 0));
 	vwddm_rig_advance_us(rig, 10);
 	KUNIT_EXPECT_EQ(test, 0u, vwddm_rig_count_events(rig,
-					VWDDM_INTERRUPT_DMA_COMPLETED));
+							 VWDDM_INTERRUPT_DMA_COMPLETED));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.query_current_fence(rig->kmd,
 								       &q));
 	vwddm_rig_sync(rig);
 	KUNIT_EXPECT_EQ(test, 7u, q.current_fence);
 	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event(rig,
-					       VWDDM_INTERRUPT_DMA_COMPLETED,
+						     VWDDM_INTERRUPT_DMA_COMPLETED,
 					       &d));
 	KUNIT_EXPECT_EQ(test, 7u, d.dma_completed.submission_fence_id);
 	vwddm_kmd_stats(rig->kmd, &ks);
@@ -200,7 +200,7 @@ static void kmd_query_current_fence_finds_missed(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.query_current_fence(rig->kmd,
 								       &q));
 	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_count_events(rig,
-					VWDDM_INTERRUPT_DMA_COMPLETED));
+							 VWDDM_INTERRUPT_DMA_COMPLETED));
 }
 
 /* A spurious interrupt is not claimed and reports nothing. */
@@ -227,7 +227,7 @@ static void kmd_engine_status(struct kunit *test)
 
 	vwddm_rig_start_kmd(rig);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 1, 10,
-					    VWDDM_HW_PKT_HANG));
+						  VWDDM_HW_PKT_HANG));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.query_engine_status(rig->kmd,
 								       &st));
 	KUNIT_EXPECT_FALSE(test, st.responsive);
@@ -305,7 +305,7 @@ static void kmd_isr_hardirq_dpc_bh_real_clock(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, rig->dpcs, rig->dpcs_in_softirq);
 	/* At least the last completion of each node was reported. */
 	KUNIT_EXPECT_GE(test, vwddm_rig_count_events(rig,
-					       VWDDM_INTERRUPT_DMA_COMPLETED),
+						     VWDDM_INTERRUPT_DMA_COMPLETED),
 			2u);
 	kunit_info(test, "32 packets: %llu interrupts, %llu DPCs (%llu coalesced)\n",
 		   ks.isr_calls, ks.dpc_runs, ks.dpc_coalesced);
@@ -331,4 +331,5 @@ static struct kunit_suite vwddm_kmd_suite = {
 	.name = "vwddm_kmd",
 	.test_cases = vwddm_kmd_cases,
 };
+
 kunit_test_suite(vwddm_kmd_suite);

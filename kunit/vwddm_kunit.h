@@ -74,10 +74,10 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id)
 void vwddm_rig_sync(struct vwddm_rig *rig);
 void vwddm_rig_advance_us(struct vwddm_rig *rig, u64 us);
 int vwddm_rig_submit(struct vwddm_rig *rig, u32 engine, u32 node, u32 fence,
-	       u64 us, u32 flags);
+		     u64 us, u32 flags);
 u32 vwddm_rig_count_events(struct vwddm_rig *rig, enum vwddm_interrupt_type type);
 bool vwddm_rig_last_event(struct vwddm_rig *rig, enum vwddm_interrupt_type type,
-		    struct vwddm_interrupt_data *out);
+			  struct vwddm_interrupt_data *out);
 u32 vwddm_rig_seen(struct vwddm_rig *rig, u32 engine, u32 node);
 u32 vwddm_rig_isr_calls(struct vwddm_rig *rig);
 

@@ -206,7 +206,7 @@ void vwddm_rig_advance_us(struct vwddm_rig *rig, u64 us)
  * Return: 0 or the negative errno of the write.
  */
 int vwddm_rig_submit(struct vwddm_rig *rig, u32 engine, u32 node, u32 fence,
-	       u64 us, u32 flags)
+		     u64 us, u32 flags)
 {
 	struct vwddm_ddi_submit_command args = {
 		.submission_fence_id = fence,
@@ -259,7 +259,7 @@ u32 vwddm_rig_count_events(struct vwddm_rig *rig, enum vwddm_interrupt_type type
  * Return: true if there was one.
  */
 bool vwddm_rig_last_event(struct vwddm_rig *rig, enum vwddm_interrupt_type type,
-		    struct vwddm_interrupt_data *out)
+			  struct vwddm_interrupt_data *out)
 {
 	unsigned long flags;
 	bool found = false;

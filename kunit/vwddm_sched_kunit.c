@@ -223,4 +223,5 @@ static struct kunit_suite vwddm_sched_suite = {
 	.name = "vwddm_sched",
 	.test_cases = vwddm_sched_cases,
 };
+
 kunit_test_suite(vwddm_sched_suite);

@@ -26,7 +26,7 @@ void vwddm_clock_init(struct vwddm_clock *clock, bool manual)
 	clock->running = NULL;
 	mutex_init(&clock->advance_lock);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_clock_init);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_clock_init);
 
 /**
  * vwddm_clock_now() - read a clock
@@ -47,7 +47,7 @@ u64 vwddm_clock_now(struct vwddm_clock *clock)
 	raw_spin_unlock_irqrestore(&clock->lock, flags);
 	return now;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_clock_now);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_clock_now);
 
 static struct vwddm_timer *manual_pop_due(struct vwddm_clock *clock, u64 target)
 {
@@ -114,7 +114,7 @@ void vwddm_clock_advance(struct vwddm_clock *clock, u64 delta_ns)
 	raw_spin_unlock_irqrestore(&clock->lock, flags);
 	mutex_unlock(&clock->advance_lock);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_clock_advance);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_clock_advance);
 
 /**
  * vwddm_clock_next_expiry() - when the next manual timer is due
@@ -135,7 +135,7 @@ bool vwddm_clock_next_expiry(struct vwddm_clock *clock, u64 *expires_ns)
 	raw_spin_unlock_irqrestore(&clock->lock, flags);
 	return t;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_clock_next_expiry);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_clock_next_expiry);
 
 static enum hrtimer_restart vwddm_timer_hrtimer_fn(struct hrtimer *hrt)
 {
@@ -165,7 +165,7 @@ void vwddm_timer_init(struct vwddm_timer *timer, struct vwddm_clock *clock,
 		     hard ? HRTIMER_MODE_ABS_HARD : HRTIMER_MODE_ABS_SOFT);
 	timer->hrt.function = vwddm_timer_hrtimer_fn;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_timer_init);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_timer_init);
 
 /**
  * vwddm_timer_start() - arm (or re-arm) a timer
@@ -205,7 +205,7 @@ void vwddm_timer_start(struct vwddm_timer *timer, u64 expires_ns)
 out_unlock:
 	raw_spin_unlock_irqrestore(&clock->lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_timer_start);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_timer_start);
 
 /**
  * vwddm_timer_try_cancel() - disarm a timer without waiting
@@ -235,7 +235,7 @@ bool vwddm_timer_try_cancel(struct vwddm_timer *timer)
 	raw_spin_unlock_irqrestore(&clock->lock, flags);
 	return was_armed;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_timer_try_cancel);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_timer_try_cancel);
 
 /**
  * vwddm_timer_cancel() - disarm a timer and wait for its callback
@@ -269,7 +269,7 @@ void vwddm_timer_cancel(struct vwddm_timer *timer)
 		cpu_relax();
 	}
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_timer_cancel);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_timer_cancel);
 
 /**
  * vwddm_timer_pending() - is a timer armed?
@@ -290,4 +290,4 @@ bool vwddm_timer_pending(struct vwddm_timer *timer)
 	raw_spin_unlock_irqrestore(&clock->lock, flags);
 	return armed;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_timer_pending);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_timer_pending);

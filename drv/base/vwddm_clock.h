@@ -45,7 +45,7 @@ struct vwddm_clock {
 	u64 now_ns;
 	struct list_head armed;
 	struct vwddm_timer *running;
-	struct mutex advance_lock;
+	struct mutex advance_lock; /* serialises vwddm_clock_advance() */
 };
 
 /**

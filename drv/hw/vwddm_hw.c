@@ -25,7 +25,7 @@ const char *vwddm_node_kind_name(enum vwddm_node_kind kind)
 {
 	return kind < VWDDM_NODE_KIND_COUNT ? vwddm_node_kind_names[kind] : "?";
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_node_kind_name);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_node_kind_name);
 
 /**
  * vwddm_hw_create() - power on a virtual GPU
@@ -78,7 +78,7 @@ err_free_hw:
 	kfree(hw);
 	return ERR_PTR(ret);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_create);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_create);
 
 /**
  * vwddm_hw_destroy() - power off a virtual GPU
@@ -99,7 +99,7 @@ void vwddm_hw_destroy(struct vwddm_hw *hw)
 	kfree(hw->cfg.name);
 	kfree(hw);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_destroy);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_destroy);
 
 /**
  * vwddm_hw_config() - the device's topology
@@ -111,7 +111,7 @@ const struct vwddm_hw_config *vwddm_hw_config(struct vwddm_hw *hw)
 {
 	return &hw->cfg;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_config);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_config);
 
 /**
  * vwddm_hw_irq() - the device's interrupt
@@ -123,4 +123,4 @@ unsigned int vwddm_hw_irq(struct vwddm_hw *hw)
 {
 	return hw->virq;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_irq);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_irq);

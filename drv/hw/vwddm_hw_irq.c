@@ -168,7 +168,7 @@ u32 vwddm_hw_int_status(struct vwddm_hw *hw, u32 engine, u32 node)
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 	return val;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_int_status);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_int_status);
 
 /**
  * vwddm_hw_int_ack() - acknowledge events (write-one-to-clear)
@@ -185,7 +185,7 @@ void vwddm_hw_int_ack(struct vwddm_hw *hw, u32 engine, u32 node, u32 bits)
 	hw->int_status[vwddm_hw_int_idx(hw, engine, node)] &= ~bits;
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_int_ack);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_int_ack);
 
 /**
  * vwddm_hw_int_enable_read() - read a node's interrupt enable register
@@ -205,7 +205,7 @@ u32 vwddm_hw_int_enable_read(struct vwddm_hw *hw, u32 engine, u32 node)
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 	return val;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_int_enable_read);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_int_enable_read);
 
 /**
  * vwddm_hw_int_enable() - write a node's interrupt enable register
@@ -231,7 +231,7 @@ void vwddm_hw_int_enable(struct vwddm_hw *hw, u32 engine, u32 node, u32 mask)
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 	vwddm_hw_deliver(hw, count, false);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_int_enable);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_int_enable);
 
 /**
  * vwddm_hw_int_pending() - the interrupt summary register
@@ -253,7 +253,7 @@ u64 vwddm_hw_int_pending(struct vwddm_hw *hw)
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 	return pending;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_int_pending);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_int_pending);
 
 /**
  * vwddm_hw_inject_lost_irqs() - drop the next interrupts
@@ -271,7 +271,7 @@ void vwddm_hw_inject_lost_irqs(struct vwddm_hw *hw, u32 count)
 	hw->inject_lost += count;
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_inject_lost_irqs);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_inject_lost_irqs);
 
 /**
  * vwddm_hw_inject_duplicate_irqs() - deliver the next interrupts twice
@@ -286,7 +286,7 @@ void vwddm_hw_inject_duplicate_irqs(struct vwddm_hw *hw, u32 count)
 	hw->inject_duplicate += count;
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_inject_duplicate_irqs);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_inject_duplicate_irqs);
 
 /**
  * vwddm_hw_inject_spurious_irq() - deliver the interrupt with nothing latched
@@ -303,7 +303,7 @@ void vwddm_hw_inject_spurious_irq(struct vwddm_hw *hw)
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 	vwddm_hw_deliver(hw, 1, false);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_inject_spurious_irq);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_inject_spurious_irq);
 
 /**
  * vwddm_hw_irq_stats() - read the interrupt counters
@@ -318,7 +318,7 @@ void vwddm_hw_irq_stats(struct vwddm_hw *hw, struct vwddm_hw_irq_stats *stats)
 	*stats = hw->irq_stats;
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_irq_stats);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_irq_stats);
 
 /**
  * vwddm_hw_irq_sync() - wait until queued deliveries have run
@@ -334,7 +334,7 @@ void vwddm_hw_irq_sync(struct vwddm_hw *hw)
 	irq_work_sync(&hw->irq_work);
 	synchronize_irq(hw->virq);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_irq_sync);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_irq_sync);
 
 /**
  * vwddm_hw_irq_init() - create the device's interrupt controller

@@ -153,7 +153,7 @@ int vwddm_hw_ring_write(struct vwddm_hw *hw, u32 engine, u32 node,
 	raw_spin_unlock_irqrestore(&n->lock, flags);
 	return ret;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_ring_write);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_ring_write);
 
 /**
  * vwddm_hw_doorbell() - publish written packets and kick the node
@@ -178,7 +178,7 @@ void vwddm_hw_doorbell(struct vwddm_hw *hw, u32 engine, u32 node)
 		node_start_locked(n, vwddm_clock_now(n->timer.clock));
 	raw_spin_unlock_irqrestore(&n->lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_doorbell);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_doorbell);
 
 /**
  * vwddm_hw_read_fence() - read a node's fence register
@@ -195,7 +195,7 @@ u32 vwddm_hw_read_fence(struct vwddm_hw *hw, u32 engine, u32 node)
 
 	return n ? READ_ONCE(n->fence) : 0;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_fence);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_fence);
 
 /* Read one node register under the node lock. */
 static u32 node_read(struct vwddm_hw *hw, u32 engine, u32 node,
@@ -240,7 +240,7 @@ u32 vwddm_hw_read_rptr(struct vwddm_hw *hw, u32 engine, u32 node)
 {
 	return node_read(hw, engine, node, reg_rptr);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_rptr);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_rptr);
 
 /**
  * vwddm_hw_read_wptr() - read a node's published write pointer
@@ -254,7 +254,7 @@ u32 vwddm_hw_read_wptr(struct vwddm_hw *hw, u32 engine, u32 node)
 {
 	return node_read(hw, engine, node, reg_wptr);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_wptr);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_wptr);
 
 /**
  * vwddm_hw_read_fault_fence() - read the fence of the packet that faulted
@@ -268,7 +268,7 @@ u32 vwddm_hw_read_fault_fence(struct vwddm_hw *hw, u32 engine, u32 node)
 {
 	return node_read(hw, engine, node, reg_fault_fence);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_fault_fence);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_fault_fence);
 
 /**
  * vwddm_hw_node_state() - what a node's execution engine is doing
@@ -292,7 +292,7 @@ enum vwddm_hw_node_state vwddm_hw_node_state(struct vwddm_hw *hw, u32 engine,
 	raw_spin_unlock_irqrestore(&n->lock, flags);
 	return state;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_node_state);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_node_state);
 
 /**
  * vwddm_hw_preempt() - request preemption of a node
@@ -347,7 +347,7 @@ out_unlock:
 	raw_spin_unlock_irqrestore(&n->lock, flags);
 	vwddm_hw_deliver(hw, fire, false);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_preempt);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_preempt);
 
 /**
  * vwddm_hw_read_preempt() - read the registers of the last preemption
@@ -368,7 +368,7 @@ void vwddm_hw_read_preempt(struct vwddm_hw *hw, u32 engine, u32 node,
 	*regs = n->preempt;
 	raw_spin_unlock_irqrestore(&n->lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_read_preempt);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_preempt);
 
 static void node_reset_locked(struct vwddm_hw_node *n, bool restore_defaults)
 {
@@ -406,7 +406,7 @@ void vwddm_hw_reset_node(struct vwddm_hw *hw, u32 engine, u32 node)
 	node_reset_locked(n, false);
 	raw_spin_unlock_irqrestore(&n->lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_reset_node);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_reset_node);
 
 /**
  * vwddm_hw_reset_engine() - pulse a physical adapter's reset line
@@ -434,7 +434,7 @@ void vwddm_hw_reset_engine(struct vwddm_hw *hw, u32 engine)
 		raw_spin_unlock_irqrestore(&n->lock, flags);
 	}
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_reset_engine);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_reset_engine);
 
 /**
  * vwddm_hw_node_stats() - read a node's counters
@@ -455,7 +455,7 @@ void vwddm_hw_node_stats(struct vwddm_hw *hw, u32 engine, u32 node,
 	*stats = n->stats;
 	raw_spin_unlock_irqrestore(&n->lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_hw_node_stats);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_node_stats);
 
 /**
  * vwddm_hw_node_init() - power on a node

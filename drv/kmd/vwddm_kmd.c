@@ -166,7 +166,7 @@ const struct vwddm_ddi_ops vwddm_kmd_ddi_ops = {
 	.query_current_fence	= vwddm_kmd_query_current_fence,
 	.query_engine_status	= vwddm_kmd_query_engine_status,
 };
-VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_ddi_ops);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_ddi_ops);
 
 /**
  * vwddm_kmd_start() - DxgkDdiStartDevice: start driving a virtual GPU
@@ -210,7 +210,7 @@ struct vwddm_kmd *vwddm_kmd_start(struct vwddm_hw *hw,
 	}
 	return kmd;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_start);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_start);
 
 /**
  * vwddm_kmd_stop() - DxgkDdiStopDevice
@@ -227,7 +227,7 @@ void vwddm_kmd_stop(struct vwddm_kmd *kmd)
 	vwddm_kmd_irq_fini(kmd);
 	kfree(kmd);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_stop);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_stop);
 
 /**
  * vwddm_kmd_stats() - read the miniport counters
@@ -242,7 +242,7 @@ void vwddm_kmd_stats(struct vwddm_kmd *kmd, struct vwddm_kmd_stats *stats)
 	*stats = kmd->stats;
 	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_stats);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_stats);
 
 /**
  * vwddm_kmd_node_fences() - read a node's fence bookkeeping
@@ -267,4 +267,4 @@ void vwddm_kmd_node_fences(struct vwddm_kmd *kmd, u32 engine, u32 node,
 	*last_completed = kn->last_completed;
 	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_node_fences);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_node_fences);

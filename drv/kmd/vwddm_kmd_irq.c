@@ -139,7 +139,7 @@ bool vwddm_kmd_queue_dpc(struct vwddm_kmd *kmd)
 	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
 	return queued;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_queue_dpc);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_queue_dpc);
 
 /**
  * vwddm_kmd_flush_dpc() - wait until a queued DPC has run
@@ -151,7 +151,7 @@ void vwddm_kmd_flush_dpc(struct vwddm_kmd *kmd)
 {
 	flush_work(&kmd->dpc);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_flush_dpc);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_flush_dpc);
 
 /**
  * vwddm_kmd_synchronize_execution() - run @fn synchronised with the ISR
@@ -175,7 +175,7 @@ void vwddm_kmd_synchronize_execution(struct vwddm_kmd *kmd,
 	fn(kmd, arg);
 	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_kmd_synchronize_execution);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_synchronize_execution);
 
 /**
  * vwddm_kmd_irq_init() - create the DPC and connect the interrupt

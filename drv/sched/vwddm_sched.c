@@ -136,7 +136,7 @@ struct dma_fence *vwddm_sched_submit(struct vwddm_sched *sched, u32 engine,
 	sched_signal_list(&done);
 	return fence;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_submit);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_submit);
 
 /**
  * vwddm_sched_last_fence() - the fence of a node's newest packet
@@ -169,7 +169,7 @@ struct dma_fence *vwddm_sched_last_fence(struct vwddm_sched *sched,
 	spin_unlock_irqrestore(&n->lock, flags);
 	return fence;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_last_fence);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_last_fence);
 
 /**
  * vwddm_sched_poll_fences() - catch completions whose interrupt was missed
@@ -206,7 +206,7 @@ int vwddm_sched_poll_fences(struct vwddm_sched *sched)
 	}
 	return queried;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_poll_fences);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_poll_fences);
 
 /* How long a wait goes without progress before the fences are polled. */
 #define VWDDM_SCHED_POLL_INTERVAL	(HZ / 10)
@@ -231,8 +231,8 @@ long vwddm_sched_wait_idle(struct vwddm_sched *sched, long timeout)
 			if (!f)
 				continue;
 			while (timeout > 0) {
-				long slice = min(timeout,
-						 (long)VWDDM_SCHED_POLL_INTERVAL);
+				long slice = min_t(long, timeout,
+						   VWDDM_SCHED_POLL_INTERVAL);
 				long left = dma_fence_wait_timeout(f, true,
 								   slice);
 
@@ -252,7 +252,7 @@ long vwddm_sched_wait_idle(struct vwddm_sched *sched, long timeout)
 	}
 	return timeout ? timeout : 1;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_wait_idle);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_wait_idle);
 
 /**
  * vwddm_sched_node_counts() - read a node's fence state
@@ -286,7 +286,7 @@ void vwddm_sched_node_counts(struct vwddm_sched *sched, u32 engine, u32 node,
 	*completed_id = n->completed_id;
 	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_node_counts);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_node_counts);
 
 /* DxgkCbNotifyInterrupt: hardirq context, or under the miniport's ISR lock. */
 static void vwddm_sched_notify_interrupt(void *os,
@@ -345,7 +345,7 @@ const struct vwddm_cb_ops vwddm_sched_cb_ops = {
 	.notify_interrupt	= vwddm_sched_notify_interrupt,
 	.notify_dpc		= vwddm_sched_notify_dpc,
 };
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_cb_ops);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_cb_ops);
 
 /**
  * vwddm_sched_create() - create the OS side of an adapter
@@ -385,7 +385,7 @@ struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 	}
 	return sched;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_create);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_create);
 
 /**
  * vwddm_sched_set_miniport() - set the miniport handle
@@ -396,7 +396,7 @@ void vwddm_sched_set_miniport(struct vwddm_sched *sched, void *miniport)
 {
 	sched->cfg.miniport = miniport;
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_set_miniport);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_miniport);
 
 /**
  * vwddm_sched_stop() - stop submitting to the miniport
@@ -416,7 +416,7 @@ void vwddm_sched_stop(struct vwddm_sched *sched)
 		spin_unlock_irqrestore(&sched->nodes[i].lock, flags);
 	}
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_stop);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_stop);
 
 /**
  * vwddm_sched_destroy() - free the OS side of an adapter
@@ -447,4 +447,4 @@ void vwddm_sched_destroy(struct vwddm_sched *sched)
 	}
 	kfree(sched);
 }
-VWDDM_EXPORT_FOR_KUNIT(vwddm_sched_destroy);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_destroy);

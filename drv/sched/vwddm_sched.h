@@ -46,7 +46,7 @@ static inline bool vwddm_fence_after_eq(u32 a, u32 b)
  */
 struct vwddm_sched_packet {
 	struct dma_fence base;
-	spinlock_t fence_lock;
+	spinlock_t fence_lock; /* the lock of @base */
 	struct list_head link;
 	u32 fence_id;
 	u64 duration_ns;
@@ -74,7 +74,7 @@ struct vwddm_sched_node {
 	u32 ordinal;
 	u64 fence_context;
 
-	spinlock_t lock;
+	spinlock_t lock; /* protects the queues and fence IDs below */
 	u64 seqno;
 	u32 last_fence_id;
 	struct list_head sw_queue;

@@ -114,6 +114,35 @@ const struct vwddm_hw_config *vwddm_hw_config(struct vwddm_hw *hw)
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_config);
 
 /**
+ * vwddm_hw_reset_domain() - the nodes that share a node's reset domain
+ * @hw: the device
+ * @node: NodeOrdinal
+ *
+ * The same on every engine (&vwddm_hw_config.reset_group).
+ *
+ * Return: a mask of node ordinals, bit @node always set; 0 if @node is out
+ * of range.
+ */
+u64 vwddm_hw_reset_domain(struct vwddm_hw *hw, u32 node)
+{
+	u8 group;
+	u64 mask;
+	u32 i;
+
+	if (node >= hw->cfg.nodes)
+		return 0;
+	mask = BIT_ULL(node);
+	group = hw->cfg.reset_group[node];
+	if (!group)
+		return mask;
+	for (i = 0; i < hw->cfg.nodes; i++)
+		if (hw->cfg.reset_group[i] == group)
+			mask |= BIT_ULL(i);
+	return mask;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_reset_domain);
+
+/**
  * vwddm_hw_irq() - the device's interrupt
  * @hw: the device
  *

@@ -159,6 +159,11 @@ struct vwddm_hw;
  * @nodes: nodes per engine (NodeOrdinal range), 1..VWDDM_HW_MAX_NODES
  * @kind: kind of each node ordinal
  * @granularity: preemption granularity of each node ordinal
+ * @reset_group: reset domain of each node ordinal. 0 (the zero-initialised
+ *	default) puts the node in a domain of its own; nodes with the same
+ *	non-zero value share a domain: resetting one of them disturbs the
+ *	others, so the miniport reports them as dependent engines
+ *	(vwddm_hw_reset_domain()). Domains never span engines.
  */
 struct vwddm_hw_config {
 	const char *name;
@@ -167,6 +172,7 @@ struct vwddm_hw_config {
 	u32 nodes;
 	enum vwddm_node_kind kind[VWDDM_HW_MAX_NODES];
 	enum vwddm_preempt_granularity granularity[VWDDM_HW_MAX_NODES];
+	u8 reset_group[VWDDM_HW_MAX_NODES];
 };
 
 /* Lifetime and topology (vwddm_hw.c). */
@@ -175,12 +181,15 @@ void vwddm_hw_destroy(struct vwddm_hw *hw);
 const struct vwddm_hw_config *vwddm_hw_config(struct vwddm_hw *hw);
 unsigned int vwddm_hw_irq(struct vwddm_hw *hw);
 const char *vwddm_node_kind_name(enum vwddm_node_kind kind);
+u64 vwddm_hw_reset_domain(struct vwddm_hw *hw, u32 node);
 
 /* Ring and execution engine (vwddm_hw_ring.c). */
 int vwddm_hw_ring_write(struct vwddm_hw *hw, u32 engine, u32 node,
 			const struct vwddm_hw_packet *pkt);
 void vwddm_hw_doorbell(struct vwddm_hw *hw, u32 engine, u32 node);
 u32 vwddm_hw_read_fence(struct vwddm_hw *hw, u32 engine, u32 node);
+void vwddm_hw_write_fence(struct vwddm_hw *hw, u32 engine, u32 node,
+			  u32 fence);
 u32 vwddm_hw_read_rptr(struct vwddm_hw *hw, u32 engine, u32 node);
 u32 vwddm_hw_read_wptr(struct vwddm_hw *hw, u32 engine, u32 node);
 enum vwddm_hw_node_state vwddm_hw_node_state(struct vwddm_hw *hw, u32 engine,
@@ -190,7 +199,11 @@ void vwddm_hw_preempt(struct vwddm_hw *hw, u32 engine, u32 node,
 void vwddm_hw_read_preempt(struct vwddm_hw *hw, u32 engine, u32 node,
 			   struct vwddm_hw_preempt_regs *regs);
 u32 vwddm_hw_read_fault_fence(struct vwddm_hw *hw, u32 engine, u32 node);
-void vwddm_hw_reset_node(struct vwddm_hw *hw, u32 engine, u32 node);
+bool vwddm_hw_read_head(struct vwddm_hw *hw, u32 engine, u32 node, u32 *fence,
+			u64 *done_ns);
+u32 vwddm_hw_read_ring(struct vwddm_hw *hw, u32 engine, u32 node, u32 first,
+		       u32 count, struct vwddm_hw_packet *out);
+u32 vwddm_hw_reset_node(struct vwddm_hw *hw, u32 engine, u32 node);
 void vwddm_hw_reset_engine(struct vwddm_hw *hw, u32 engine);
 void vwddm_hw_node_stats(struct vwddm_hw *hw, u32 engine, u32 node,
 			 struct vwddm_hw_node_stats *stats);

@@ -197,6 +197,33 @@ u32 vwddm_hw_read_fence(struct vwddm_hw *hw, u32 engine, u32 node)
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_fence);
 
+/**
+ * vwddm_hw_write_fence() - program a node's fence register
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @fence: the new value
+ *
+ * A reset leaves the fence register alone; the driver programs it after a
+ * reset so that it matches its bookkeeping (the aborted fence, or the last
+ * submitted one after an adapter reset). The next completion overwrites it.
+ *
+ * Context: any.
+ */
+void vwddm_hw_write_fence(struct vwddm_hw *hw, u32 engine, u32 node,
+			  u32 fence)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+
+	if (!n)
+		return;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	WRITE_ONCE(n->fence, fence);
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_write_fence);
+
 /* Read one node register under the node lock. */
 static u32 node_read(struct vwddm_hw *hw, u32 engine, u32 node,
 		     const u32 *(*reg)(const struct vwddm_hw_node *n))
@@ -269,6 +296,89 @@ u32 vwddm_hw_read_fault_fence(struct vwddm_hw *hw, u32 engine, u32 node)
 	return node_read(hw, engine, node, reg_fault_fence);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_fault_fence);
+
+/**
+ * vwddm_hw_read_head() - read the packet the node is executing
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @fence: set to the fence of the packet at the read pointer, if any
+ * @done_ns: set to the work of that packet done so far, including the
+ *	work done before this submission (its start offset); a halted packet
+ *	has done all of its work, a hung one stops counting at its duration
+ *
+ * Context: any.
+ * Return: true if a packet is at the head of the ring and being executed
+ * (running, hung or halted on a fault), false if the node is idle.
+ */
+bool vwddm_hw_read_head(struct vwddm_hw *hw, u32 engine, u32 node, u32 *fence,
+			u64 *done_ns)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	struct vwddm_hw_packet *pkt;
+	unsigned long flags;
+	bool busy = false;
+	u64 now;
+
+	*fence = 0;
+	*done_ns = 0;
+	if (!n)
+		return false;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	if (n->state == VWDDM_HW_IDLE)
+		goto out_unlock;
+	busy = true;
+	pkt = ring_head(n);
+	*fence = pkt->fence;
+	if (n->state == VWDDM_HW_HALTED) {
+		*done_ns = pkt->duration_ns;
+		goto out_unlock;
+	}
+	now = vwddm_clock_now(n->timer.clock);
+	*done_ns = min(pkt->start_ns + (now - min(now, n->run_start_ns)),
+		       pkt->duration_ns);
+out_unlock:
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	return busy;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_head);
+
+/**
+ * vwddm_hw_read_ring() - read ring entries, for debugging
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @first: free-running index of the first entry (compare
+ *	vwddm_hw_read_rptr() and vwddm_hw_read_wptr())
+ * @count: entries to read; at most VWDDM_HW_RING_SIZE are read
+ * @out: filled with @count entries
+ *
+ * Entries are read as the ring holds them: the slots before the read
+ * pointer still hold completed (or dropped) packets until they are
+ * overwritten, the slots at and after the write pointer hold stale ones.
+ * The read is atomic with respect to execution, but not with respect to a
+ * separate read of the pointers.
+ *
+ * Context: any.
+ * Return: the number of entries read.
+ */
+u32 vwddm_hw_read_ring(struct vwddm_hw *hw, u32 engine, u32 node, u32 first,
+		       u32 count, struct vwddm_hw_packet *out)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+	u32 i;
+
+	if (!n)
+		return 0;
+	count = min_t(u32, count, VWDDM_HW_RING_SIZE);
+	raw_spin_lock_irqsave(&n->lock, flags);
+	for (i = 0; i < count; i++)
+		out[i] = n->ring[(first + i) & RING_MASK];
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	return count;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_ring);
 
 /**
  * vwddm_hw_node_state() - what a node's execution engine is doing
@@ -394,17 +504,23 @@ static void node_reset_locked(struct vwddm_hw_node *n, bool restore_defaults)
  * status. The fence register and the interrupt enables keep their values.
  *
  * Context: any.
+ * Return: the fence of the packet the reset aborted (running, hung or
+ * halted), or the fence register when the node was idle; read atomically
+ * with the reset, so a packet cannot complete in between.
  */
-void vwddm_hw_reset_node(struct vwddm_hw *hw, u32 engine, u32 node)
+u32 vwddm_hw_reset_node(struct vwddm_hw *hw, u32 engine, u32 node)
 {
 	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
 	unsigned long flags;
+	u32 aborted;
 
 	if (!n)
-		return;
+		return 0;
 	raw_spin_lock_irqsave(&n->lock, flags);
+	aborted = n->state == VWDDM_HW_IDLE ? n->fence : ring_head(n)->fence;
 	node_reset_locked(n, false);
 	raw_spin_unlock_irqrestore(&n->lock, flags);
+	return aborted;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_reset_node);
 

@@ -7,8 +7,16 @@
 #include "vwddm_kmd.h"
 #include "../base/vwddm_compat.h"
 
-static struct vwddm_kmd_node *kmd_node(struct vwddm_kmd *kmd, u32 engine,
-				       u32 node)
+/**
+ * vwddm_kmd_to_node() - the miniport's bookkeeping of a node
+ * @kmd: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Return: the node, or NULL for an ordinal out of range.
+ */
+struct vwddm_kmd_node *vwddm_kmd_to_node(struct vwddm_kmd *kmd, u32 engine,
+					 u32 node)
 {
 	const struct vwddm_hw_config *cfg = vwddm_hw_config(kmd->hw);
 
@@ -32,7 +40,7 @@ static int vwddm_kmd_submit_command(void *miniport,
 	unsigned long flags;
 	int ret;
 
-	kn = kmd_node(kmd, a->engine_ordinal, a->node_ordinal);
+	kn = vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal);
 	if (!kn)
 		return -EINVAL;
 	ret = vwddm_hw_ring_write(kmd->hw, a->engine_ordinal, a->node_ordinal,
@@ -63,7 +71,7 @@ static void kmd_preempt_if_drained(struct vwddm_kmd *kmd, void *arg)
 	struct vwddm_kmd_node *kn;
 	struct vwddm_interrupt_data data = {};
 
-	kn = kmd_node(kmd, a->engine_ordinal, a->node_ordinal);
+	kn = vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal);
 	if (kn->last_completed != kn->last_submitted)
 		return;
 	data.interrupt_type = VWDDM_INTERRUPT_DMA_PREEMPTED;
@@ -83,7 +91,7 @@ static int vwddm_kmd_preempt_command(void *miniport,
 	struct vwddm_kmd *kmd = miniport;
 	struct kmd_self_preempt sp = { .args = a };
 
-	if (!kmd_node(kmd, a->engine_ordinal, a->node_ordinal))
+	if (!vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal))
 		return -EINVAL;
 	vwddm_kmd_synchronize_execution(kmd, kmd_preempt_if_drained, &sp);
 	if (sp.reported) {
@@ -112,7 +120,7 @@ static void kmd_sync_current_fence(struct vwddm_kmd *kmd, void *arg)
 	struct vwddm_kmd_node *kn;
 	u32 hw_fence;
 
-	kn = kmd_node(kmd, a->engine_ordinal, a->node_ordinal);
+	kn = vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal);
 	hw_fence = vwddm_hw_read_fence(kmd->hw, a->engine_ordinal,
 				       a->node_ordinal);
 	if (hw_fence != kn->last_completed) {
@@ -136,7 +144,7 @@ static int vwddm_kmd_query_current_fence(void *miniport,
 	struct vwddm_kmd *kmd = miniport;
 	struct kmd_fence_query q = { .args = a };
 
-	if (!kmd_node(kmd, a->engine_ordinal, a->node_ordinal))
+	if (!vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal))
 		return -EINVAL;
 	vwddm_kmd_synchronize_execution(kmd, kmd_sync_current_fence, &q);
 	if (q.reported)
@@ -151,7 +159,7 @@ static int vwddm_kmd_query_engine_status(void *miniport,
 	struct vwddm_kmd *kmd = miniport;
 	enum vwddm_hw_node_state state;
 
-	if (!kmd_node(kmd, a->engine_ordinal, a->node_ordinal))
+	if (!vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal))
 		return -EINVAL;
 	state = vwddm_hw_node_state(kmd->hw, a->engine_ordinal,
 				    a->node_ordinal);
@@ -165,6 +173,11 @@ const struct vwddm_ddi_ops vwddm_kmd_ddi_ops = {
 	.preempt_command	= vwddm_kmd_preempt_command,
 	.query_current_fence	= vwddm_kmd_query_current_fence,
 	.query_engine_status	= vwddm_kmd_query_engine_status,
+	.query_dependent_engine_group = vwddm_kmd_query_dep_group,
+	.reset_engine		= vwddm_kmd_reset_engine,
+	.reset_from_timeout	= vwddm_kmd_reset_from_timeout,
+	.restart_from_timeout	= vwddm_kmd_restart_from_timeout,
+	.collect_dbg_info	= vwddm_kmd_collect_dbg_info,
 };
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_ddi_ops);
 
@@ -197,7 +210,7 @@ struct vwddm_kmd *vwddm_kmd_start(struct vwddm_hw *hw,
 	kmd->os = os;
 	for (e = 0; e < cfg->engines; e++) {
 		for (n = 0; n < cfg->nodes; n++) {
-			struct vwddm_kmd_node *kn = kmd_node(kmd, e, n);
+			struct vwddm_kmd_node *kn = vwddm_kmd_to_node(kmd, e, n);
 
 			kn->last_completed = vwddm_hw_read_fence(hw, e, n);
 			kn->last_submitted = kn->last_completed;
@@ -255,7 +268,7 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_stats);
 void vwddm_kmd_node_fences(struct vwddm_kmd *kmd, u32 engine, u32 node,
 			   u32 *last_submitted, u32 *last_completed)
 {
-	struct vwddm_kmd_node *kn = kmd_node(kmd, engine, node);
+	struct vwddm_kmd_node *kn = vwddm_kmd_to_node(kmd, engine, node);
 	unsigned long flags;
 
 	*last_submitted = 0;

@@ -20,8 +20,9 @@
  * struct vwddm_kmd_node - the miniport's view of one node
  * @last_submitted: fence of the last packet written to the ring
  * @last_completed: fence of the last completion reported to the OS side;
- *	advances only when a packet completes (and, from the TDR issue on,
- *	on an engine or adapter reset)
+ *	advances only when a packet completes, when reset_engine succeeds
+ *	(to the LastAbortedFenceId it returned) and on an adapter reset (to
+ *	@last_submitted)
  */
 struct vwddm_kmd_node {
 	u32 last_submitted;
@@ -40,6 +41,8 @@ struct vwddm_kmd_node {
  * @dpc_in_hardirq: DPC invocations that found themselves in hardirq (a bug)
  * @missed_completions: completions found by query_current_fence whose
  *	interrupt never arrived
+ * @engine_resets: successful reset_engine calls
+ * @adapter_resets: successful reset_from_timeout calls
  */
 struct vwddm_kmd_stats {
 	u64 isr_calls;
@@ -51,6 +54,30 @@ struct vwddm_kmd_stats {
 	u64 dpc_runs;
 	u64 dpc_in_hardirq;
 	u64 missed_completions;
+	u64 engine_resets;
+	u64 adapter_resets;
+};
+
+/**
+ * struct vwddm_kmd_inject - failures injected into the reset DDIs
+ * @reset_engine_fail: the next reset_engine calls that fail with -EIO and
+ *	leave the node as it was
+ * @bad_aborted_fence: the next successful reset_engine calls that report
+ *	last_submitted + 1000 as LastAbortedFenceId (an out-of-range value
+ *	the OS side must catch); the bookkeeping keeps the true value
+ * @reset_from_timeout_fail: the next reset_from_timeout calls that fail
+ *	with -EIO before touching the hardware
+ * @restart_fail: the next restart_from_timeout calls that fail with -EIO
+ *	before touching the hardware
+ *
+ * Each member counts calls still to be affected; it is decremented by
+ * every call it affects.
+ */
+struct vwddm_kmd_inject {
+	u32 reset_engine_fail;
+	u32 bad_aborted_fence;
+	u32 reset_from_timeout_fail;
+	u32 restart_fail;
 };
 
 /**
@@ -62,10 +89,12 @@ struct vwddm_kmd_stats {
  * @dpc_wq: the workqueue the DPC runs on (BH where the kernel has it)
  * @dpc: the device's one DPC
  * @isr_lock: the interrupt spinlock: held by the interrupt routine, and by
- *	vwddm_kmd_synchronize_execution() callers. Protects @nodes and @stats.
- *	A raw spinlock taken in hardirq context.
+ *	vwddm_kmd_synchronize_execution() callers. Protects @nodes, @stats
+ *	and @inject. A raw spinlock taken in hardirq context; nests outside
+ *	the hardware's locks.
  * @nodes: per node (engine * nodes + ordinal) fence bookkeeping
  * @stats: counters
+ * @inject: failures still to be injected into the reset DDIs
  */
 struct vwddm_kmd {
 	struct vwddm_hw *hw;
@@ -78,6 +107,7 @@ struct vwddm_kmd {
 	raw_spinlock_t isr_lock;
 	struct vwddm_kmd_node nodes[VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
 	struct vwddm_kmd_stats stats;
+	struct vwddm_kmd_inject inject;
 };
 
 extern const struct vwddm_ddi_ops vwddm_kmd_ddi_ops;
@@ -87,8 +117,24 @@ struct vwddm_kmd *vwddm_kmd_start(struct vwddm_hw *hw,
 				  const struct vwddm_cb_ops *cb, void *os);
 void vwddm_kmd_stop(struct vwddm_kmd *kmd);
 void vwddm_kmd_stats(struct vwddm_kmd *kmd, struct vwddm_kmd_stats *stats);
+struct vwddm_kmd_node *vwddm_kmd_to_node(struct vwddm_kmd *kmd, u32 engine,
+					 u32 node);
 void vwddm_kmd_node_fences(struct vwddm_kmd *kmd, u32 engine, u32 node,
 			   u32 *last_submitted, u32 *last_completed);
+
+/* vwddm_kmd_reset.c */
+void vwddm_kmd_inject_add(struct vwddm_kmd *kmd,
+			  const struct vwddm_kmd_inject *add);
+void vwddm_kmd_inject_read(struct vwddm_kmd *kmd,
+			   struct vwddm_kmd_inject *left);
+int vwddm_kmd_query_dep_group(void *miniport,
+			      struct vwddm_ddi_query_dependent_engine_group *args);
+int vwddm_kmd_reset_engine(void *miniport,
+			   struct vwddm_ddi_reset_engine *args);
+int vwddm_kmd_reset_from_timeout(void *miniport);
+int vwddm_kmd_restart_from_timeout(void *miniport);
+int vwddm_kmd_collect_dbg_info(void *miniport,
+			       struct vwddm_ddi_collect_dbg_info *args);
 
 /* vwddm_kmd_irq.c */
 int vwddm_kmd_irq_init(struct vwddm_kmd *kmd);

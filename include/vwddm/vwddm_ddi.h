@@ -146,12 +146,76 @@ struct vwddm_ddi_query_engine_status {
 };
 
 /**
+ * struct vwddm_ddi_query_dependent_engine_group - DXGKARG_QUERYDEPENDENTENGINEGROUP
+ * @node_ordinal: NodeOrdinal of the node to be reset
+ * @engine_ordinal: EngineOrdinal
+ * @dependent_node_ordinal_mask: [out] every node a reset of @node_ordinal
+ *	also resets, including @node_ordinal itself
+ */
+struct vwddm_ddi_query_dependent_engine_group {
+	u32 node_ordinal;
+	u32 engine_ordinal;
+	u64 dependent_node_ordinal_mask;
+};
+
+/**
+ * struct vwddm_ddi_reset_engine - DXGKARG_RESETENGINE
+ * @node_ordinal: NodeOrdinal of the node to reset
+ * @engine_ordinal: EngineOrdinal
+ * @last_aborted_fence_id: [out] fence of the packet aborted in the middle
+ *	of execution; the last completed fence if the node had drained
+ */
+struct vwddm_ddi_reset_engine {
+	u32 node_ordinal;
+	u32 engine_ordinal;
+	u32 last_aborted_fence_id;
+};
+
+/* Reasons of vwddm_ddi_collect_dbg_info (bug check codes). */
+#define VWDDM_VIDEO_TDR_TIMEOUT_DETECTED	0x117
+#define VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED	0x141
+
+/**
+ * struct vwddm_ddi_collect_dbg_info - DXGKARG_COLLECTDBGINFO
+ * @reason: VWDDM_VIDEO_TDR_TIMEOUT_DETECTED (adapter reset) or
+ *	VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED (engine reset)
+ * @node_ordinal: vwddm extension: the node that timed out
+ * @engine_ordinal: vwddm extension: its engine
+ * @buffer: where the miniport writes its text report
+ * @buffer_size: size of @buffer
+ * @written: [out] bytes written (at most @buffer_size)
+ * @bucketing_key: [out] DXGKARG_COLLECTDBGINFO_EXT.BucketingKey
+ * @current_dma_buffer_offset: [out] .CurrentDmaBufferOffset: work done in
+ *	the packet that was executing, in microseconds
+ */
+struct vwddm_ddi_collect_dbg_info {
+	u32 reason;
+	u32 node_ordinal;
+	u32 engine_ordinal;
+	char *buffer;
+	size_t buffer_size;
+	size_t written;
+	u32 bucketing_key;
+	u32 current_dma_buffer_offset;
+};
+
+/**
  * struct vwddm_ddi_ops - DxgkDdiXxx entry points of a miniport
  * @submit_command: DxgkDdiSubmitCommand; any context up to DISPATCH (BH)
  * @preempt_command: DxgkDdiPreemptCommand; any context up to DISPATCH
  * @query_current_fence: DxgkDdiQueryCurrentFence; reports a completion whose
  *	interrupt was missed through notify_interrupt; process context
  * @query_engine_status: DxgkDdiQueryEngineStatus; process context
+ * @query_dependent_engine_group: DxgkDdiQueryDependentEngineGroup;
+ *	process context; always succeeds for a valid node
+ * @reset_engine: DxgkDdiResetEngine; process context; returns once the
+ *	node is reset, its hardware queue empty and it accepts new packets
+ * @reset_from_timeout: DxgkDdiResetFromTimeout; process context; on return
+ *	the GPU is reset and touches no memory; every interrupt is masked
+ * @restart_from_timeout: DxgkDdiRestartFromTimeout; process context; the
+ *	GPU may run again (interrupts unmasked)
+ * @collect_dbg_info: DxgkDdiCollectDbgInfo; process context; called
+ *	before any reset work
  *
  * Every entry point takes the miniport handle given when the device started
  * and returns 0 or a negative errno.
@@ -165,6 +229,15 @@ struct vwddm_ddi_ops {
 				   struct vwddm_ddi_query_current_fence *args);
 	int (*query_engine_status)(void *miniport,
 				   struct vwddm_ddi_query_engine_status *args);
+	int (*query_dependent_engine_group)
+		(void *miniport,
+		 struct vwddm_ddi_query_dependent_engine_group *args);
+	int (*reset_engine)(void *miniport,
+			    struct vwddm_ddi_reset_engine *args);
+	int (*reset_from_timeout)(void *miniport);
+	int (*restart_from_timeout)(void *miniport);
+	int (*collect_dbg_info)(void *miniport,
+				struct vwddm_ddi_collect_dbg_info *args);
 };
 
 /**

@@ -21,6 +21,9 @@
 
 #define RIG_MAX_EVENTS	128
 #define RIG_MAX_NODES	(VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES)
+#define RIG_MAX_CONTEXTS	16
+/* TdrDelay of the rig's scheduler. */
+#define RIG_TDR_DELAY_US	2000
 
 /**
  * struct vwddm_rig - one test's virtual GPU and what it observed
@@ -30,6 +33,11 @@
  * @hw: the virtual GPU
  * @kmd: the miniport, when started
  * @sched: the scheduler, when created
+ * @ddi: the DDI table vwddm_rig_start_sched() gives the scheduler (a test
+ *	may wrap the miniport's); the miniport's own when NULL
+ * @dev: a test device of the scheduler
+ * @nctx: entries in @ctx
+ * @ctx: contexts made with vwddm_rig_context(), destroyed at teardown
  * @test_isr: a test interrupt handler is installed instead of the miniport
  * @lock: protects everything below (written in hardirq context)
  * @isr_calls: test ISR invocations
@@ -49,6 +57,10 @@ struct vwddm_rig {
 	struct vwddm_hw *hw;
 	struct vwddm_kmd *kmd;
 	struct vwddm_sched *sched;
+	const struct vwddm_ddi_ops *ddi;
+	struct vwddm_device *dev;
+	u32 nctx;
+	struct vwddm_context *ctx[RIG_MAX_CONTEXTS];
 	bool test_isr;
 
 	raw_spinlock_t lock;
@@ -70,7 +82,12 @@ struct vwddm_rig {
 struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines);
 void vwddm_rig_install_test_isr(struct vwddm_rig *rig);
 void vwddm_rig_start_kmd(struct vwddm_rig *rig);
-void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id);
+void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
+			   u32 quantum_us);
+struct vwddm_context *vwddm_rig_context(struct vwddm_rig *rig, u32 engine,
+					u32 node, int priority);
+struct dma_fence *vwddm_rig_run(struct vwddm_rig *rig,
+				struct vwddm_context *ctx, u64 us, u32 inject);
 void vwddm_rig_sync(struct vwddm_rig *rig);
 void vwddm_rig_advance_us(struct vwddm_rig *rig, u64 us);
 int vwddm_rig_submit(struct vwddm_rig *rig, u32 engine, u32 node, u32 fence,

@@ -66,10 +66,17 @@ static void rig_teardown(void *arg)
 {
 	struct vwddm_rig *rig = arg;
 
+	u32 i;
+
 	if (rig->sched)
 		vwddm_sched_stop(rig->sched);
 	if (rig->kmd)
 		vwddm_kmd_stop(rig->kmd);
+	for (i = 0; i < rig->nctx; i++)
+		if (rig->ctx[i])
+			vwddm_context_destroy(rig->ctx[i]);
+	if (rig->dev)
+		vwddm_device_put(rig->dev);
 	if (rig->test_isr) {
 		u32 e, n;
 
@@ -153,22 +160,81 @@ void vwddm_rig_start_kmd(struct vwddm_rig *rig)
  * @rig: the rig
  * @depth: hardware queue depth
  * @first_fence_id: first SubmissionFenceId of every node
+ * @quantum_us: the scheduling quantum
+ *
+ * Paging packets run on RIG_DMA (the copy node); TDR recovers with a
+ * TdrDelay of RIG_TDR_DELAY_US and per-engine reset. Also creates
+ * @rig->dev.
  */
-void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id)
+void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
+			   u32 quantum_us)
 {
 	struct vwddm_sched_config cfg = {
 		.ddi = &vwddm_kmd_ddi_ops,
+		.clock = &rig->clock,
 		.engines = rig->cfg.engines,
 		.nodes = rig->cfg.nodes,
+		.paging_node = RIG_DMA,
 		.hw_queue_depth = depth,
 		.first_fence_id = first_fence_id,
+		.quantum_ns = (u64)quantum_us * NSEC_PER_USEC,
+		.tdr_level = VWDDM_TDR_RECOVER,
+		.tdr_delay_ns = RIG_TDR_DELAY_US * NSEC_PER_USEC,
+		.per_engine_reset = true,
 	};
 
+	if (rig->ddi)
+		cfg.ddi = rig->ddi;
 	rig->sched = vwddm_sched_create(&cfg);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, rig->sched);
 	rig->kmd = vwddm_kmd_start(rig->hw, &vwddm_sched_cb_ops, rig->sched);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, rig->kmd);
 	vwddm_sched_set_miniport(rig->sched, rig->kmd);
+	rig->dev = vwddm_device_create(rig->sched);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, rig->dev);
+}
+
+/**
+ * vwddm_rig_context() - a context of the test device, destroyed at teardown
+ * @rig: the rig, with a scheduler
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @priority: its priority
+ *
+ * Return: the context.
+ */
+struct vwddm_context *vwddm_rig_context(struct vwddm_rig *rig, u32 engine,
+					u32 node, int priority)
+{
+	struct vwddm_context *ctx;
+
+	KUNIT_ASSERT_LT(rig->test, rig->nctx, (u32)RIG_MAX_CONTEXTS);
+	ctx = vwddm_context_create(rig->dev, engine, node, priority);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, ctx);
+	rig->ctx[rig->nctx++] = ctx;
+	return ctx;
+}
+
+/**
+ * vwddm_rig_run() - submit one packet on a context
+ * @rig: the rig
+ * @ctx: the context
+ * @us: the packet's duration
+ * @inject: VWDDM_HW_PKT_* behaviours
+ *
+ * Return: its fence (the test puts it); the test aborts on an error.
+ */
+struct dma_fence *vwddm_rig_run(struct vwddm_rig *rig,
+				struct vwddm_context *ctx, u64 us, u32 inject)
+{
+	struct vwddm_submit_args args = {
+		.duration_ns = us * NSEC_PER_USEC,
+		.hw_inject = inject,
+	};
+	struct dma_fence *f = vwddm_sched_submit(ctx, &args);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, f);
+	return f;
 }
 
 /**

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vwddm_sched_kunit.c - submission and retirement through the whole stack
- * (scheduler, miniport, virtual silicon) on the manual clock.
+ * vwddm_sched_kunit.c - the scheduler on the real miniport and the virtual
+ * silicon, on the manual clock: fence IDs, queues, priorities, residency,
+ * preemption and its resubmission rules, teardown.
  */
 #include <linux/dma-fence.h>
 
 #include "vwddm_kunit.h"
 
+/* A quantum no test reaches unless it wants preemption. */
+#define NO_PREEMPT_US	(10 * USEC_PER_SEC)
 #define SCHED_MAX_FENCES	16
 
 static void put_fences(struct dma_fence **f, int n)
@@ -15,20 +18,24 @@ static void put_fences(struct dma_fence **f, int n)
 		dma_fence_put(f[n]);
 }
 
+static bool signaled_ok(struct dma_fence *f)
+{
+	return dma_fence_is_signaled(f) && !f->error;
+}
+
 /* Fences signal in submission order, each when its packet completed. */
 static void sched_fences_signal_in_order(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_context *ctx;
 	struct dma_fence *f[5];
 	u32 last, done, swq, hwq;
 	int i;
 
-	vwddm_rig_start_sched(rig, 8, 1);
-	for (i = 0; i < 5; i++) {
-		f[i] = vwddm_sched_submit(rig->sched, 0, RIG_MID,
-					  (i + 1) * 10 * NSEC_PER_USEC, 0);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
-	}
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	for (i = 0; i < 5; i++)
+		f[i] = vwddm_rig_run(rig, ctx, (i + 1) * 10, 0);
 	/* Ends at 10, 30, 60, 100, 150 us. */
 	vwddm_rig_advance_us(rig, 60);
 	for (i = 0; i < 5; i++)
@@ -39,10 +46,8 @@ static void sched_fences_signal_in_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 3u, done);
 	KUNIT_EXPECT_EQ(test, 2u, hwq);
 	vwddm_rig_advance_us(rig, 90);
-	for (i = 0; i < 5; i++) {
-		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
-		KUNIT_EXPECT_EQ(test, 0, f[i]->error);
-	}
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_TRUE(test, signaled_ok(f[i]));
 	put_fences(f, 5);
 }
 
@@ -50,28 +55,27 @@ static void sched_fences_signal_in_order(struct kunit *test)
 static void sched_fence_id_wrap(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_context *ctx;
 	struct dma_fence *f[6];
 	u32 last, done, swq, hwq;
 	int i;
 
-	vwddm_rig_start_sched(rig, 4, U32_MAX - 2);
-	for (i = 0; i < 6; i++) {
-		f[i] = vwddm_sched_submit(rig->sched, 0, RIG_DMA,
-					  10 * NSEC_PER_USEC, 0);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
-	}
+	vwddm_rig_start_sched(rig, 4, U32_MAX - 2, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	for (i = 0; i < 6; i++)
+		f[i] = vwddm_rig_run(rig, ctx, 10, 0);
 	/* IDs U32_MAX-2, U32_MAX-1, U32_MAX, 0, 1, 2. */
 	vwddm_rig_advance_us(rig, 35);
 	for (i = 0; i < 6; i++)
 		KUNIT_EXPECT_EQ(test, i < 3, dma_fence_is_signaled(f[i]));
 	vwddm_rig_advance_us(rig, 25);
 	for (i = 0; i < 6; i++)
-		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
-	vwddm_sched_node_counts(rig->sched, 0, RIG_DMA, &last, &done, &swq,
+		KUNIT_EXPECT_TRUE(test, signaled_ok(f[i]));
+	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
 				&hwq);
 	KUNIT_EXPECT_EQ(test, 2u, last);
 	KUNIT_EXPECT_EQ(test, 2u, done);
-	KUNIT_EXPECT_EQ(test, 2u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+	KUNIT_EXPECT_EQ(test, 2u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
 	KUNIT_EXPECT_TRUE(test, vwddm_fence_after_eq(0, U32_MAX));
 	KUNIT_EXPECT_FALSE(test, vwddm_fence_after_eq(U32_MAX, 0));
 	put_fences(f, 6);
@@ -81,16 +85,15 @@ static void sched_fence_id_wrap(struct kunit *test)
 static void sched_hw_queue_depth(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_context *ctx;
 	struct dma_fence *f[7];
 	u32 last, done, swq, hwq;
 	int i;
 
-	vwddm_rig_start_sched(rig, 2, 1);
-	for (i = 0; i < 7; i++) {
-		f[i] = vwddm_sched_submit(rig->sched, 0, RIG_MID,
-					  10 * NSEC_PER_USEC, 0);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
-	}
+	vwddm_rig_start_sched(rig, 2, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	for (i = 0; i < 7; i++)
+		f[i] = vwddm_rig_run(rig, ctx, 10, 0);
 	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
 				&hwq);
 	KUNIT_EXPECT_EQ(test, 2u, hwq);
@@ -107,7 +110,7 @@ static void sched_hw_queue_depth(struct kunit *test)
 	for (i = 0; i < 10; i++)
 		vwddm_rig_advance_us(rig, 10);
 	for (i = 0; i < 7; i++)
-		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
+		KUNIT_EXPECT_TRUE(test, signaled_ok(f[i]));
 	put_fences(f, 7);
 }
 
@@ -115,18 +118,18 @@ static void sched_hw_queue_depth(struct kunit *test)
 static void sched_lost_interrupt_polled(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_context *ctx;
 	struct dma_fence *f;
 
-	vwddm_rig_start_sched(rig, 8, 1);
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	vwddm_hw_inject_lost_irqs(rig->hw, 1);
-	f = vwddm_sched_submit(rig->sched, 0, RIG_MID, 10 * NSEC_PER_USEC, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	f = vwddm_rig_run(rig, ctx, 10, 0);
 	vwddm_rig_advance_us(rig, 1000);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(f));
 	KUNIT_EXPECT_EQ(test, 1, vwddm_sched_poll_fences(rig->sched));
 	vwddm_rig_sync(rig);
-	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f));
-	KUNIT_EXPECT_EQ(test, 0, f->error);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(f));
 	/* Nothing outstanding: nothing to poll. */
 	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_poll_fences(rig->sched));
 	dma_fence_put(f);
@@ -139,18 +142,15 @@ static void sched_nodes_independent(struct kunit *test)
 	struct dma_fence *hung, *f[3];
 	int i;
 
-	vwddm_rig_start_sched(rig, 8, 1);
-	hung = vwddm_sched_submit(rig->sched, 0, RIG_MID, 10 * NSEC_PER_USEC,
-				  VWDDM_HW_PKT_HANG);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hung);
-	f[0] = vwddm_sched_submit(rig->sched, 0, RIG_DMA, 10 * NSEC_PER_USEC, 0);
-	f[1] = vwddm_sched_submit(rig->sched, 1, RIG_MID, 10 * NSEC_PER_USEC, 0);
-	f[2] = vwddm_sched_submit(rig->sched, 1, RIG_DMA, 10 * NSEC_PER_USEC, 0);
-	for (i = 0; i < 3; i++)
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	hung = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_MID, 0), 10,
+			     VWDDM_HW_PKT_HANG);
+	f[0] = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_DMA, 0), 10, 0);
+	f[1] = vwddm_rig_run(rig, vwddm_rig_context(rig, 1, RIG_MID, 0), 10, 0);
+	f[2] = vwddm_rig_run(rig, vwddm_rig_context(rig, 1, RIG_DMA, 0), 10, 0);
 	vwddm_rig_advance_us(rig, 10);
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
+		KUNIT_EXPECT_TRUE(test, signaled_ok(f[i]));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(hung));
 	put_fences(f, 3);
 	dma_fence_put(hung);
@@ -161,51 +161,358 @@ static void sched_teardown_signals_everything(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
 	struct dma_fence *f[SCHED_MAX_FENCES];
+	struct vwddm_context *ctx[2];
 	int i;
 
-	vwddm_rig_start_sched(rig, 2, 1);
-	for (i = 0; i < SCHED_MAX_FENCES; i++) {
-		f[i] = vwddm_sched_submit(rig->sched, 0, i % 2,
-					  100 * NSEC_PER_USEC,
-					  i == 3 ? VWDDM_HW_PKT_HANG : 0);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
-	}
+	vwddm_rig_start_sched(rig, 2, 1, NO_PREEMPT_US);
+	ctx[0] = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	ctx[1] = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	for (i = 0; i < SCHED_MAX_FENCES; i++)
+		f[i] = vwddm_rig_run(rig, ctx[i % 2], 100,
+				     i == 3 ? VWDDM_HW_PKT_HANG : 0);
 	vwddm_rig_advance_us(rig, 150);
-	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[0]));
-	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[1]));
+	KUNIT_EXPECT_TRUE(test, signaled_ok(f[0]));
+	KUNIT_EXPECT_TRUE(test, signaled_ok(f[1]));
 
 	vwddm_sched_stop(rig->sched);
 	vwddm_kmd_stop(rig->kmd);
 	rig->kmd = NULL;
-	vwddm_hw_destroy(rig->hw);
-	rig->hw = vwddm_hw_create(&rig->cfg);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rig->hw);
+	for (i = 0; i < rig->nctx; i++) {
+		vwddm_context_destroy(rig->ctx[i]);
+		rig->ctx[i] = NULL;
+	}
+	vwddm_device_put(rig->dev);
+	rig->dev = NULL;
 	vwddm_sched_destroy(rig->sched);
 	rig->sched = NULL;
 
+	/* On the hardware: -ENODEV; still queued when closed: -ECANCELED. */
 	for (i = 0; i < SCHED_MAX_FENCES; i++) {
 		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
-		KUNIT_EXPECT_EQ(test, i < 2 ? 0 : -ENODEV, f[i]->error);
+		KUNIT_EXPECT_EQ(test, i < 2 ? 0 :
+				(i < 6 ? -ENODEV : -ECANCELED), f[i]->error);
 	}
 	put_fences(f, SCHED_MAX_FENCES);
 }
 
-/* After stop, submissions complete at once with -ENODEV. */
+/* After stop, submissions are refused with -ENODEV and reach nothing. */
 static void sched_stopped_rejects(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
-	struct dma_fence *f;
+	struct vwddm_submit_args args = { .duration_ns = 1000 };
+	struct vwddm_context *ctx;
 
-	vwddm_rig_start_sched(rig, 2, 1);
+	vwddm_rig_start_sched(rig, 2, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	vwddm_sched_stop(rig->sched);
-	f = vwddm_sched_submit(rig->sched, 0, RIG_MID, 10 * NSEC_PER_USEC, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
-	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f));
-	KUNIT_EXPECT_EQ(test, -ENODEV, f->error);
+	KUNIT_EXPECT_EQ(test, -ENODEV,
+			PTR_ERR(vwddm_sched_submit(ctx, &args)));
 	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
-	dma_fence_put(f);
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			PTR_ERR(vwddm_sched_submit(rig->sched, 0, 9, 1, 0)));
+			PTR_ERR(vwddm_context_create(rig->dev, 0, 9, 0)));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(vwddm_context_create(rig->dev, 1, 0, 0)));
+}
+
+/* A higher-priority context's work goes to the hardware first. */
+static void sched_priority_first(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_context *lo, *hi;
+	struct dma_fence *a, *b, *c;
+
+	vwddm_rig_start_sched(rig, 1, 1, NO_PREEMPT_US);
+	lo = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	hi = vwddm_rig_context(rig, 0, RIG_MID, 5);
+	a = vwddm_rig_run(rig, lo, 10, 0);
+	b = vwddm_rig_run(rig, lo, 10, 0);
+	c = vwddm_rig_run(rig, hi, 10, 0);
+	vwddm_rig_advance_us(rig, 20);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
+	KUNIT_EXPECT_TRUE(test, signaled_ok(c));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(b));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(b));
+	dma_fence_put(a);
+	dma_fence_put(b);
+	dma_fence_put(c);
+}
+
+/* Contexts of equal priority take turns. */
+static void sched_round_robin(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_context *ca, *cb;
+	struct dma_fence *a[3], *b[2];
+	int i;
+
+	vwddm_rig_start_sched(rig, 1, 1, NO_PREEMPT_US);
+	ca = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	cb = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	for (i = 0; i < 3; i++)
+		a[i] = vwddm_rig_run(rig, ca, 10, 0);
+	for (i = 0; i < 2; i++)
+		b[i] = vwddm_rig_run(rig, cb, 10, 0);
+	/* Expected order: a0 b0 a1 b1 a2. */
+	vwddm_rig_advance_us(rig, 20);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(a[0]));
+	KUNIT_EXPECT_TRUE(test, signaled_ok(b[0]));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a[1]));
+	vwddm_rig_advance_us(rig, 20);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(a[1]));
+	KUNIT_EXPECT_TRUE(test, signaled_ok(b[1]));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a[2]));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(a[2]));
+	put_fences(a, 3);
+	put_fences(b, 2);
+}
+
+/* Referenced allocations are paged in on the paging node first. */
+static void sched_residency_paging_first(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC,
+					  .nr_allocs = 1 };
+	struct vwddm_allocation *alloc;
+	struct vwddm_context *ctx;
+	struct dma_fence *f, *g;
+	u32 last, done, swq, hwq;
+
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	/* 100 000 bytes at 1000 bytes/us: a 100 us paging packet. */
+	alloc = vwddm_allocation_create(rig->dev, 100000);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, alloc);
+	args.allocs[0] = alloc;
+	f = vwddm_sched_submit(ctx, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	KUNIT_EXPECT_FALSE(test, vwddm_allocation_resident(alloc));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_wptr(rig->hw, 0, RIG_DMA));
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
+
+	vwddm_rig_advance_us(rig, 99);
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(alloc));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(f));
+
+	/* Resident now: no second paging packet. */
+	g = vwddm_sched_submit(ctx, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, g);
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(g));
+	vwddm_sched_node_counts(rig->sched, 0, RIG_DMA, &last, &done, &swq,
+				&hwq);
+	KUNIT_EXPECT_EQ(test, 1u, last);
+	dma_fence_put(f);
+	dma_fence_put(g);
+	vwddm_allocation_put(alloc);
+}
+
+/* An allocation of another device cannot be referenced. */
+static void sched_foreign_allocation_refused(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args = { .duration_ns = 1000, .nr_allocs = 1 };
+	struct vwddm_allocation *alloc;
+	struct vwddm_device *other;
+	struct vwddm_context *ctx;
+
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	other = vwddm_device_create(rig->sched);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	alloc = vwddm_allocation_create(other, 4096);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, alloc);
+	args.allocs[0] = alloc;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR(vwddm_sched_submit(ctx, &args)));
+	args.nr_allocs = VWDDM_SCHED_MAX_PACKET_ALLOCS + 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR(vwddm_sched_submit(ctx, &args)));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(vwddm_allocation_create(other, 0)));
+	vwddm_allocation_put(alloc);
+	vwddm_device_put(other);
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
+}
+
+/*
+ * Mid-packet preemption after a quantum: the long packet stops, the
+ * waiting context runs, the long one resumes where it stopped with a new
+ * fence ID.
+ */
+static void sched_preempt_mid_packet(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_context_status st;
+	struct vwddm_context *ca, *cb;
+	struct dma_fence *a, *b;
+	u64 req, pk;
+
+	vwddm_rig_start_sched(rig, 8, 1, 100);
+	ca = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	cb = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	a = vwddm_rig_run(rig, ca, 1000, 0);	/* fence 1 */
+	b = vwddm_rig_run(rig, cb, 10, 0);	/* fence 2, behind it */
+	vwddm_rig_advance_us(rig, 99);
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 0ull, req);
+	/* Quantum at 100 us (preemption fence 3), stopped at 110 us. */
+	vwddm_rig_advance_us(rig, 11);
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 1ull, req);
+	KUNIT_EXPECT_EQ(test, 2ull, pk);
+	/* b went first (fence 4) and ran 110-120 us. */
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(b));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a));
+	KUNIT_EXPECT_EQ(test, 4u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
+	/* a resumed at 120 us with 890 us left, as fence 5. */
+	vwddm_rig_advance_us(rig, 889);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
+	KUNIT_EXPECT_EQ(test, 5u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
+	vwddm_context_status(ca, &st);
+	KUNIT_EXPECT_EQ(test, 1ull, st.preempted);
+	KUNIT_EXPECT_EQ(test, 1ull, st.completed);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	dma_fence_put(a);
+	dma_fence_put(b);
+}
+
+/*
+ * DMA-buffer granularity: the long packet completes, the packet queued
+ * behind it was preempted and is resubmitted with a new fence ID.
+ */
+static void sched_preempt_dma_buffer(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_context *ca, *cb;
+	struct dma_fence *a, *b;
+	u64 req, pk;
+
+	vwddm_rig_start_sched(rig, 8, 1, 100);
+	ca = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	cb = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	a = vwddm_rig_run(rig, ca, 1000, 0);	/* fence 1 */
+	b = vwddm_rig_run(rig, cb, 10, 0);	/* fence 2 */
+	vwddm_rig_advance_us(rig, 999);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(b));
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_DMA, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 1ull, req);
+	KUNIT_EXPECT_EQ(test, 1ull, pk);
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(b));
+	/* Resubmitted as fence 4 (3 was the preemption fence). */
+	KUNIT_EXPECT_EQ(test, 4u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+	dma_fence_put(a);
+	dma_fence_put(b);
+}
+
+/* Preempted paging packets go first, in order, with their fence IDs. */
+static void sched_preempt_paging_keeps_ids(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC,
+					  .nr_allocs = 2 };
+	struct vwddm_context *copy, *render;
+	struct dma_fence *a, *r, *c;
+	u32 last, done, swq, hwq;
+	int i;
+
+	vwddm_rig_start_sched(rig, 8, 1, 100);
+	copy = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	render = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	a = vwddm_rig_run(rig, copy, 1000, 0);		/* fence 1 */
+	for (i = 0; i < 2; i++) {
+		args.allocs[i] = vwddm_allocation_create(rig->dev, 10000);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[i]);
+	}
+	/* Paging packets 2 and 3 queue behind the long copy packet. */
+	r = vwddm_sched_submit(render, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r);
+	/* Quantum: preemption fence 4; effective when a ends at 1000 us. */
+	vwddm_rig_advance_us(rig, 1000);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
+	c = vwddm_rig_run(rig, copy, 10, 0);
+	vwddm_sched_node_counts(rig->sched, 0, RIG_DMA, &last, &done, &swq,
+				&hwq);
+	/* The paging packets kept IDs 2 and 3; c got 5. */
+	KUNIT_EXPECT_EQ(test, 5u, last);
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 2u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 3u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(args.allocs[0]));
+	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(args.allocs[1]));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(r));
+	KUNIT_EXPECT_TRUE(test, signaled_ok(c));
+	KUNIT_EXPECT_EQ(test, 5u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+	for (i = 0; i < 2; i++)
+		vwddm_allocation_put(args.allocs[i]);
+	dma_fence_put(a);
+	dma_fence_put(r);
+	dma_fence_put(c);
+}
+
+/* A long packet alone on its node is not preempted. */
+static void sched_long_packet_alone_runs(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct dma_fence *a, *b;
+	u64 req, pk;
+
+	vwddm_rig_start_sched(rig, 8, 1, 100);
+	a = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_MID, 0), 1000, 0);
+	vwddm_rig_advance_us(rig, 500);
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 0ull, req);
+	/* Work arriving later finds the quantum used: preempted at once. */
+	b = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_MID, 0), 10, 0);
+	vwddm_rig_advance_us(rig, 20);
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 1ull, req);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(b));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a));
+	vwddm_rig_advance_us(rig, 500);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
+	dma_fence_put(a);
+	dma_fence_put(b);
+}
+
+/* Destroying a context cancels its queued work; running work completes. */
+static void sched_context_destroy_cancels_queued(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args = { .duration_ns = 1000 };
+	struct vwddm_context *ctx;
+	struct dma_fence *f[4];
+	int i;
+
+	vwddm_rig_start_sched(rig, 1, 1, NO_PREEMPT_US);
+	ctx = vwddm_context_create(rig->dev, 0, RIG_MID, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx);
+	for (i = 0; i < 4; i++)
+		f[i] = vwddm_rig_run(rig, ctx, 10, 0);
+	/* The owner holds a reference of its own for the check below. */
+	kref_get(&ctx->ref);
+	vwddm_context_destroy(ctx);
+	for (i = 1; i < 4; i++) {
+		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
+		KUNIT_EXPECT_EQ(test, -ECANCELED, f[i]->error);
+	}
+	KUNIT_EXPECT_EQ(test, -ENOENT, PTR_ERR(vwddm_sched_submit(ctx, &args)));
+	vwddm_context_put(ctx);
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(f[0]));
+	put_fences(f, 4);
 }
 
 static struct kunit_case vwddm_sched_cases[] = {
@@ -216,6 +523,15 @@ static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_nodes_independent),
 	KUNIT_CASE(sched_teardown_signals_everything),
 	KUNIT_CASE(sched_stopped_rejects),
+	KUNIT_CASE(sched_priority_first),
+	KUNIT_CASE(sched_round_robin),
+	KUNIT_CASE(sched_residency_paging_first),
+	KUNIT_CASE(sched_foreign_allocation_refused),
+	KUNIT_CASE(sched_preempt_mid_packet),
+	KUNIT_CASE(sched_preempt_dma_buffer),
+	KUNIT_CASE(sched_preempt_paging_keeps_ids),
+	KUNIT_CASE(sched_long_packet_alone_runs),
+	KUNIT_CASE(sched_context_destroy_cancels_queued),
 	{}
 };
 

@@ -49,6 +49,18 @@
 #endif
 
 /*
+ * Emulated bug checks WARN once, except under KUnit, whose run must stay
+ * free of WARNINGs while it proves them: vwddm_in_kunit() tells which.
+ * kunit_get_current_test() exists from 6.3 on.
+ */
+#if VWDDM_KERNEL >= 603
+#include <kunit/test-bug.h>
+#define vwddm_in_kunit()	(!!kunit_get_current_test())
+#else
+#define vwddm_in_kunit()	false
+#endif
+
+/*
  * <kunit/visibility.h> gives EXPORT_SYMBOL_IF_KUNIT(): the symbols the
  * KUnit module calls are exported (namespace EXPORTED_FOR_KUNIT_TESTING)
  * only when the kernel has KUnit.

@@ -1,19 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vwddm_sched.c - per-node submission, fence IDs and retirement.
+ * vwddm_sched.c - per-node scheduling: fence IDs, queues, preemption and
+ * retirement.
  *
- * Each node has a software queue and a hardware queue of bounded depth.
- * A packet gets its SubmissionFenceId when it moves to the hardware queue
- * (DxgkDdiSubmitCommand). The ISR's DMA_COMPLETED notifications record the
- * last completed fence at interrupt level; the DPC retires every packet up
- * to it, in order, signals their dma_fences and refills the hardware queue.
- * Every packet ends with its fence signalled: with success when it ran, with
- * an error when it did not.
+ * Every context has a software queue. A node moves packets to its hardware
+ * queue (bounded depth) from the context with the highest priority whose
+ * next packet is ready, round-robin among equals. A packet gets its
+ * SubmissionFenceId when it goes to the miniport (DxgkDdiSubmitCommand).
+ * Before a packet that references non-resident allocations may go, the
+ * system device's paging packets make them resident on the paging node.
+ *
+ * The ISR's notifications are recorded at interrupt level; the DPC retires
+ * every packet up to the last completed fence, in order, signals the
+ * dma_fences, and refills the hardware queues.
+ *
+ * Preemption (DxgkDdiPreemptCommand): when the packet at the head of a
+ * node's hardware queue has run for a quantum while other work waits, the
+ * scheduler asks for preemption. On DMA_PREEMPTED every packet after
+ * LastCompletedFenceId was preempted: paging packets are resubmitted first,
+ * in order, with their fence IDs; render packets go back to the front of
+ * their contexts' queues and get new fence IDs (a packet stopped mid-packet
+ * resumes where it stopped).
+ *
+ * Every packet ends with its fence signalled: with success when it ran,
+ * with an error when it did not.
  */
+#include <linux/math64.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 
 #include "vwddm_sched.h"
+#include "vwddm_sched_internal.h"
 #include "../base/vwddm_compat.h"
 
 static const char *vwddm_fence_driver_name(struct dma_fence *f)
@@ -31,47 +48,186 @@ static const struct dma_fence_ops vwddm_sched_fence_ops = {
 	.get_timeline_name = vwddm_fence_timeline_name,
 };
 
-static struct vwddm_sched_node *sched_node(struct vwddm_sched *sched,
-					   u32 engine, u32 node)
+static struct vwddm_packet *packet_alloc(struct vwddm_context *ctx)
 {
-	if (engine >= sched->cfg.engines || node >= sched->cfg.nodes)
+	struct vwddm_packet *pkt = kzalloc(sizeof(*pkt), GFP_KERNEL);
+
+	if (!pkt)
 		return NULL;
-	return &sched->nodes[engine * sched->cfg.nodes + node];
+	spin_lock_init(&pkt->fence_lock);
+	INIT_LIST_HEAD(&pkt->link);
+	kref_get(&ctx->ref);
+	pkt->ctx = ctx;
+	return pkt;
 }
 
-/* Signal a list of finished packets in order and drop the queue's refs. */
-static void sched_signal_list(struct list_head *done)
+/* Initialise the fence of a packet about to be queued on @n. */
+static void packet_init_fence_locked(struct vwddm_sched_node *n,
+				     struct vwddm_packet *pkt)
 {
-	struct vwddm_sched_packet *pkt, *tmp;
+	lockdep_assert_held(&n->lock);
+	dma_fence_init(&pkt->base, &vwddm_sched_fence_ops, &pkt->fence_lock,
+		       n->fence_context, ++n->seqno);
+}
+
+/* Drop what a finished packet holds. It must not be used afterwards. */
+static void packet_release_refs(struct vwddm_packet *pkt)
+{
+	u32 i;
+
+	for (i = 0; i < pkt->nr_deps; i++)
+		dma_fence_put(pkt->deps[i]);
+	for (i = 0; i < pkt->nr_allocs; i++)
+		vwddm_allocation_put(pkt->allocs[i]);
+	pkt->nr_deps = 0;
+	pkt->nr_allocs = 0;
+	vwddm_context_put(pkt->ctx);
+	pkt->ctx = NULL;
+}
+
+/**
+ * vwddm_sched_finish_list() - signal finished packets and release them
+ * @done: packets taken off every queue; their fences carry their error
+ *
+ * Signals in list order, between dma_fence_begin_signalling() and
+ * dma_fence_end_signalling(), then drops the queues' references.
+ *
+ * Context: any but hardirq; no scheduler lock held.
+ */
+void vwddm_sched_finish_list(struct list_head *done)
+{
+	struct vwddm_packet *pkt, *tmp;
 	bool cookie = dma_fence_begin_signalling();
+
+	list_for_each_entry(pkt, done, link)
+		dma_fence_signal(&pkt->base);
+	dma_fence_end_signalling(cookie);
 
 	list_for_each_entry_safe(pkt, tmp, done, link) {
 		list_del_init(&pkt->link);
-		dma_fence_signal(&pkt->base);
+		packet_release_refs(pkt);
 		dma_fence_put(&pkt->base);
 	}
-	dma_fence_end_signalling(cookie);
 }
 
-/* Move packets from the software to the hardware queue while there is room. */
-static void sched_pump_locked(struct vwddm_sched *sched,
-			      struct vwddm_sched_node *n, struct list_head *done)
+/**
+ * vwddm_sched_cancel_list_locked() - move packets that will not run to @done
+ * @queue: a software queue
+ * @done: where they go, to be finished with vwddm_sched_finish_list()
+ * @error: the error their fences will carry
+ */
+void vwddm_sched_cancel_list_locked(struct list_head *queue,
+				    struct list_head *done, int error)
+{
+	struct vwddm_packet *pkt, *tmp;
+
+	list_for_each_entry_safe(pkt, tmp, queue, link) {
+		dma_fence_set_error(&pkt->base, error);
+		list_move_tail(&pkt->link, done);
+	}
+}
+
+static bool packet_ready(struct vwddm_packet *pkt)
+{
+	u32 i;
+
+	for (i = 0; i < pkt->nr_deps; i++)
+		if (!dma_fence_is_signaled(pkt->deps[i]))
+			return false;
+	return true;
+}
+
+/* A paging packet it waited for failed: its memory never became resident. */
+static bool packet_dep_failed(struct vwddm_packet *pkt)
+{
+	u32 i;
+
+	for (i = 0; i < pkt->nr_deps; i++)
+		if (pkt->deps[i]->error)
+			return true;
+	return false;
+}
+
+/* The context to take the next packet from: priority, then round-robin. */
+static struct vwddm_context *pick_context_locked(struct vwddm_sched_node *n)
+{
+	struct vwddm_context *ctx, *best = NULL;
+
+	lockdep_assert_held(&n->lock);
+	list_for_each_entry(ctx, &n->contexts, node_link) {
+		struct vwddm_packet *head;
+
+		if (ctx->state != VWDDM_CONTEXT_ACTIVE ||
+		    list_empty(&ctx->queue))
+			continue;
+		head = list_first_entry(&ctx->queue, struct vwddm_packet, link);
+		if (!packet_ready(head))
+			continue;
+		if (!best || ctx->priority > best->priority)
+			best = ctx;
+	}
+	if (best)
+		list_move_tail(&best->node_link, &n->contexts);
+	return best;
+}
+
+static void arm_quantum_locked(struct vwddm_sched_node *n)
+{
+	lockdep_assert_held(&n->lock);
+	if (n->hw_queued && !n->preempt_pending)
+		vwddm_timer_start(&n->quantum_timer,
+				  n->head_since_ns + n->sched->cfg.quantum_ns);
+}
+
+/**
+ * vwddm_sched_pump_locked() - move packets to the hardware queue while
+ *	there is room
+ * @sched: the scheduler
+ * @n: the node
+ * @done: packets the miniport refused go here, failed
+ *
+ * Nothing moves while a preemption request is outstanding or a reset owns
+ * the node.
+ */
+void vwddm_sched_pump_locked(struct vwddm_sched *sched,
+			     struct vwddm_sched_node *n, struct list_head *done)
 {
 	struct vwddm_ddi_submit_command args = {
 		.node_ordinal = n->ordinal,
 		.engine_ordinal = n->engine,
 	};
-	struct vwddm_sched_packet *pkt;
+	struct vwddm_context *ctx;
+	struct vwddm_packet *pkt;
+	bool paging;
 	int ret;
 
 	lockdep_assert_held(&n->lock);
-	while (!sched->dead && n->hw_queued < sched->cfg.hw_queue_depth &&
-	       !list_empty(&n->sw_queue)) {
-		pkt = list_first_entry(&n->sw_queue, struct vwddm_sched_packet,
-				       link);
-		pkt->fence_id = n->last_fence_id + 1;
+	while (!sched->dead && !n->preempt_pending && !n->resetting &&
+	       n->hw_queued < sched->cfg.hw_queue_depth) {
+		paging = !list_empty(&n->paging_resubmit);
+		if (paging) {
+			/* Preempted paging packets first, with their IDs. */
+			pkt = list_first_entry(&n->paging_resubmit,
+					       struct vwddm_packet, link);
+		} else {
+			ctx = pick_context_locked(n);
+			if (!ctx)
+				break;
+			pkt = list_first_entry(&ctx->queue, struct vwddm_packet,
+					       link);
+			if (packet_dep_failed(pkt)) {
+				dma_fence_set_error(&pkt->base, -ECANCELED);
+				list_move_tail(&pkt->link, done);
+				continue;
+			}
+			pkt->fence_id = n->last_fence_id + 1;
+		}
+		args.h_context = pkt->ctx;
 		args.submission_fence_id = pkt->fence_id;
 		args.dma_buffer_duration_ns = pkt->duration_ns;
+		args.dma_buffer_submission_start_ns = pkt->start_ns;
+		args.flags = (pkt->paging ? VWDDM_SUBMIT_PAGING : 0) |
+			     (pkt->resubmitted ? VWDDM_SUBMIT_RESUBMISSION : 0);
 		args.hw_inject = pkt->hw_inject;
 		ret = sched->cfg.ddi->submit_command(sched->cfg.miniport, &args);
 		if (ret) {
@@ -83,91 +239,501 @@ static void sched_pump_locked(struct vwddm_sched *sched,
 			list_move_tail(&pkt->link, done);
 			continue;
 		}
-		n->last_fence_id = pkt->fence_id;
+		if (!paging)
+			n->last_fence_id = pkt->fence_id;
+		if (vwddm_fence_after_eq(pkt->fence_id, n->last_submitted_id))
+			n->last_submitted_id = pkt->fence_id;
 		list_move_tail(&pkt->link, &n->hw_queue);
-		n->hw_queued++;
-		n->submitted++;
+		if (!n->hw_queued++) {
+			n->head_since_ns = vwddm_clock_now(sched->cfg.clock);
+			arm_quantum_locked(n);
+		}
+	}
+}
+
+/* Is there work on @n that the head of its hardware queue holds up? */
+static bool others_wait_locked(struct vwddm_sched_node *n)
+{
+	struct vwddm_packet *head, *pkt;
+	struct vwddm_context *ctx;
+
+	lockdep_assert_held(&n->lock);
+	if (!n->hw_queued)
+		return false;
+	head = list_first_entry(&n->hw_queue, struct vwddm_packet, link);
+	if (!list_empty(&n->paging_resubmit))
+		return true;
+	list_for_each_entry(pkt, &n->hw_queue, link)
+		if (pkt->ctx != head->ctx)
+			return true;
+	list_for_each_entry(ctx, &n->contexts, node_link)
+		if (ctx != head->ctx && ctx->state == VWDDM_CONTEXT_ACTIVE &&
+		    !list_empty(&ctx->queue))
+			return true;
+	return false;
+}
+
+static void quantum_timer_fn(struct vwddm_timer *timer)
+{
+	struct vwddm_sched_node *n = container_of(timer,
+						  struct vwddm_sched_node,
+						  quantum_timer);
+	struct vwddm_sched *sched = n->sched;
+	struct vwddm_ddi_preempt_command pc = {
+		.node_ordinal = n->ordinal,
+		.engine_ordinal = n->engine,
+	};
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&n->lock, flags);
+	if (sched->dead || n->preempt_pending || n->resetting || !n->hw_queued)
+		goto out_unlock;
+	if (vwddm_clock_now(sched->cfg.clock) <
+	    n->head_since_ns + sched->cfg.quantum_ns) {
+		arm_quantum_locked(n);
+		goto out_unlock;
+	}
+	/* A long packet alone on the node keeps running (submit re-checks). */
+	if (!others_wait_locked(n))
+		goto out_unlock;
+	pc.preemption_fence_id = ++n->last_fence_id;
+	n->preempt_fence_id = pc.preemption_fence_id;
+	n->preempt_pending = true;
+	n->stats_preempts++;
+	ret = sched->cfg.ddi->preempt_command(sched->cfg.miniport, &pc);
+	if (ret) {
+		/* The 0x119/0x2 case for DxgkDdiPreemptCommand. */
+		pr_err_ratelimited("vwddm: preempt_command failed on node %u.%u: %d\n",
+				   n->engine, n->ordinal, ret);
+		n->preempt_pending = false;
+		goto out_unlock;
+	}
+	/* TdrDelay: the preemption must be acknowledged by then. */
+	if (sched->cfg.tdr_level != VWDDM_TDR_OFF)
+		vwddm_timer_start(&n->tdr_timer,
+				  vwddm_clock_now(sched->cfg.clock) +
+				  sched->cfg.tdr_delay_ns);
+out_unlock:
+	spin_unlock_irqrestore(&n->lock, flags);
+}
+
+/**
+ * vwddm_sched_requeue_locked() - put packets taken off the hardware back in
+ *	line
+ * @n: the node
+ * @partial_fence_id: fence of a packet stopped mid-packet, or 0
+ * @partial_done_ns: the work it had done
+ * @reset: a reset, not a preemption, took them off
+ * @done: packets that will not run (closed or failed context) go here
+ *
+ * Paging packets are resubmitted first, in order, with their fence IDs;
+ * render packets go back to the front of their contexts' queues, in order,
+ * and get new fence IDs. The context of the packet that was at the head
+ * goes behind the others of its priority.
+ */
+void vwddm_sched_requeue_locked(struct vwddm_sched_node *n, u32 partial_fence_id,
+				u64 partial_done_ns, bool reset,
+				struct list_head *done)
+{
+	struct vwddm_packet *pkt, *tmp;
+	struct vwddm_context *head_ctx = NULL;
+
+	lockdep_assert_held(&n->lock);
+	if (!list_empty(&n->hw_queue))
+		head_ctx = list_first_entry(&n->hw_queue, struct vwddm_packet,
+					    link)->ctx;
+	/* From the tail, adding at the front: order is kept. */
+	list_for_each_entry_safe_reverse(pkt, tmp, &n->hw_queue, link) {
+		n->hw_queued--;
+		pkt->resubmitted = true;
+		if (partial_fence_id && pkt->fence_id == partial_fence_id)
+			pkt->start_ns = partial_done_ns;
+		if (reset)
+			pkt->ctx->resets++;
+		else
+			n->stats_preempted_packets++;
+		if (pkt->paging) {
+			list_move(&pkt->link, &n->paging_resubmit);
+			continue;
+		}
+		if (!reset)
+			pkt->ctx->preempted++;
+		pkt->fence_id = 0;
+		if (pkt->ctx->closed ||
+		    pkt->ctx->state != VWDDM_CONTEXT_ACTIVE) {
+			dma_fence_set_error(&pkt->base, -ECANCELED);
+			list_move(&pkt->link, done);
+		} else {
+			list_move(&pkt->link, &pkt->ctx->queue);
+		}
+	}
+	if (head_ctx && !head_ctx->closed)
+		list_move_tail(&head_ctx->node_link, &n->contexts);
+}
+
+/**
+ * vwddm_sched_retire_packet_locked() - a packet ran to completion
+ * @sched: the scheduler
+ * @n: its node
+ * @pkt: the packet, at the head of the hardware queue
+ * @done: where it goes, to be signalled
+ */
+void vwddm_sched_retire_packet_locked(struct vwddm_sched *sched,
+				      struct vwddm_sched_node *n,
+				      struct vwddm_packet *pkt,
+				      struct list_head *done)
+{
+	u32 i;
+
+	lockdep_assert_held(&n->lock);
+	list_move_tail(&pkt->link, done);
+	n->hw_queued--;
+	pkt->ctx->completed++;
+	if (!pkt->paging)
+		return;
+	spin_lock(&sched->residency_lock);
+	for (i = 0; i < pkt->nr_allocs; i++) {
+		pkt->allocs[i]->resident = true;
+		if (pkt->allocs[i]->paging == pkt)
+			pkt->allocs[i]->paging = NULL;
+	}
+	spin_unlock(&sched->residency_lock);
+}
+
+/* Retire completed packets of one node; handle a finished preemption. */
+static void retire_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
+			struct list_head *done)
+{
+	bool preempted, faulted, retired = false;
+	struct vwddm_interrupt_data pre;
+	struct vwddm_packet *pkt, *tmp;
+	unsigned long flags;
+	u32 completed;
+
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	completed = n->irq.completed_id;
+	preempted = n->irq.preempted;
+	pre = n->irq.preempt;
+	n->irq.preempted = false;
+	faulted = n->irq.faulted;
+	n->irq.faulted = false;
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+	if (faulted)
+		vwddm_sched_request_reset(sched, n, true);
+
+	spin_lock_irqsave(&n->lock, flags);
+	list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
+		if (!vwddm_fence_after_eq(completed, pkt->fence_id))
+			break;
+		vwddm_sched_retire_packet_locked(sched, n, pkt, done);
+		retired = true;
+	}
+	if (preempted && n->preempt_pending && !n->resetting &&
+	    pre.dma_preempted.preemption_fence_id == n->preempt_fence_id) {
+		n->preempt_pending = false;
+		vwddm_timer_try_cancel(&n->tdr_timer);
+		vwddm_sched_requeue_locked(n, pre.dma_preempted.partial_fence_id,
+					   pre.dma_preempted.partial_done_ns,
+					   false, done);
+	}
+	if (retired && n->hw_queued) {
+		n->head_since_ns = vwddm_clock_now(sched->cfg.clock);
+		arm_quantum_locked(n);
+	}
+	spin_unlock_irqrestore(&n->lock, flags);
+}
+
+/**
+ * vwddm_sched_process() - the DPC's work
+ * @sched: the scheduler
+ *
+ * Retires everywhere, signals, then refills everywhere. Also how the reset
+ * worker flushes the DPC's work ("all queued DPCs are flushed").
+ *
+ * Context: BH or process context.
+ */
+void vwddm_sched_process(struct vwddm_sched *sched)
+{
+	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
+	unsigned long flags;
+	LIST_HEAD(done);
+
+	spin_lock_bh(&sched->dpc_lock);
+	for (i = 0; i < count; i++)
+		retire_node(sched, &sched->nodes[i], &done);
+	/* Signal first: paging packets unblock render packets elsewhere. */
+	vwddm_sched_finish_list(&done);
+	for (i = 0; i < count; i++) {
+		struct vwddm_sched_node *n = &sched->nodes[i];
+
+		spin_lock_irqsave(&n->lock, flags);
+		vwddm_sched_pump_locked(sched, n, &done);
+		spin_unlock_irqrestore(&n->lock, flags);
+	}
+	spin_unlock_bh(&sched->dpc_lock);
+	vwddm_sched_finish_list(&done);
+}
+
+/* DxgkCbNotifyInterrupt: hardirq context, or under the miniport's ISR lock. */
+static void vwddm_sched_notify_interrupt(void *os,
+					 const struct vwddm_interrupt_data *d)
+{
+	struct vwddm_sched *sched = os;
+	struct vwddm_sched_node *n;
+	u32 fence;
+
+	lockdep_assert_irqs_disabled();
+	switch (d->interrupt_type) {
+	case VWDDM_INTERRUPT_DMA_PAGE_FAULTED:
+		n = vwddm_sched_node(sched, d->dma_page_faulted.engine_ordinal,
+				     d->dma_page_faulted.node_ordinal);
+		fence = n ? n->irq.completed_id : 0;
+		break;
+	case VWDDM_INTERRUPT_DMA_COMPLETED:
+		n = vwddm_sched_node(sched, d->dma_completed.engine_ordinal,
+				     d->dma_completed.node_ordinal);
+		fence = d->dma_completed.submission_fence_id;
+		break;
+	case VWDDM_INTERRUPT_DMA_PREEMPTED:
+		n = vwddm_sched_node(sched, d->dma_preempted.engine_ordinal,
+				     d->dma_preempted.node_ordinal);
+		fence = d->dma_preempted.last_completed_fence_id;
+		break;
+	default:
+		return;
+	}
+	if (!n)
+		return;
+	raw_spin_lock(&sched->irq_lock);
+	/* Step 3 of an engine reset: further interrupts are ignored. */
+	if (n->irq.ignore) {
+		n->irq.ignored++;
+		goto out_unlock;
+	}
+	if (vwddm_fence_after_eq(fence, n->irq.completed_id))
+		n->irq.completed_id = fence;
+	if (d->interrupt_type == VWDDM_INTERRUPT_DMA_PREEMPTED) {
+		n->irq.preempted = true;
+		n->irq.preempt = *d;
+	} else if (d->interrupt_type == VWDDM_INTERRUPT_DMA_PAGE_FAULTED) {
+		n->irq.faulted = true;
+		n->irq.fault_fence_id = d->dma_page_faulted.faulted_fence_id;
+	}
+out_unlock:
+	raw_spin_unlock(&sched->irq_lock);
+}
+
+/* DxgkCbNotifyDpc */
+static void vwddm_sched_notify_dpc(void *os)
+{
+	WARN_ON_ONCE(in_hardirq());
+	vwddm_sched_process(os);
+}
+
+/* The OS side's callbacks (DXGKRNL_INTERFACE), handed to the miniport. */
+const struct vwddm_cb_ops vwddm_sched_cb_ops = {
+	.notify_interrupt	= vwddm_sched_notify_interrupt,
+	.notify_dpc		= vwddm_sched_notify_dpc,
+};
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_cb_ops);
+
+/*
+ * Queue paging packets for the non-resident allocations of @pkt on the
+ * paging node of its engine; @pkt waits for them. @spare holds
+ * preallocated paging packets, one per allocation; unused ones stay there.
+ */
+static void make_resident(struct vwddm_sched *sched, struct vwddm_packet *pkt,
+			  struct vwddm_packet **spare)
+{
+	struct vwddm_context *pctx = sched->paging_ctx[pkt->ctx->engine];
+	struct vwddm_sched_node *pn = vwddm_sched_node(sched, pctx->engine,
+						       pctx->node);
+	struct vwddm_allocation *alloc;
+	struct vwddm_packet *pp;
+	unsigned long flags;
+	LIST_HEAD(done);
+	u32 i;
+
+	spin_lock_irqsave(&pn->lock, flags);
+	spin_lock(&sched->lock);
+	spin_lock(&sched->residency_lock);
+	for (i = 0; i < pkt->nr_allocs; i++) {
+		alloc = pkt->allocs[i];
+		if (alloc->resident)
+			continue;
+		pp = alloc->paging;
+		if (!pp) {
+			pp = spare[i];
+			spare[i] = NULL;
+			pp->paging = true;
+			if (sched->inject_paging_count) {
+				sched->inject_paging_count--;
+				pp->hw_inject = sched->inject_paging_hw;
+			}
+			pp->duration_ns = div_u64(alloc->size * NSEC_PER_USEC,
+						  VWDDM_SCHED_PAGING_BYTES_PER_US);
+			kref_get(&alloc->ref);
+			pp->allocs[pp->nr_allocs++] = alloc;
+			packet_init_fence_locked(pn, pp);
+			list_add_tail(&pp->link, &pctx->queue);
+			pctx->submitted++;
+			alloc->paging = pp;
+		}
+		pkt->deps[pkt->nr_deps++] = dma_fence_get(&pp->base);
+	}
+	spin_unlock(&sched->residency_lock);
+	spin_unlock(&sched->lock);
+	vwddm_sched_pump_locked(sched, pn, &done);
+	spin_unlock_irqrestore(&pn->lock, flags);
+	vwddm_sched_finish_list(&done);
+}
+
+static int context_errno(const struct vwddm_sched *sched,
+			 const struct vwddm_context *ctx)
+{
+	if (sched->lost)
+		return -ENODEV;
+	switch (ctx->state) {
+	case VWDDM_CONTEXT_ACTIVE:
+		return 0;
+	case VWDDM_CONTEXT_RESET:
+		return -ECANCELED;
+	case VWDDM_CONTEXT_HUNG:
+		return -EIO;
+	default:
+		return -ENODEV;
 	}
 }
 
 /**
- * vwddm_sched_submit() - queue a packet on a node
- * @sched: the scheduler
- * @engine: EngineOrdinal
- * @node: NodeOrdinal
- * @duration_ns: the packet's work
- * @hw_inject: VWDDM_HW_PKT_* behaviours (tests only)
+ * vwddm_sched_submit() - submit a packet on a context
+ * @ctx: the context
+ * @args: the packet
  *
  * Context: process context.
  * Return: a reference to the packet's fence (signalled when it retires,
- * with an error if it never runs), or an ERR_PTR() (-EINVAL, -ENOMEM).
+ * with an error if it never runs), or an ERR_PTR(): -EINVAL (bad
+ * arguments, an allocation of another device), -ENOMEM, -ENODEV (adapter
+ * stopping), -EIO (context hung or device in error), -ECANCELED (context
+ * reset), -ENOENT (context destroyed).
  */
-struct dma_fence *vwddm_sched_submit(struct vwddm_sched *sched, u32 engine,
-				     u32 node, u64 duration_ns, u32 hw_inject)
+struct dma_fence *vwddm_sched_submit(struct vwddm_context *ctx,
+				     const struct vwddm_submit_args *args)
 {
-	struct vwddm_sched_node *n = sched_node(sched, engine, node);
-	struct vwddm_sched_packet *pkt;
-	struct dma_fence *fence;
+	struct vwddm_packet *spare[VWDDM_SCHED_MAX_PACKET_ALLOCS] = {};
+	struct vwddm_sched *sched = ctx->dev->sched;
+	struct vwddm_sched_node *n = vwddm_sched_node(sched, ctx->engine,
+						      ctx->node);
+	struct dma_fence *fence = NULL;
+	struct vwddm_packet *pkt;
 	unsigned long flags;
 	LIST_HEAD(done);
+	int ret = 0;
+	u32 i;
 
-	if (!n)
+	if (args->nr_allocs > VWDDM_SCHED_MAX_PACKET_ALLOCS)
 		return ERR_PTR(-EINVAL);
-	pkt = kzalloc(sizeof(*pkt), GFP_KERNEL);
+	for (i = 0; i < args->nr_allocs; i++)
+		if (!args->allocs[i] || args->allocs[i]->dev != ctx->dev)
+			return ERR_PTR(-EINVAL);
+	if (vwddm_device_in_error(ctx->dev))
+		return ERR_PTR(-EIO);
+
+	pkt = packet_alloc(ctx);
 	if (!pkt)
 		return ERR_PTR(-ENOMEM);
-	spin_lock_init(&pkt->fence_lock);
-	INIT_LIST_HEAD(&pkt->link);
-	pkt->duration_ns = duration_ns;
-	pkt->hw_inject = hw_inject;
+	pkt->duration_ns = args->duration_ns;
+	pkt->hw_inject = args->hw_inject;
+	for (i = 0; i < args->nr_allocs; i++) {
+		kref_get(&args->allocs[i]->ref);
+		pkt->allocs[pkt->nr_allocs++] = args->allocs[i];
+		spare[i] = packet_alloc(sched->paging_ctx[ctx->engine]);
+		if (!spare[i]) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+	}
+	if (pkt->nr_allocs)
+		make_resident(sched, pkt, spare);
 
 	spin_lock_irqsave(&n->lock, flags);
-	dma_fence_init(&pkt->base, &vwddm_sched_fence_ops, &pkt->fence_lock,
-		       n->fence_context, ++n->seqno);
-	fence = dma_fence_get(&pkt->base);
-	if (sched->dead) {
-		dma_fence_set_error(&pkt->base, -ENODEV);
-		list_add_tail(&pkt->link, &done);
-	} else {
-		list_add_tail(&pkt->link, &n->sw_queue);
-		sched_pump_locked(sched, n, &done);
+	if (sched->dead)
+		ret = -ENODEV;
+	else if (ctx->closed)
+		ret = -ENOENT;
+	else
+		ret = context_errno(sched, ctx);
+	if (!ret) {
+		packet_init_fence_locked(n, pkt);
+		fence = dma_fence_get(&pkt->base);
+		list_add_tail(&pkt->link, &ctx->queue);
+		ctx->submitted++;
+		vwddm_sched_pump_locked(sched, n, &done);
+		/* A long packet alone may now hold up this one. */
+		arm_quantum_locked(n);
 	}
 	spin_unlock_irqrestore(&n->lock, flags);
-	sched_signal_list(&done);
+	vwddm_sched_finish_list(&done);
+
+out_free:
+	for (i = 0; i < VWDDM_SCHED_MAX_PACKET_ALLOCS; i++) {
+		if (spare[i]) {
+			packet_release_refs(spare[i]);
+			kfree(spare[i]);
+		}
+	}
+	if (ret) {
+		packet_release_refs(pkt);
+		kfree(pkt);
+		return ERR_PTR(ret);
+	}
 	return fence;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_submit);
 
-/**
- * vwddm_sched_last_fence() - the fence of a node's newest packet
- * @sched: the scheduler
- * @engine: EngineOrdinal
- * @node: NodeOrdinal
- *
- * Return: a reference to the newest unretired packet's fence, or NULL when
- * the node has nothing outstanding.
- */
-struct dma_fence *vwddm_sched_last_fence(struct vwddm_sched *sched,
-					 u32 engine, u32 node)
+/* A reference to the fence of some packet not yet retired on @n, or NULL. */
+static struct dma_fence *node_pending_fence(struct vwddm_sched_node *n)
 {
-	struct vwddm_sched_node *n = sched_node(sched, engine, node);
-	struct vwddm_sched_packet *pkt = NULL;
+	struct vwddm_packet *pkt = NULL;
 	struct dma_fence *fence = NULL;
+	struct vwddm_context *ctx;
 	unsigned long flags;
 
-	if (!n)
-		return NULL;
 	spin_lock_irqsave(&n->lock, flags);
-	if (!list_empty(&n->sw_queue))
-		pkt = list_last_entry(&n->sw_queue, struct vwddm_sched_packet,
+	if (!list_empty(&n->hw_queue))
+		pkt = list_last_entry(&n->hw_queue, struct vwddm_packet, link);
+	else if (!list_empty(&n->paging_resubmit))
+		pkt = list_last_entry(&n->paging_resubmit, struct vwddm_packet,
 				      link);
-	else if (!list_empty(&n->hw_queue))
-		pkt = list_last_entry(&n->hw_queue, struct vwddm_sched_packet,
-				      link);
+	else
+		list_for_each_entry(ctx, &n->contexts, node_link)
+			if (!list_empty(&ctx->queue)) {
+				pkt = list_last_entry(&ctx->queue,
+						      struct vwddm_packet, link);
+				break;
+			}
 	if (pkt)
 		fence = dma_fence_get(&pkt->base);
 	spin_unlock_irqrestore(&n->lock, flags);
 	return fence;
+}
+
+/**
+ * vwddm_sched_last_fence() - a fence of a node's outstanding work
+ * @sched: the scheduler
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Return: a reference to the fence of the newest packet on the hardware
+ * queue, else of a queued one, or NULL when the node has nothing left.
+ */
+struct dma_fence *vwddm_sched_last_fence(struct vwddm_sched *sched,
+					 u32 engine, u32 node)
+{
+	struct vwddm_sched_node *n = vwddm_sched_node(sched, engine, node);
+
+	return n ? node_pending_fence(n) : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_last_fence);
 
@@ -221,36 +787,27 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_poll_fences);
  */
 long vwddm_sched_wait_idle(struct vwddm_sched *sched, long timeout)
 {
-	u32 e, i;
+	u32 i;
 
-	for (e = 0; e < sched->cfg.engines; e++) {
-		for (i = 0; i < sched->cfg.nodes; i++) {
-			struct dma_fence *f;
+	for (i = 0; i < sched->cfg.engines * sched->cfg.nodes; i++) {
+		struct dma_fence *f;
 
-			f = vwddm_sched_last_fence(sched, e, i);
-			if (!f)
-				continue;
-			while (timeout > 0) {
-				long slice = min_t(long, timeout,
-						   VWDDM_SCHED_POLL_INTERVAL);
-				long left = dma_fence_wait_timeout(f, true,
-								   slice);
+		while ((f = node_pending_fence(&sched->nodes[i]))) {
+			long slice = min_t(long, timeout,
+					   VWDDM_SCHED_POLL_INTERVAL);
+			long left = dma_fence_wait_timeout(f, true, slice);
 
-				if (left < 0) {
-					dma_fence_put(f);
-					return left;
-				}
-				timeout -= slice - left;
-				if (left)
-					break;
-				vwddm_sched_poll_fences(sched);
-			}
 			dma_fence_put(f);
+			if (left < 0)
+				return left;
+			timeout -= slice - left;
 			if (timeout <= 0)
 				return 0;
+			if (!left)
+				vwddm_sched_poll_fences(sched);
 		}
 	}
-	return timeout ? timeout : 1;
+	return timeout;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_wait_idle);
 
@@ -261,14 +818,15 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_wait_idle);
  * @node: NodeOrdinal
  * @last_fence_id: set to the last SubmissionFenceId issued
  * @completed_id: set to the last completed fence reported
- * @sw_queued: set to the packets waiting in the software queue
+ * @sw_queued: set to the packets waiting in software queues
  * @hw_queued: set to the packets in the hardware queue
  */
 void vwddm_sched_node_counts(struct vwddm_sched *sched, u32 engine, u32 node,
 			     u32 *last_fence_id, u32 *completed_id,
 			     u32 *sw_queued, u32 *hw_queued)
 {
-	struct vwddm_sched_node *n = sched_node(sched, engine, node);
+	struct vwddm_sched_node *n = vwddm_sched_node(sched, engine, node);
+	struct vwddm_context *ctx;
 	struct list_head *pos;
 	unsigned long flags;
 	u32 sw = 0;
@@ -276,81 +834,69 @@ void vwddm_sched_node_counts(struct vwddm_sched *sched, u32 engine, u32 node,
 	if (!n)
 		return;
 	spin_lock_irqsave(&n->lock, flags);
-	list_for_each(pos, &n->sw_queue)
+	list_for_each_entry(ctx, &n->contexts, node_link)
+		list_for_each(pos, &ctx->queue)
+			sw++;
+	list_for_each(pos, &n->paging_resubmit)
 		sw++;
 	*last_fence_id = n->last_fence_id;
 	*hw_queued = n->hw_queued;
 	spin_unlock_irqrestore(&n->lock, flags);
 	*sw_queued = sw;
 	raw_spin_lock_irqsave(&sched->irq_lock, flags);
-	*completed_id = n->completed_id;
+	*completed_id = n->irq.completed_id;
 	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_node_counts);
 
-/* DxgkCbNotifyInterrupt: hardirq context, or under the miniport's ISR lock. */
-static void vwddm_sched_notify_interrupt(void *os,
-					 const struct vwddm_interrupt_data *d)
+/**
+ * vwddm_sched_inject_paging() - make the next paging packets misbehave
+ * @sched: the scheduler
+ * @hw_inject: VWDDM_HW_PKT_* behaviour (e.g. a hang)
+ * @count: how many of the next paging packets get it
+ */
+void vwddm_sched_inject_paging(struct vwddm_sched *sched, u32 hw_inject,
+			       u32 count)
 {
-	struct vwddm_sched *sched = os;
-	struct vwddm_sched_node *n;
+	unsigned long flags;
 
-	lockdep_assert_irqs_disabled();
-	if (d->interrupt_type != VWDDM_INTERRUPT_DMA_COMPLETED)
-		return;
-	n = sched_node(sched, d->dma_completed.engine_ordinal,
-		       d->dma_completed.node_ordinal);
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->inject_paging_hw = hw_inject;
+	sched->inject_paging_count = count;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_inject_paging);
+
+/**
+ * vwddm_sched_node_preempts() - a node's preemption counters
+ * @sched: the scheduler
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @requests: set to the preemption requests issued
+ * @packets: set to the packets taken off the hardware by preemption
+ */
+void vwddm_sched_node_preempts(struct vwddm_sched *sched, u32 engine, u32 node,
+			       u64 *requests, u64 *packets)
+{
+	struct vwddm_sched_node *n = vwddm_sched_node(sched, engine, node);
+	unsigned long flags;
+
 	if (!n)
 		return;
-	raw_spin_lock(&sched->irq_lock);
-	if (vwddm_fence_after_eq(d->dma_completed.submission_fence_id,
-				 n->completed_id))
-		n->completed_id = d->dma_completed.submission_fence_id;
-	raw_spin_unlock(&sched->irq_lock);
+	spin_lock_irqsave(&n->lock, flags);
+	*requests = n->stats_preempts;
+	*packets = n->stats_preempted_packets;
+	spin_unlock_irqrestore(&n->lock, flags);
 }
-
-/* DxgkCbNotifyDpc: retire completed packets, refill the hardware queues. */
-static void vwddm_sched_notify_dpc(void *os)
-{
-	struct vwddm_sched *sched = os;
-	struct vwddm_sched_packet *pkt, *tmp;
-	unsigned long flags;
-	u32 i, completed;
-	LIST_HEAD(done);
-
-	WARN_ON_ONCE(in_hardirq());
-	for (i = 0; i < sched->cfg.engines * sched->cfg.nodes; i++) {
-		struct vwddm_sched_node *n = &sched->nodes[i];
-
-		raw_spin_lock_irqsave(&sched->irq_lock, flags);
-		completed = n->completed_id;
-		raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
-
-		spin_lock_irqsave(&n->lock, flags);
-		list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
-			if (!vwddm_fence_after_eq(completed, pkt->fence_id))
-				break;
-			list_move_tail(&pkt->link, &done);
-			n->hw_queued--;
-			n->retired++;
-		}
-		sched_pump_locked(sched, n, &done);
-		spin_unlock_irqrestore(&n->lock, flags);
-	}
-	sched_signal_list(&done);
-}
-
-/* The OS side's callbacks (DXGKRNL_INTERFACE), handed to the miniport. */
-const struct vwddm_cb_ops vwddm_sched_cb_ops = {
-	.notify_interrupt	= vwddm_sched_notify_interrupt,
-	.notify_dpc		= vwddm_sched_notify_dpc,
-};
-EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_cb_ops);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_node_preempts);
 
 /**
  * vwddm_sched_create() - create the OS side of an adapter
  * @cfg: configuration; @cfg->miniport may be set later with
  *	vwddm_sched_set_miniport(), before the first submission
+ *
+ * Creates the system device with one paging context per engine on
+ * @cfg->paging_node.
  *
  * Context: process context.
  * Return: the scheduler or an ERR_PTR().
@@ -358,32 +904,81 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_cb_ops);
 struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 {
 	struct vwddm_sched *sched;
-	u32 count, i;
+	u32 count, e, i;
+	int ret;
 
-	if (!cfg->ddi || !cfg->engines || !cfg->nodes ||
+	BUILD_BUG_ON(offsetof(struct vwddm_packet, base) != 0);
+	if (!cfg->ddi || !cfg->clock || !cfg->engines || !cfg->nodes ||
+	    cfg->engines > VWDDM_SCHED_MAX_ENGINES ||
+	    cfg->nodes > VWDDM_SCHED_MAX_ENGINE_NODES ||
 	    cfg->engines * cfg->nodes > VWDDM_SCHED_MAX_NODES ||
-	    !cfg->hw_queue_depth)
+	    cfg->paging_node >= cfg->nodes || !cfg->hw_queue_depth ||
+	    !cfg->quantum_ns)
 		return ERR_PTR(-EINVAL);
-	BUILD_BUG_ON(offsetof(struct vwddm_sched_packet, base) != 0);
 	count = cfg->engines * cfg->nodes;
 	sched = kzalloc(struct_size(sched, nodes, count), GFP_KERNEL);
 	if (!sched)
 		return ERR_PTR(-ENOMEM);
 	sched->cfg = *cfg;
 	raw_spin_lock_init(&sched->irq_lock);
+	spin_lock_init(&sched->dpc_lock);
+	spin_lock_init(&sched->residency_lock);
+	spin_lock_init(&sched->lock);
+	INIT_LIST_HEAD(&sched->devices);
+	INIT_LIST_HEAD(&sched->allocations);
+	mutex_init(&sched->reset_lock);
+	INIT_WORK(&sched->reset_work, vwddm_sched_reset_work);
+	sched->reset_wq = alloc_ordered_workqueue("vwddm-reset", 0);
+	if (!sched->reset_wq) {
+		kfree(sched);
+		return ERR_PTR(-ENOMEM);
+	}
 	for (i = 0; i < count; i++) {
 		struct vwddm_sched_node *n = &sched->nodes[i];
 
+		n->sched = sched;
 		n->engine = i / cfg->nodes;
 		n->ordinal = i % cfg->nodes;
 		n->fence_context = dma_fence_context_alloc(1);
+		vwddm_timer_init(&n->quantum_timer, cfg->clock,
+				 quantum_timer_fn, false);
+		vwddm_timer_init(&n->tdr_timer, cfg->clock,
+				 vwddm_sched_tdr_timer_fn, false);
 		spin_lock_init(&n->lock);
-		INIT_LIST_HEAD(&n->sw_queue);
+		INIT_LIST_HEAD(&n->contexts);
+		INIT_LIST_HEAD(&n->paging_resubmit);
 		INIT_LIST_HEAD(&n->hw_queue);
 		n->last_fence_id = cfg->first_fence_id - 1;
-		n->completed_id = cfg->first_fence_id - 1;
+		n->last_submitted_id = cfg->first_fence_id - 1;
+		n->irq.completed_id = cfg->first_fence_id - 1;
+	}
+
+	sched->system = vwddm_device_alloc(sched, true);
+	if (IS_ERR(sched->system)) {
+		ret = PTR_ERR(sched->system);
+		goto err_free_sched;
+	}
+	for (e = 0; e < cfg->engines; e++) {
+		sched->paging_ctx[e] = vwddm_context_create(sched->system, e,
+							    cfg->paging_node,
+							    INT_MAX);
+		if (IS_ERR(sched->paging_ctx[e])) {
+			ret = PTR_ERR(sched->paging_ctx[e]);
+			sched->paging_ctx[e] = NULL;
+			goto err_destroy_system;
+		}
 	}
 	return sched;
+
+err_destroy_system:
+	for (e = 0; e < cfg->engines; e++)
+		if (sched->paging_ctx[e])
+			vwddm_context_destroy(sched->paging_ctx[e]);
+	vwddm_device_put(sched->system);
+err_free_sched:
+	destroy_workqueue(sched->reset_wq);
+	kfree(sched);
+	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_create);
 
@@ -402,8 +997,10 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_miniport);
  * vwddm_sched_stop() - stop submitting to the miniport
  * @sched: the scheduler
  *
- * Later submissions complete at once with -ENODEV. Called before the
- * miniport stops.
+ * Later submissions fail with -ENODEV; the scheduler's timers stop. Called
+ * before the miniport stops.
+ *
+ * Context: process context.
  */
 void vwddm_sched_stop(struct vwddm_sched *sched)
 {
@@ -415,18 +1012,28 @@ void vwddm_sched_stop(struct vwddm_sched *sched)
 		sched->dead = true;
 		spin_unlock_irqrestore(&sched->nodes[i].lock, flags);
 	}
+	for (i = 0; i < sched->cfg.engines * sched->cfg.nodes; i++) {
+		vwddm_timer_cancel(&sched->nodes[i].quantum_timer);
+		vwddm_timer_cancel(&sched->nodes[i].tdr_timer);
+	}
+	/* A reset in progress finishes; a queued one sees @dead and stops. */
+	flush_workqueue(sched->reset_wq);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_stop);
 
 /**
  * vwddm_sched_destroy() - free the OS side of an adapter
- * @sched: a stopped scheduler whose miniport has stopped
+ * @sched: the scheduler; its miniport has stopped; every device other
+ *	than the system device has been released by its owner
  *
- * Every packet still queued completes with -ENODEV: nothing is lost and
- * nothing waits forever.
+ * Every packet still queued or on the hardware completes with -ENODEV:
+ * nothing is lost and nothing waits forever.
+ *
+ * Context: process context.
  */
 void vwddm_sched_destroy(struct vwddm_sched *sched)
 {
+	struct vwddm_context *ctx;
 	unsigned long flags;
 	LIST_HEAD(done);
 	u32 i;
@@ -434,17 +1041,23 @@ void vwddm_sched_destroy(struct vwddm_sched *sched)
 	vwddm_sched_stop(sched);
 	for (i = 0; i < sched->cfg.engines * sched->cfg.nodes; i++) {
 		struct vwddm_sched_node *n = &sched->nodes[i];
-		struct vwddm_sched_packet *pkt;
 
 		spin_lock_irqsave(&n->lock, flags);
-		list_splice_tail_init(&n->hw_queue, &done);
-		list_splice_tail_init(&n->sw_queue, &done);
+		vwddm_sched_cancel_list_locked(&n->hw_queue, &done, -ENODEV);
+		vwddm_sched_cancel_list_locked(&n->paging_resubmit, &done,
+					       -ENODEV);
+		list_for_each_entry(ctx, &n->contexts, node_link)
+			vwddm_sched_cancel_list_locked(&ctx->queue, &done,
+						       -ENODEV);
 		n->hw_queued = 0;
 		spin_unlock_irqrestore(&n->lock, flags);
-		list_for_each_entry(pkt, &done, link)
-			dma_fence_set_error(&pkt->base, -ENODEV);
-		sched_signal_list(&done);
 	}
+	vwddm_sched_finish_list(&done);
+	for (i = 0; i < sched->cfg.engines; i++)
+		vwddm_context_destroy(sched->paging_ctx[i]);
+	vwddm_device_put(sched->system);
+	WARN_ON(!list_empty(&sched->devices));
+	destroy_workqueue(sched->reset_wq);
 	kfree(sched);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_destroy);

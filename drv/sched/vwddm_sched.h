@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vwddm_sched.h - the OS side ("dxgkrnl"): submission and retirement.
+ * vwddm_sched.h - the OS side ("dxgkrnl"): devices, contexts, allocations,
+ * fence IDs, software and hardware queues, preemption.
  *
  * sched/ never touches hw/: it drives a miniport through struct
  * vwddm_ddi_ops and hears from it through struct vwddm_cb_ops, so KUnit can
@@ -10,13 +11,24 @@
 #define _VWDDM_SCHED_H_
 
 #include <linux/dma-fence.h>
+#include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 
 #include "../../include/vwddm/vwddm_ddi.h"
+#include "../base/vwddm_clock.h"
 
 #define VWDDM_SCHED_MAX_NODES		32
+#define VWDDM_SCHED_MAX_ENGINES		4
+#define VWDDM_SCHED_MAX_ENGINE_NODES	8
 #define VWDDM_SCHED_DEFAULT_HW_DEPTH	8
+#define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000
+/* Allocations one packet may reference. */
+#define VWDDM_SCHED_MAX_PACKET_ALLOCS	16
+/* Paging speed: bytes moved per microsecond (1 GB/s). */
+#define VWDDM_SCHED_PAGING_BYTES_PER_US	1000
 
 /**
  * vwddm_fence_after_eq() - fence ID order with 32-bit wrap
@@ -33,102 +45,412 @@ static inline bool vwddm_fence_after_eq(u32 a, u32 b)
 	return (s32)(a - b) >= 0;
 }
 
+struct vwddm_sched;
+
 /**
- * struct vwddm_sched_packet - one submitted DMA buffer
+ * enum vwddm_tdr_level - TdrLevel
+ * @VWDDM_TDR_OFF: TdrLevelOff: no detection
+ * @VWDDM_TDR_BUGCHECK: TdrLevelBugcheck: a detected timeout is an emulated
+ *	bug check (recorded, WARN once, adapter lost), never a real crash
+ * @VWDDM_TDR_RECOVER: TdrLevelRecover: detect and recover (default)
+ */
+enum vwddm_tdr_level {
+	VWDDM_TDR_OFF = 0,
+	VWDDM_TDR_BUGCHECK = 1,
+	VWDDM_TDR_RECOVER = 3,
+};
+
+/* Emulated bug checks: parameter 1 of 0x119 VIDEO_SCHEDULER_INTERNAL_ERROR. */
+#define VWDDM_BUGCHECK_SCHEDULER_INTERNAL	0x119
+#define VWDDM_119_INVALID_NODE_MASK		0x8
+#define VWDDM_119_INVALID_ABORTED_FENCE	0xA
+#define VWDDM_BUGCHECK_TDR_FAILURE		0x116
+/* TdrReason of an engine reset promoted to an adapter reset. */
+#define VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED	9
+
+/**
+ * struct vwddm_bugcheck - an emulated bug check (the host never crashes)
+ * @code: 0x116, 0x119, ...
+ * @p1: parameter 1
+ * @p2: parameter 2
+ * @p3: parameter 3
+ * @count: how many were recorded
+ */
+struct vwddm_bugcheck {
+	u32 code;
+	u64 p1;
+	u64 p2;
+	u64 p3;
+	u32 count;
+};
+
+/**
+ * struct vwddm_tdr_stats - what the TDR machinery did
+ * @timeouts: preemption requests not acknowledged within TdrDelay
+ * @faults: DMA page faults handled
+ * @engine_resets: successful engine (node) resets
+ * @engine_reset_noops: timeouts whose queue drained before the reset
+ * @adapter_resets: adapter-wide resets
+ * @promoted: engine resets promoted to adapter resets (TdrReason 9)
+ * @guilty_contexts: contexts put in error as guilty
+ * @devices_in_error: devices put in error (paging packet hit)
+ * @last_dbg_info: the report of the last DxgkDdiCollectDbgInfo, NUL
+ *	terminated, or empty
+ * @last_dbg_reason: its reason (0x117 or 0x141)
+ */
+struct vwddm_tdr_stats {
+	u64 timeouts;
+	u64 faults;
+	u64 engine_resets;
+	u64 engine_reset_noops;
+	u64 adapter_resets;
+	u64 promoted;
+	u64 guilty_contexts;
+	u64 devices_in_error;
+	char last_dbg_info[1024];
+	u32 last_dbg_reason;
+};
+
+/**
+ * enum vwddm_context_state - what a context can still do
+ * @VWDDM_CONTEXT_ACTIVE: runs normally
+ * @VWDDM_CONTEXT_RESET: innocent, but lost work in a reset; must be
+ *	recreated (D3DKMT_DEVICEEXECUTION_RESET)
+ * @VWDDM_CONTEXT_HUNG: guilty of a hang or fault; in error
+ *	(D3DKMT_DEVICEEXECUTION_HUNG)
+ * @VWDDM_CONTEXT_LOST: the adapter or the device is gone
+ */
+enum vwddm_context_state {
+	VWDDM_CONTEXT_ACTIVE,
+	VWDDM_CONTEXT_RESET,
+	VWDDM_CONTEXT_HUNG,
+	VWDDM_CONTEXT_LOST,
+};
+
+/**
+ * struct vwddm_device - a DXGDEVICE: one per opened file, plus the system
+ *	device that issues paging packets
+ * @sched: the scheduler
+ * @ref: references: the owner, each context, each allocation
+ * @id: unique per scheduler; the system device is 0
+ * @system: this is the system device (never put in error)
+ * @pid: process that created it
+ * @comm: its command name
+ * @link: entry in &vwddm_sched.devices (under &vwddm_sched.lock)
+ * @in_error: put in error (an engine reset hit a paging packet for one of
+ *	its allocations); its contexts refuse work. Under &vwddm_sched.lock.
+ */
+struct vwddm_device {
+	struct vwddm_sched *sched;
+	struct kref ref;
+	u32 id;
+	bool system;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	struct list_head link;
+	bool in_error;
+};
+
+/**
+ * struct vwddm_allocation - a piece of video memory
+ * @dev: the owning device (referenced)
+ * @ref: references: the owner, each packet that uses it
+ * @size: bytes
+ * @resident: in video memory; under &vwddm_sched.residency_lock
+ * @paging: the paging packet making it resident, or NULL; under
+ *	&vwddm_sched.residency_lock
+ * @link: entry in &vwddm_sched.allocations; under
+ *	&vwddm_sched.residency_lock
+ */
+struct vwddm_allocation {
+	struct vwddm_device *dev;
+	struct kref ref;
+	struct list_head link;
+	u64 size;
+	bool resident;
+	struct vwddm_packet *paging;
+};
+
+/**
+ * struct vwddm_context - where a device submits work: one node of one engine
+ * @dev: the owning device (referenced)
+ * @ref: references: the owner, each packet
+ * @id: unique per scheduler
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @priority: higher runs first
+ * @node_link: entry in the node's context list (under the node's lock)
+ * @queue: the software queue of packets (under the node's lock)
+ * @state: under the node's lock
+ * @closed: destroyed by its owner; no more work
+ * @submitted: packets submitted (under the node's lock)
+ * @completed: packets that ran to completion
+ * @preempted: times one of its packets was preempted
+ * @hangs: times it was found guilty
+ * @resets: resets that took work of it off the hardware while innocent
+ */
+struct vwddm_context {
+	struct vwddm_device *dev;
+	struct kref ref;
+	u32 id;
+	u32 engine;
+	u32 node;
+	int priority;
+	struct list_head node_link;
+	struct list_head queue;
+	enum vwddm_context_state state;
+	bool closed;
+	u64 submitted;
+	u64 completed;
+	u64 preempted;
+	u32 hangs;
+	u32 resets;
+};
+
+/**
+ * struct vwddm_packet - one DMA buffer
  * @base: the dma_fence signalled when the packet retires; first member, so
  *	the default dma_fence release frees the packet
- * @fence_lock: the lock of @base; per packet, so a fence held by anyone
- *	never outlives its lock
- * @link: entry in the node's software or hardware queue
- * @fence_id: SubmissionFenceId, 0 until submitted to the miniport
+ * @fence_lock: the lock of @base
+ * @link: entry in its context's software queue, the node's hardware queue,
+ *	or a local list (under the node's lock)
+ * @ctx: the submitting context (referenced)
+ * @fence_id: SubmissionFenceId while on the hardware queue, else 0
+ * @paging: a paging packet of the system device
  * @duration_ns: the DMA buffer's work
- * @hw_inject: VWDDM_HW_PKT_* behaviours for tests
+ * @start_ns: work already done (resumed after a mid-packet preemption)
+ * @hw_inject: VWDDM_HW_PKT_* behaviours (tests)
+ * @resubmitted: was preempted at least once
+ * @nr_deps: entries in @deps
+ * @deps: paging packets that must complete first (referenced)
+ * @nr_allocs: entries in @allocs
+ * @allocs: allocations it references (referenced)
  */
-struct vwddm_sched_packet {
+struct vwddm_packet {
 	struct dma_fence base;
 	spinlock_t fence_lock; /* the lock of @base */
 	struct list_head link;
+	struct vwddm_context *ctx;
 	u32 fence_id;
+	bool paging;
 	u64 duration_ns;
+	u64 start_ns;
 	u32 hw_inject;
+	bool resubmitted;
+	u32 nr_deps;
+	struct dma_fence *deps[VWDDM_SCHED_MAX_PACKET_ALLOCS];
+	u32 nr_allocs;
+	struct vwddm_allocation *allocs[VWDDM_SCHED_MAX_PACKET_ALLOCS];
+};
+
+/**
+ * struct vwddm_sched_irq_state - what notify_interrupt recorded for a node
+ * @completed_id: last completed fence reported
+ * @preempted: a DMA_PREEMPTED report awaits the DPC
+ * @preempt: that report
+ * @faulted: a DMA_PAGE_FAULTED report awaits the DPC
+ * @fault_fence_id: its FaultedFenceId
+ * @ignore: reports from this node are ignored (engine reset in progress)
+ * @ignored: reports ignored so far
+ */
+struct vwddm_sched_irq_state {
+	u32 completed_id;
+	bool preempted;
+	struct vwddm_interrupt_data preempt;
+	bool faulted;
+	u32 fault_fence_id;
+	bool ignore;
+	u64 ignored;
 };
 
 /**
  * struct vwddm_sched_node - the scheduler's state of one node
+ * @sched: the scheduler
  * @engine: EngineOrdinal
  * @ordinal: NodeOrdinal
  * @fence_context: dma_fence context of this node
- * @lock: protects the fields below it; irq-safe, never taken in hardirq
+ * @quantum_timer: expires when the packet at the head of the hardware
+ *	queue has used its quantum
+ * @tdr_timer: expires TdrDelay after a preemption request
+ * @lock: protects every field below it up to @irq; irq-safe, never taken
+ *	in hardirq context; nests outside the miniport's locks
  * @seqno: last dma_fence seqno used
- * @last_fence_id: last SubmissionFenceId issued
- * @sw_queue: packets waiting for room in the hardware queue
+ * @last_fence_id: last SubmissionFenceId issued (also preemption fences)
+ * @last_submitted_id: fence of the last packet given to the miniport
+ * @contexts: contexts on this node, in round-robin order
+ * @paging_resubmit: preempted paging packets, to resubmit first with their
+ *	fence IDs
  * @hw_queue: packets submitted to the miniport, in fence order
  * @hw_queued: length of @hw_queue
- * @submitted: packets submitted to the miniport
- * @retired: packets retired
- * @completed_id: last completed fence reported by notify_interrupt;
- *	written in hardirq context under &vwddm_sched.irq_lock
+ * @head_since_ns: when the head of @hw_queue became the head
+ * @preempt_pending: a preemption request is outstanding
+ * @preempt_fence_id: its PreemptionFenceId
+ * @resetting: an engine or adapter reset owns the node: nothing is
+ *	submitted
+ * @stats_preempts: preemption requests issued
+ * @stats_preempted_packets: packets taken off the hardware by preemption
+ * @irq: interrupt-level state; under &vwddm_sched.irq_lock
  */
 struct vwddm_sched_node {
+	struct vwddm_sched *sched;
 	u32 engine;
 	u32 ordinal;
 	u64 fence_context;
+	struct vwddm_timer quantum_timer;
+	struct vwddm_timer tdr_timer;
 
-	spinlock_t lock; /* protects the queues and fence IDs below */
+	spinlock_t lock; /* see above */
 	u64 seqno;
 	u32 last_fence_id;
-	struct list_head sw_queue;
+	u32 last_submitted_id;
+	struct list_head contexts;
+	struct list_head paging_resubmit;
 	struct list_head hw_queue;
 	u32 hw_queued;
-	u64 submitted;
-	u64 retired;
+	u64 head_since_ns;
+	bool preempt_pending;
+	u32 preempt_fence_id;
+	bool resetting;
+	u64 stats_preempts;
+	u64 stats_preempted_packets;
 
-	u32 completed_id;
+	struct vwddm_sched_irq_state irq;
 };
 
 /**
  * struct vwddm_sched_config - how to build a scheduler
  * @ddi: the miniport's DDI table
  * @miniport: the miniport's handle for @ddi
+ * @clock: the clock of the scheduler's timers
  * @engines: EngineOrdinal range
  * @nodes: NodeOrdinal range
+ * @paging_node: the node that runs paging packets (a copy node)
  * @hw_queue_depth: packets per node in the hardware queue at once
  * @first_fence_id: first SubmissionFenceId of every node (tests start near
  *	U32_MAX to prove the wrap); the node's fence register must hold the ID
  *	before it
+ * @quantum_ns: how long a packet may run while other work waits before the
+ *	scheduler preempts it
+ * @tdr_level: TdrLevel
+ * @tdr_delay_ns: TdrDelay: how long a preemption request may go
+ *	unacknowledged
+ * @per_engine_reset: try an engine reset before an adapter reset
  */
 struct vwddm_sched_config {
 	const struct vwddm_ddi_ops *ddi;
 	void *miniport;
+	struct vwddm_clock *clock;
 	u32 engines;
 	u32 nodes;
+	u32 paging_node;
 	u32 hw_queue_depth;
 	u32 first_fence_id;
+	u64 quantum_ns;
+	enum vwddm_tdr_level tdr_level;
+	u64 tdr_delay_ns;
+	bool per_engine_reset;
 };
 
 /**
  * struct vwddm_sched - the OS side of one adapter
  * @cfg: configuration
- * @irq_lock: protects the interrupt-level state of every node
- *	(&vwddm_sched_node.completed_id); raw, taken in hardirq context
+ * @irq_lock: protects &vwddm_sched_node.irq of every node; raw, taken in
+ *	hardirq context by notify_interrupt
+ * @dpc_lock: serialises the DPC's retirement work with flushes from the
+ *	reset worker; taken with bottom halves off
+ * @residency_lock: protects @allocations and &vwddm_allocation.resident,
+ *	.paging and .link; nests inside a node's lock
+ * @allocations: every allocation (VidMm's list, purged by an adapter reset)
+ * @reset_wq: ordered workqueue: every reset runs there, one at a time
+ * @reset_work: handles @reset_pending
+ * @reset_lock: serialises resets with teardown (held by the reset worker)
+ * @lock: protects @devices, @next_id, @dead, @lost, @reset_pending,
+ *	@fault_pending, @forced_adapter_reset, the paging injection, @bugcheck,
+ *	@tdr and &vwddm_device.in_error; nests inside a node's lock and
+ *	outside @residency_lock
+ * @devices: every device
+ * @next_id: next device/context ID
  * @dead: no more submissions reach the miniport (device stopping)
+ * @lost: the adapter is lost (emulated bug check); everything fails
+ * @reset_pending: nodes (engine * nodes + ordinal) whose preemption timed
+ *	out
+ * @fault_pending: nodes that reported a DMA page fault
+ * @forced_adapter_reset: an adapter reset was requested
+ * @inject_paging_hw: VWDDM_HW_PKT_* behaviour for the next paging packets
+ * @inject_paging_count: how many paging packets still get it
+ * @bugcheck: the last emulated bug check
+ * @tdr: counters and the last debug report
+ * @system: the system device
+ * @paging_ctx: per engine, the system device's paging context
  * @nodes: engines * nodes schedulers, engine-major
  */
 struct vwddm_sched {
 	struct vwddm_sched_config cfg;
 	raw_spinlock_t irq_lock;
+	spinlock_t dpc_lock; /* see above */
+	spinlock_t residency_lock; /* see above */
+	struct list_head allocations;
+	struct workqueue_struct *reset_wq;
+	struct work_struct reset_work;
+	struct mutex reset_lock; /* see above */
+	spinlock_t lock; /* see above */
+	struct list_head devices;
+	u32 next_id;
 	bool dead;
+	bool lost;
+	u64 reset_pending;
+	u64 fault_pending;
+	bool forced_adapter_reset;
+	u32 inject_paging_hw;
+	u32 inject_paging_count;
+	struct vwddm_bugcheck bugcheck;
+	struct vwddm_tdr_stats tdr;
+	struct vwddm_device *system;
+	struct vwddm_context *paging_ctx[VWDDM_SCHED_MAX_ENGINES];
 	struct vwddm_sched_node nodes[];
+};
+
+/**
+ * struct vwddm_submit_args - one submission
+ * @duration_ns: the DMA buffer's work
+ * @hw_inject: VWDDM_HW_PKT_* behaviours (tests)
+ * @nr_allocs: entries in @allocs
+ * @allocs: allocations the packet references; made resident first
+ */
+struct vwddm_submit_args {
+	u64 duration_ns;
+	u32 hw_inject;
+	u32 nr_allocs;
+	struct vwddm_allocation *allocs[VWDDM_SCHED_MAX_PACKET_ALLOCS];
+};
+
+/**
+ * struct vwddm_context_status - what a context reports
+ * @state: its state
+ * @submitted: packets submitted
+ * @completed: packets that ran to completion
+ * @preempted: preemptions of its packets
+ * @hangs: times it was found guilty
+ * @resets: resets that took its work off the hardware while innocent
+ */
+struct vwddm_context_status {
+	enum vwddm_context_state state;
+	u64 submitted;
+	u64 completed;
+	u64 preempted;
+	u32 hangs;
+	u32 resets;
 };
 
 extern const struct vwddm_cb_ops vwddm_sched_cb_ops;
 
+/* vwddm_sched.c: the scheduler and its nodes */
 struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg);
 void vwddm_sched_set_miniport(struct vwddm_sched *sched, void *miniport);
 void vwddm_sched_stop(struct vwddm_sched *sched);
 void vwddm_sched_destroy(struct vwddm_sched *sched);
-struct dma_fence *vwddm_sched_submit(struct vwddm_sched *sched, u32 engine,
-				     u32 node, u64 duration_ns, u32 hw_inject);
+struct dma_fence *vwddm_sched_submit(struct vwddm_context *ctx,
+				     const struct vwddm_submit_args *args);
 struct dma_fence *vwddm_sched_last_fence(struct vwddm_sched *sched,
 					 u32 engine, u32 node);
 int vwddm_sched_poll_fences(struct vwddm_sched *sched);
@@ -136,5 +458,30 @@ long vwddm_sched_wait_idle(struct vwddm_sched *sched, long timeout);
 void vwddm_sched_node_counts(struct vwddm_sched *sched, u32 engine, u32 node,
 			     u32 *last_fence_id, u32 *completed_id,
 			     u32 *sw_queued, u32 *hw_queued);
+void vwddm_sched_inject_paging(struct vwddm_sched *sched, u32 hw_inject,
+			       u32 count);
+void vwddm_sched_node_preempts(struct vwddm_sched *sched, u32 engine, u32 node,
+			       u64 *requests, u64 *packets);
+
+/* vwddm_sched_tdr.c: detection, engine and adapter reset */
+void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched);
+void vwddm_sched_flush_resets(struct vwddm_sched *sched);
+void vwddm_sched_tdr_stats(struct vwddm_sched *sched,
+			   struct vwddm_tdr_stats *stats,
+			   struct vwddm_bugcheck *bugcheck);
+
+/* vwddm_sched_objs.c: devices, contexts, allocations */
+struct vwddm_device *vwddm_device_create(struct vwddm_sched *sched);
+void vwddm_device_put(struct vwddm_device *dev);
+struct vwddm_context *vwddm_context_create(struct vwddm_device *dev,
+					   u32 engine, u32 node, int priority);
+void vwddm_context_destroy(struct vwddm_context *ctx);
+void vwddm_context_put(struct vwddm_context *ctx);
+void vwddm_context_status(struct vwddm_context *ctx,
+			  struct vwddm_context_status *st);
+struct vwddm_allocation *vwddm_allocation_create(struct vwddm_device *dev,
+						 u64 size);
+void vwddm_allocation_put(struct vwddm_allocation *alloc);
+bool vwddm_allocation_resident(struct vwddm_allocation *alloc);
 
 #endif /* _VWDDM_SCHED_H_ */

@@ -3,14 +3,17 @@
  * vwddm_debugfs.c - /sys/kernel/debug/vwddm/<adapter>/: status, work
  * generation and interrupt fault injection. Root only.
  *
- *   status  (r)  one "adapter ..." line, then one "node ..." line per node,
- *                each a list of key=value pairs
- *   submit  (w)  "engine=E node=N count=C us=D": queue C packets of D us
+ *   status  (r)  "adapter", "tdr", then "node" and "context" lines, each a
+ *                list of key=value pairs
+ *   submit  (w)  "engine=E node=N count=C us=D [ctx=0|1] [hang=1]
+ *                [fault=1] [nopreempt=1]": queue C packets of D us
  *   idle    (r)  wait (up to 30 s) until all work retired; prints "idle"
- *   inject  (w)  "lost_irq=N", "duplicate_irq=N" or "spurious_irq"
+ *   inject  (w)  "lost_irq=N", "duplicate_irq=N", "spurious_irq",
+ *                "paging_hang=N" or "adapter_reset"
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -29,14 +32,26 @@ static const char * const hw_state_names[] = {
 	[VWDDM_HW_HALTED]	= "halted",
 };
 
+static const char * const ctx_state_names[] = {
+	[VWDDM_CONTEXT_ACTIVE]	= "active",
+	[VWDDM_CONTEXT_RESET]	= "reset",
+	[VWDDM_CONTEXT_HUNG]	= "hung",
+	[VWDDM_CONTEXT_LOST]	= "lost",
+};
+
 static int status_show(struct seq_file *m, void *unused)
 {
 	struct vwddm_adapter *adev = m->private;
 	const struct vwddm_hw_config *cfg = vwddm_hw_config(adev->hw);
 	struct vwddm_hw_irq_stats is;
+	struct vwddm_tdr_stats *tdr;
 	struct vwddm_kmd_stats ks;
-	u32 e, n;
+	struct vwddm_bugcheck bc;
+	u32 c, e, i, n;
 
+	tdr = kzalloc(sizeof(*tdr), GFP_KERNEL);
+	if (!tdr)
+		return -ENOMEM;
 	vwddm_hw_irq_stats(adev->hw, &is);
 	vwddm_kmd_stats(adev->kmd, &ks);
 	seq_printf(m, "adapter index=%u engines=%u nodes=%u irq=%u isr=%llu isr_hardirq=%llu isr_unclaimed=%llu notifications=%llu dpc_queued=%llu dpc_coalesced=%llu dpc_runs=%llu missed_completions=%llu irq_raised=%llu irq_lost=%llu irq_duplicated=%llu irq_spurious=%llu\n",
@@ -45,21 +60,30 @@ static int status_show(struct seq_file *m, void *unused)
 		   ks.isr_unclaimed, ks.notifications, ks.dpc_queued,
 		   ks.dpc_coalesced, ks.dpc_runs, ks.missed_completions,
 		   is.raised, is.lost, is.duplicated, is.spurious);
+	vwddm_sched_tdr_stats(adev->sched, tdr, &bc);
+	seq_printf(m, "tdr timeouts=%llu faults=%llu engine_resets=%llu engine_reset_noops=%llu adapter_resets=%llu promoted=%llu guilty_contexts=%llu devices_in_error=%llu bugcheck=0x%x bugcheck_p1=0x%llx bugchecks=%u last_dbg_reason=0x%x\n",
+		   tdr->timeouts, tdr->faults, tdr->engine_resets,
+		   tdr->engine_reset_noops, tdr->adapter_resets, tdr->promoted,
+		   tdr->guilty_contexts, tdr->devices_in_error, bc.code, bc.p1,
+		   bc.count, tdr->last_dbg_reason);
 	for (e = 0; e < cfg->engines; e++) {
 		for (n = 0; n < cfg->nodes; n++) {
 			u32 last = 0, done = 0, swq = 0, hwq = 0, ksub, kcomp;
 			struct vwddm_hw_node_stats ns;
+			u64 preq = 0, ppk = 0;
 
 			vwddm_sched_node_counts(adev->sched, e, n, &last, &done,
 						&swq, &hwq);
+			vwddm_sched_node_preempts(adev->sched, e, n, &preq,
+						  &ppk);
 			vwddm_kmd_node_fences(adev->kmd, e, n, &ksub, &kcomp);
 			vwddm_hw_node_stats(adev->hw, e, n, &ns);
-			seq_printf(m, "node engine=%u ordinal=%u kind=%s preempt=%s state=%s submitted=%u completed=%u sw_queued=%u hw_queued=%u kmd_submitted=%u kmd_completed=%u fence_reg=%u rptr=%u wptr=%u packets=%llu preempts=%llu faults=%llu resets=%llu busy_us=%llu\n",
+			seq_printf(m, "node engine=%u ordinal=%u kind=%s preempt=%s state=%s submitted=%u completed=%u sw_queued=%u hw_queued=%u preempt_requests=%llu preempted_packets=%llu kmd_submitted=%u kmd_completed=%u fence_reg=%u rptr=%u wptr=%u packets=%llu preempts=%llu faults=%llu resets=%llu busy_us=%llu\n",
 				   e, n, vwddm_node_kind_name(cfg->kind[n]),
 				   cfg->granularity[n] == VWDDM_PREEMPT_MID_PACKET ?
 				   "mid" : "dma",
 				   hw_state_names[vwddm_hw_node_state(adev->hw, e, n)],
-				   last, done, swq, hwq, ksub, kcomp,
+				   last, done, swq, hwq, preq, ppk, ksub, kcomp,
 				   vwddm_hw_read_fence(adev->hw, e, n),
 				   vwddm_hw_read_rptr(adev->hw, e, n),
 				   vwddm_hw_read_wptr(adev->hw, e, n),
@@ -67,12 +91,29 @@ static int status_show(struct seq_file *m, void *unused)
 				   div_u64(ns.busy_ns, NSEC_PER_USEC));
 		}
 	}
+	for (c = 0; c < VWDDM_WORKLOAD_CLIENTS; c++) {
+		for (i = 0; i < cfg->engines * cfg->nodes; i++) {
+			struct vwddm_context_status st;
+
+			vwddm_context_status(adev->workload_ctx[c][i], &st);
+			seq_printf(m, "context client=%u engine=%u ordinal=%u state=%s submitted=%llu completed=%llu preempted=%llu hangs=%u resets=%u\n",
+				   c, i / cfg->nodes, i % cfg->nodes,
+				   ctx_state_names[st.state], st.submitted,
+				   st.completed, st.preempted, st.hangs,
+				   st.resets);
+		}
+	}
+	kfree(tdr);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);
 
-/* Parse "key=value" words into @vals (matched by @keys); all are required. */
-static int parse_kv(char *buf, const char * const *keys, u32 *vals, int nkeys)
+/*
+ * Parse "key=value" words into @vals (matched by @keys); the first
+ * @required keys must be present, the others keep the value in @vals.
+ */
+static int parse_kv(char *buf, const char * const *keys, u32 *vals, int nkeys,
+		    int required)
 {
 	unsigned long seen = 0;
 	char *word, *eq;
@@ -92,16 +133,19 @@ static int parse_kv(char *buf, const char * const *keys, u32 *vals, int nkeys)
 			return -EINVAL;
 		seen |= BIT(i);
 	}
-	return seen == BIT(nkeys) - 1 ? 0 : -EINVAL;
+	return (seen & (BIT(required) - 1)) == BIT(required) - 1 ? 0 : -EINVAL;
 }
 
 static ssize_t submit_write(struct file *file, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
-	static const char * const keys[] = { "engine", "node", "count", "us" };
+	static const char * const keys[] = { "engine", "node", "count", "us",
+					     "ctx", "hang", "fault",
+					     "nopreempt" };
 	struct vwddm_adapter *adev = file->private_data;
 	const struct vwddm_hw_config *cfg = vwddm_hw_config(adev->hw);
-	u32 v[ARRAY_SIZE(keys)];
+	struct vwddm_submit_args args = {};
+	u32 v[ARRAY_SIZE(keys)] = {};
 	struct dma_fence *f;
 	char buf[128];
 	u32 i;
@@ -112,15 +156,20 @@ static ssize_t submit_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	ret = parse_kv(buf, keys, v, ARRAY_SIZE(keys));
+	ret = parse_kv(buf, keys, v, ARRAY_SIZE(keys), 4);
 	if (ret)
 		return ret;
 	if (v[0] >= cfg->engines || v[1] >= cfg->nodes || !v[2] ||
-	    v[2] > VWDDM_DEBUGFS_MAX_COUNT || v[3] > VWDDM_DEBUGFS_MAX_US)
+	    v[2] > VWDDM_DEBUGFS_MAX_COUNT || v[3] > VWDDM_DEBUGFS_MAX_US ||
+	    v[4] >= VWDDM_WORKLOAD_CLIENTS || v[5] > 1 || v[6] > 1 || v[7] > 1)
 		return -EINVAL;
+	args.duration_ns = (u64)v[3] * NSEC_PER_USEC;
+	args.hw_inject = (v[5] ? VWDDM_HW_PKT_HANG : 0) |
+			 (v[6] ? VWDDM_HW_PKT_FAULT : 0) |
+			 (v[7] ? VWDDM_HW_PKT_IGNORE_PREEMPT : 0);
 	for (i = 0; i < v[2]; i++) {
-		f = vwddm_sched_submit(adev->sched, v[0], v[1],
-				       (u64)v[3] * NSEC_PER_USEC, 0);
+		f = vwddm_sched_submit(adev->workload_ctx[v[4]]
+					[v[0] * cfg->nodes + v[1]], &args);
 		if (IS_ERR(f))
 			return PTR_ERR(f);
 		dma_fence_put(f);
@@ -167,6 +216,10 @@ static ssize_t inject_write(struct file *file, const char __user *ubuf,
 		vwddm_hw_inject_spurious_irq(adev->hw);
 		return len;
 	}
+	if (!strcmp(buf, "adapter_reset")) {
+		vwddm_sched_force_adapter_reset(adev->sched);
+		return len;
+	}
 	val = strchr(buf, '=');
 	if (!val)
 		return -EINVAL;
@@ -177,6 +230,9 @@ static ssize_t inject_write(struct file *file, const char __user *ubuf,
 		vwddm_hw_inject_lost_irqs(adev->hw, count);
 	else if (!strcmp(buf, "duplicate_irq"))
 		vwddm_hw_inject_duplicate_irqs(adev->hw, count);
+	else if (!strcmp(buf, "paging_hang"))
+		vwddm_sched_inject_paging(adev->sched, VWDDM_HW_PKT_HANG,
+					  count);
 	else
 		return -EINVAL;
 	return len;

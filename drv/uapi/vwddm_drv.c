@@ -6,6 +6,7 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/string.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -34,6 +35,22 @@ static const struct file_operations vwddm_drm_fops = {
 	.llseek		= noop_llseek,
 };
 
+static void vwddm_workload_destroy(struct vwddm_adapter *adev)
+{
+	u32 c, i;
+
+	for (c = 0; c < VWDDM_WORKLOAD_CLIENTS; c++) {
+		for (i = 0; i < ARRAY_SIZE(adev->workload_ctx[c]); i++) {
+			if (adev->workload_ctx[c][i])
+				vwddm_context_destroy(adev->workload_ctx[c][i]);
+			adev->workload_ctx[c][i] = NULL;
+		}
+	}
+	if (adev->workload)
+		vwddm_device_put(adev->workload);
+	adev->workload = NULL;
+}
+
 static const struct drm_driver vwddm_drm_driver = {
 	.driver_features	= DRIVER_RENDER,
 	.fops			= &vwddm_drm_fops,
@@ -44,6 +61,35 @@ static const struct drm_driver vwddm_drm_driver = {
 	.minor			= 1,
 };
 
+/* The kernel-owned device and contexts that debugfs submits work on. */
+static int vwddm_workload_create(struct vwddm_adapter *adev)
+{
+	const struct vwddm_params *p = &vwddm_params;
+	struct vwddm_context *ctx;
+	u32 c, e, n;
+
+	adev->workload = vwddm_device_create(adev->sched);
+	if (IS_ERR(adev->workload))
+		return PTR_ERR(adev->workload);
+	/* Kernel-owned: no process behind it. */
+	adev->workload->pid = 0;
+	strscpy(adev->workload->comm, "debugfs", sizeof(adev->workload->comm));
+	for (c = 0; c < VWDDM_WORKLOAD_CLIENTS; c++) {
+		for (e = 0; e < p->engines; e++) {
+			for (n = 0; n < p->nodes; n++) {
+				ctx = vwddm_context_create(adev->workload, e, n,
+							   0);
+				if (IS_ERR(ctx)) {
+					vwddm_workload_destroy(adev);
+					return PTR_ERR(ctx);
+				}
+				adev->workload_ctx[c][e * p->nodes + n] = ctx;
+			}
+		}
+	}
+	return 0;
+}
+
 static int vwddm_probe(struct platform_device *pdev)
 {
 	const struct vwddm_params *p = &vwddm_params;
@@ -51,8 +97,13 @@ static int vwddm_probe(struct platform_device *pdev)
 		.ddi = &vwddm_kmd_ddi_ops,
 		.engines = p->engines,
 		.nodes = p->nodes,
+		.paging_node = p->paging_node,
 		.hw_queue_depth = p->hw_queue_depth,
 		.first_fence_id = 1,
+		.quantum_ns = (u64)p->quantum_us * NSEC_PER_USEC,
+		.tdr_level = p->tdr_level,
+		.tdr_delay_ns = (u64)p->tdr_delay_ms * NSEC_PER_MSEC,
+		.per_engine_reset = p->per_engine_reset,
 	};
 	struct vwddm_hw_config hcfg = {
 		.engines = p->engines,
@@ -68,6 +119,7 @@ static int vwddm_probe(struct platform_device *pdev)
 		return PTR_ERR(adev);
 	adev->index = pdev->id;
 	vwddm_clock_init(&adev->clock, false);
+	scfg.clock = &adev->clock;
 
 	snprintf(name, sizeof(name), DRIVER_NAME "%u", adev->index);
 	hcfg.name = name;
@@ -90,9 +142,12 @@ static int vwddm_probe(struct platform_device *pdev)
 	}
 	vwddm_sched_set_miniport(adev->sched, adev->kmd);
 
-	ret = drm_dev_register(&adev->drm, 0);
+	ret = vwddm_workload_create(adev);
 	if (ret)
 		goto err_stop_kmd;
+	ret = drm_dev_register(&adev->drm, 0);
+	if (ret)
+		goto err_destroy_workload;
 	vwddm_debugfs_adapter_init(adev, vwddm_debugfs_root);
 	platform_set_drvdata(pdev, adev);
 	dev_info(&pdev->dev, "%u engine(s) x %u node(s), irq %u, DPC in %s\n",
@@ -100,6 +155,8 @@ static int vwddm_probe(struct platform_device *pdev)
 		 VWDDM_DPC_IN_BH ? "BH workqueue" : "high-priority workqueue");
 	return 0;
 
+err_destroy_workload:
+	vwddm_workload_destroy(adev);
 err_stop_kmd:
 	vwddm_sched_stop(adev->sched);
 	vwddm_kmd_stop(adev->kmd);
@@ -116,6 +173,7 @@ static void vwddm_remove(struct platform_device *pdev)
 
 	debugfs_remove_recursive(adev->debugfs);
 	drm_dev_unplug(&adev->drm);
+	vwddm_workload_destroy(adev);
 	/* Work may be in flight: stop feeding, then silence, then power off. */
 	vwddm_sched_stop(adev->sched);
 	vwddm_kmd_stop(adev->kmd);

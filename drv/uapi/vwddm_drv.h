@@ -11,10 +11,14 @@
 #include "../base/vwddm_clock.h"
 #include "../hw/vwddm_hw.h"
 
+struct vwddm_context;
+struct vwddm_device;
 struct vwddm_kmd;
 struct vwddm_sched;
 
 #define VWDDM_MAX_ADAPTERS	4
+/* Workload contexts per node behind debugfs ("clients" 0 and 1). */
+#define VWDDM_WORKLOAD_CLIENTS	2
 
 /**
  * struct vwddm_params - the module parameters, validated
@@ -24,6 +28,11 @@ struct vwddm_sched;
  * @kind: kind of each node ordinal
  * @granularity: preemption granularity of each node ordinal
  * @hw_queue_depth: packets per node in the hardware queue
+ * @quantum_us: how long a packet may run while other work waits
+ * @paging_node: the node that runs paging packets (the first copy node)
+ * @tdr_level: TdrLevel (enum vwddm_tdr_level)
+ * @tdr_delay_ms: TdrDelay
+ * @per_engine_reset: try an engine reset before an adapter reset
  */
 struct vwddm_params {
 	u32 adapters;
@@ -32,6 +41,11 @@ struct vwddm_params {
 	enum vwddm_node_kind kind[VWDDM_HW_MAX_NODES];
 	enum vwddm_preempt_granularity granularity[VWDDM_HW_MAX_NODES];
 	u32 hw_queue_depth;
+	u32 quantum_us;
+	u32 paging_node;
+	u32 tdr_level;
+	u32 tdr_delay_ms;
+	bool per_engine_reset;
 };
 
 /**
@@ -42,6 +56,8 @@ struct vwddm_params {
  * @hw: the virtual GPU
  * @kmd: the started miniport
  * @sched: the OS side
+ * @workload: the kernel-owned device behind debugfs work generation
+ * @workload_ctx: its contexts: [client][engine * nodes + ordinal]
  * @debugfs: the adapter's debugfs directory
  */
 struct vwddm_adapter {
@@ -51,6 +67,9 @@ struct vwddm_adapter {
 	struct vwddm_hw *hw;
 	struct vwddm_kmd *kmd;
 	struct vwddm_sched *sched;
+	struct vwddm_device *workload;
+	struct vwddm_context *workload_ctx[VWDDM_WORKLOAD_CLIENTS]
+					  [VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
 	struct dentry *debugfs;
 };
 

@@ -26,6 +26,22 @@ static uint hw_queue_depth = VWDDM_SCHED_DEFAULT_HW_DEPTH;
 module_param(hw_queue_depth, uint, 0444);
 MODULE_PARM_DESC(hw_queue_depth, "Packets per node in the hardware queue at once, 1-64 (default 8)");
 
+static uint quantum_us = VWDDM_SCHED_DEFAULT_QUANTUM_US;
+module_param(quantum_us, uint, 0444);
+MODULE_PARM_DESC(quantum_us, "How long a packet may run while other work waits on its node before the scheduler preempts it, 100-10000000 us (default 20000)");
+
+static uint tdr_level = VWDDM_TDR_RECOVER;
+module_param(tdr_level, uint, 0444);
+MODULE_PARM_DESC(tdr_level, "TdrLevel: 0 off (no detection), 1 bug check (emulated: recorded, WARN once, adapter lost; the host never crashes), 3 recover (default)");
+
+static uint tdr_delay_ms = 2000;
+module_param(tdr_delay_ms, uint, 0444);
+MODULE_PARM_DESC(tdr_delay_ms, "TdrDelay: how long a preemption request may go unacknowledged before it is a timeout, 1-600000 ms (default 2000)");
+
+static bool per_engine_reset = true;
+module_param(per_engine_reset, bool, 0444);
+MODULE_PARM_DESC(per_engine_reset, "Try a per-engine (node) reset before an adapter-wide reset (default Y)");
+
 static int parse_node(char *tok, struct vwddm_params *p, u32 i)
 {
 	char *gran = strchr(tok, ':');
@@ -80,7 +96,26 @@ int vwddm_params_parse(struct vwddm_params *p)
 		       hw_queue_depth, VWDDM_HW_RING_SIZE);
 		return -EINVAL;
 	}
+	if (quantum_us < 100 || quantum_us > 10 * USEC_PER_SEC) {
+		pr_err("vwddm: quantum_us=%u out of range 100-10000000\n",
+		       quantum_us);
+		return -EINVAL;
+	}
+	if (tdr_level != VWDDM_TDR_OFF && tdr_level != VWDDM_TDR_BUGCHECK &&
+	    tdr_level != VWDDM_TDR_RECOVER) {
+		pr_err("vwddm: tdr_level=%u invalid: 0, 1 or 3\n", tdr_level);
+		return -EINVAL;
+	}
+	if (!tdr_delay_ms || tdr_delay_ms > 600000) {
+		pr_err("vwddm: tdr_delay_ms=%u out of range 1-600000\n",
+		       tdr_delay_ms);
+		return -EINVAL;
+	}
 	p->adapters = adapters;
+	p->quantum_us = quantum_us;
+	p->tdr_level = tdr_level;
+	p->tdr_delay_ms = tdr_delay_ms;
+	p->per_engine_reset = per_engine_reset;
 	p->engines = engines;
 	p->hw_queue_depth = hw_queue_depth;
 
@@ -102,5 +137,11 @@ int vwddm_params_parse(struct vwddm_params *p)
 		       nodes, VWDDM_HW_MAX_NODES);
 		return -EINVAL;
 	}
+	/* Paging packets run on the first copy node, else on node 0. */
+	for (p->paging_node = 0; p->paging_node < p->nodes; p->paging_node++)
+		if (p->kind[p->paging_node] == VWDDM_NODE_COPY)
+			break;
+	if (p->paging_node == p->nodes)
+		p->paging_node = 0;
 	return 0;
 }

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vwddm_sched_internal.h - helpers shared by the files of sched/.
+ */
+#ifndef _VWDDM_SCHED_INTERNAL_H_
+#define _VWDDM_SCHED_INTERNAL_H_
+
+#include "vwddm_sched.h"
+
+static inline struct vwddm_sched_node *
+vwddm_sched_node(struct vwddm_sched *sched, u32 engine, u32 node)
+{
+	if (engine >= sched->cfg.engines || node >= sched->cfg.nodes)
+		return NULL;
+	return &sched->nodes[engine * sched->cfg.nodes + node];
+}
+
+struct vwddm_device *vwddm_device_alloc(struct vwddm_sched *sched,
+					bool system);
+bool vwddm_device_in_error(struct vwddm_device *dev);
+void vwddm_sched_cancel_list_locked(struct list_head *queue,
+				    struct list_head *done, int error);
+void vwddm_sched_finish_list(struct list_head *done);
+void vwddm_sched_pump_locked(struct vwddm_sched *sched,
+			     struct vwddm_sched_node *n, struct list_head *done);
+void vwddm_sched_requeue_locked(struct vwddm_sched_node *n, u32 partial_fence_id,
+				u64 partial_done_ns, bool reset,
+				struct list_head *done);
+void vwddm_sched_retire_packet_locked(struct vwddm_sched *sched,
+				      struct vwddm_sched_node *n,
+				      struct vwddm_packet *pkt,
+				      struct list_head *done);
+void vwddm_sched_process(struct vwddm_sched *sched);
+
+/* vwddm_sched_tdr.c */
+void vwddm_sched_tdr_timer_fn(struct vwddm_timer *timer);
+void vwddm_sched_request_reset(struct vwddm_sched *sched,
+			       struct vwddm_sched_node *n, bool fault);
+void vwddm_sched_reset_work(struct work_struct *work);
+
+#endif /* _VWDDM_SCHED_INTERNAL_H_ */

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_sched_tdr.c - timeout detection and recovery.
+ *
+ * Detection: a preemption request not acknowledged within TdrDelay (the
+ * node's TDR timer), or a DMA page fault. Recovery runs on one ordered
+ * workqueue per adapter, in process context, one reset at a time.
+ *
+ * The per-engine reset follows the documented sequence (TDR changes in
+ * Windows 8): (1) a preemption was attempted; (2) the timeout is detected;
+ * (3) one atomic snapshot of the last submitted and last completed fence at
+ * interrupt level, after which the node's interrupts are ignored; (4) exit
+ * if the hardware queue drained; (5) flush the DPC work; (6) prepare (the
+ * node takes no new work); (7) DxgkDdiQueryDependentEngineGroup (the mask
+ * must hold the node) and DxgkDdiResetEngine on every node of the group,
+ * the timed-out node first, then by ordinal; (8) LastAbortedFenceId must
+ * lie in [last completed, last submitted] of the snapshot, else the 0x119
+ * /0xA case; (9) the guilty context (owner of the aborted packet) goes to
+ * error, packets behind it are resubmitted, and a reset that hit a paging
+ * packet is followed by an adapter reset.
+ *
+ * The adapter reset (DxgkDdiResetFromTimeout + DxgkDdiRestartFromTimeout)
+ * is the fallback: TdrReason 9 when an engine reset was promoted. The last
+ * completed fence of every node advances to its last submitted fence.
+ *
+ * Emulated bug checks are recorded, WARN once (not under KUnit, whose run
+ * proves them) and never crash the host; 0x116 marks the adapter lost.
+ */
+#include <linux/bitops.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/slab.h>
+
+#include "vwddm_sched.h"
+#include "vwddm_sched_internal.h"
+#include "../base/vwddm_compat.h"
+
+#define VWDDM_DBG_INFO_SIZE	1024
+
+static void bugcheck(struct vwddm_sched *sched, u32 code, u64 p1, u64 p2,
+		     u64 p3)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->bugcheck.code = code;
+	sched->bugcheck.p1 = p1;
+	sched->bugcheck.p2 = p2;
+	sched->bugcheck.p3 = p3;
+	sched->bugcheck.count++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	if (vwddm_in_kunit())
+		pr_info("vwddm: emulated bug check 0x%x (0x%llx, 0x%llx, 0x%llx)\n",
+			code, p1, p2, p3);
+	else
+		WARN_ONCE(1, "vwddm: emulated bug check 0x%x (0x%llx, 0x%llx, 0x%llx); the host carries on\n",
+			  code, p1, p2, p3);
+}
+
+/* The adapter is lost: every packet fails, every context is lost. */
+static void mark_lost(struct vwddm_sched *sched)
+{
+	struct vwddm_context *ctx;
+	unsigned long flags;
+	LIST_HEAD(done);
+	u32 i;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->lost = true;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	for (i = 0; i < sched->cfg.engines * sched->cfg.nodes; i++) {
+		struct vwddm_sched_node *n = &sched->nodes[i];
+
+		spin_lock_irqsave(&n->lock, flags);
+		n->resetting = true;
+		vwddm_sched_cancel_list_locked(&n->hw_queue, &done, -ENODEV);
+		vwddm_sched_cancel_list_locked(&n->paging_resubmit, &done,
+					       -ENODEV);
+		list_for_each_entry(ctx, &n->contexts, node_link) {
+			ctx->state = VWDDM_CONTEXT_LOST;
+			vwddm_sched_cancel_list_locked(&ctx->queue, &done,
+						       -ENODEV);
+		}
+		n->hw_queued = 0;
+		n->preempt_pending = false;
+		spin_unlock_irqrestore(&n->lock, flags);
+		vwddm_timer_try_cancel(&n->tdr_timer);
+	}
+	vwddm_sched_finish_list(&done);
+}
+
+/**
+ * vwddm_sched_request_reset() - hand a node to the reset worker
+ * @sched: the scheduler
+ * @n: the node
+ * @fault: a DMA page fault (else a preemption timeout)
+ *
+ * Context: any but hardirq.
+ */
+void vwddm_sched_request_reset(struct vwddm_sched *sched,
+			       struct vwddm_sched_node *n, bool fault)
+{
+	u32 bit = n->engine * sched->cfg.nodes + n->ordinal;
+	unsigned long flags;
+
+	if (sched->cfg.tdr_level == VWDDM_TDR_OFF && !fault)
+		return;
+	spin_lock_irqsave(&sched->lock, flags);
+	if (fault) {
+		sched->fault_pending |= BIT_ULL(bit);
+		sched->tdr.faults++;
+	} else {
+		sched->reset_pending |= BIT_ULL(bit);
+		sched->tdr.timeouts++;
+	}
+	spin_unlock_irqrestore(&sched->lock, flags);
+	pr_notice("vwddm: node %u.%u: %s detected\n", n->engine, n->ordinal,
+		  fault ? "DMA page fault" :
+		  "preemption not acknowledged within TdrDelay: timeout");
+	queue_work(sched->reset_wq, &sched->reset_work);
+}
+
+/**
+ * vwddm_sched_tdr_timer_fn() - TdrDelay passed after a preemption request
+ * @timer: the node's TDR timer
+ *
+ * Context: softirq (real clock) or the manual clock's advance.
+ */
+void vwddm_sched_tdr_timer_fn(struct vwddm_timer *timer)
+{
+	struct vwddm_sched_node *n = container_of(timer,
+						  struct vwddm_sched_node,
+						  tdr_timer);
+	unsigned long flags;
+	bool timed_out;
+
+	spin_lock_irqsave(&n->lock, flags);
+	timed_out = n->preempt_pending && !n->resetting && !n->sched->dead;
+	spin_unlock_irqrestore(&n->lock, flags);
+	if (timed_out)
+		vwddm_sched_request_reset(n->sched, n, false);
+}
+
+static void collect_dbg_info(struct vwddm_sched *sched,
+			     struct vwddm_sched_node *n, u32 reason)
+{
+	struct vwddm_ddi_collect_dbg_info args = {
+		.reason = reason,
+		.node_ordinal = n ? n->ordinal : 0,
+		.engine_ordinal = n ? n->engine : 0,
+		.buffer_size = VWDDM_DBG_INFO_SIZE,
+	};
+	unsigned long flags;
+
+	if (!sched->cfg.ddi->collect_dbg_info)
+		return;
+	args.buffer = kzalloc(VWDDM_DBG_INFO_SIZE, GFP_KERNEL);
+	if (!args.buffer)
+		return;
+	/* Whatever it returns, keep what it wrote. */
+	sched->cfg.ddi->collect_dbg_info(sched->cfg.miniport, &args);
+	spin_lock_irqsave(&sched->lock, flags);
+	memcpy(sched->tdr.last_dbg_info, args.buffer,
+	       min(args.written, (size_t)VWDDM_DBG_INFO_SIZE - 1));
+	sched->tdr.last_dbg_info[min(args.written,
+				     (size_t)VWDDM_DBG_INFO_SIZE - 1)] = '\0';
+	sched->tdr.last_dbg_reason = reason;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	kfree(args.buffer);
+}
+
+/* Put a context in error as guilty; its queued work is cancelled. */
+static void make_guilty_locked(struct vwddm_sched *sched,
+			       struct vwddm_context *ctx,
+			       struct list_head *done)
+{
+	unsigned long flags;
+
+	if (ctx->state == VWDDM_CONTEXT_ACTIVE ||
+	    ctx->state == VWDDM_CONTEXT_RESET) {
+		pr_notice("vwddm: context %u of device %u (pid %d, %s) is guilty: put in error\n",
+			  ctx->id, ctx->dev->id, ctx->dev->pid, ctx->dev->comm);
+		ctx->state = VWDDM_CONTEXT_HUNG;
+		spin_lock_irqsave(&sched->lock, flags);
+		sched->tdr.guilty_contexts++;
+		spin_unlock_irqrestore(&sched->lock, flags);
+	}
+	ctx->hangs++;
+	vwddm_sched_cancel_list_locked(&ctx->queue, done, -ECANCELED);
+}
+
+/*
+ * The adapter-wide reset. @guilty_ctx/@guilty_fence name the guilty packet
+ * when known (an engine reset promoted), with its node @gn.
+ */
+static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn,
+			  u32 guilty_fence, bool promoted)
+{
+	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
+	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
+	u64 t0 = ktime_get_ns();
+	struct vwddm_allocation *alloc;
+	struct vwddm_packet *pkt, *tmp;
+	unsigned long flags;
+	LIST_HEAD(done);
+
+	pr_notice("vwddm: adapter reset%s\n",
+		  promoted ? " (TdrEngineTimeoutPromotedToAdapterReset)" : "");
+	for (i = 0; i < count; i++) {
+		struct vwddm_sched_node *n = &sched->nodes[i];
+
+		spin_lock_irqsave(&n->lock, flags);
+		n->resetting = true;
+		raw_spin_lock(&sched->irq_lock);
+		n->irq.ignore = true;
+		raw_spin_unlock(&sched->irq_lock);
+		spin_unlock_irqrestore(&n->lock, flags);
+		vwddm_timer_try_cancel(&n->tdr_timer);
+	}
+	vwddm_sched_process(sched);
+	collect_dbg_info(sched, gn, VWDDM_VIDEO_TDR_TIMEOUT_DETECTED);
+
+	if (ddi->reset_from_timeout(sched->cfg.miniport)) {
+		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, 0, 0, 0);
+		mark_lost(sched);
+		return;
+	}
+
+	for (i = 0; i < count; i++) {
+		struct vwddm_sched_node *n = &sched->nodes[i];
+
+		spin_lock_irqsave(&n->lock, flags);
+		/* Rule (c): every node's last completed = last submitted. */
+		raw_spin_lock(&sched->irq_lock);
+		n->irq.completed_id = n->last_submitted_id;
+		n->irq.preempted = false;
+		n->irq.faulted = false;
+		raw_spin_unlock(&sched->irq_lock);
+		list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
+			if (n == gn && pkt->fence_id == guilty_fence) {
+				dma_fence_set_error(&pkt->base, -ETIME);
+				make_guilty_locked(sched, pkt->ctx, &done);
+			} else {
+				/* Lost by an innocent: must recreate. */
+				dma_fence_set_error(&pkt->base, -ECANCELED);
+				pkt->ctx->resets++;
+				if (pkt->ctx->state == VWDDM_CONTEXT_ACTIVE)
+					pkt->ctx->state = VWDDM_CONTEXT_RESET;
+			}
+			list_move_tail(&pkt->link, &done);
+		}
+		vwddm_sched_cancel_list_locked(&n->paging_resubmit, &done,
+					       -ECANCELED);
+		n->hw_queued = 0;
+		n->preempt_pending = false;
+		spin_unlock_irqrestore(&n->lock, flags);
+	}
+	/* VidMm purges video memory: everything must be paged in again. */
+	spin_lock_irqsave(&sched->residency_lock, flags);
+	list_for_each_entry(alloc, &sched->allocations, link) {
+		alloc->resident = false;
+		alloc->paging = NULL;
+	}
+	spin_unlock_irqrestore(&sched->residency_lock, flags);
+	vwddm_sched_finish_list(&done);
+
+	if (ddi->restart_from_timeout(sched->cfg.miniport)) {
+		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, 1, 0, 0);
+		mark_lost(sched);
+		return;
+	}
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->tdr.adapter_resets++;
+	if (promoted)
+		sched->tdr.promoted++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+
+	for (i = 0; i < count; i++) {
+		struct vwddm_sched_node *n = &sched->nodes[i];
+
+		spin_lock_irqsave(&n->lock, flags);
+		raw_spin_lock(&sched->irq_lock);
+		n->irq.ignore = false;
+		raw_spin_unlock(&sched->irq_lock);
+		n->resetting = false;
+		vwddm_sched_pump_locked(sched, n, &done);
+		spin_unlock_irqrestore(&n->lock, flags);
+	}
+	vwddm_sched_finish_list(&done);
+	pr_notice("vwddm: adapter reset done in %llu us\n",
+		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
+}
+
+/*
+ * Devices owning an allocation of a paging packet hit by a reset go to
+ * error: their contexts are lost and their queued work is cancelled. The
+ * system device is never put in error.
+ */
+static void devices_in_error(struct vwddm_sched *sched,
+			     struct vwddm_device **devs, u32 ndevs)
+{
+	u32 count = sched->cfg.engines * sched->cfg.nodes, i, d;
+	struct vwddm_context *ctx;
+	unsigned long flags;
+	LIST_HEAD(done);
+
+	spin_lock_irqsave(&sched->lock, flags);
+	for (d = 0; d < ndevs; d++) {
+		if (devs[d]->system || devs[d]->in_error)
+			continue;
+		devs[d]->in_error = true;
+		sched->tdr.devices_in_error++;
+	}
+	spin_unlock_irqrestore(&sched->lock, flags);
+	for (i = 0; i < count; i++) {
+		struct vwddm_sched_node *n = &sched->nodes[i];
+
+		spin_lock_irqsave(&n->lock, flags);
+		list_for_each_entry(ctx, &n->contexts, node_link) {
+			for (d = 0; d < ndevs; d++) {
+				if (ctx->dev != devs[d] || devs[d]->system)
+					continue;
+				ctx->state = VWDDM_CONTEXT_LOST;
+				vwddm_sched_cancel_list_locked(&ctx->queue,
+							       &done,
+							       -ECANCELED);
+			}
+		}
+		spin_unlock_irqrestore(&n->lock, flags);
+	}
+	vwddm_sched_finish_list(&done);
+}
+
+/* Steps 3-4: the snapshot; false if the hardware queue had drained. */
+static bool snapshot(struct vwddm_sched *sched, struct vwddm_sched_node *n,
+		     u32 *completed, u32 *submitted)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->lock, flags);
+	/* Step 6 too: the node takes no new work from here on. */
+	n->resetting = true;
+	raw_spin_lock(&sched->irq_lock);
+	*completed = n->irq.completed_id;
+	*submitted = n->last_submitted_id;
+	n->irq.ignore = true;
+	raw_spin_unlock(&sched->irq_lock);
+	spin_unlock_irqrestore(&n->lock, flags);
+	return !vwddm_fence_after_eq(*completed, *submitted);
+}
+
+/* Give a node back to normal scheduling. */
+static void release_node(struct vwddm_sched *sched, struct vwddm_sched_node *n)
+{
+	unsigned long flags;
+	LIST_HEAD(done);
+
+	spin_lock_irqsave(&n->lock, flags);
+	raw_spin_lock(&sched->irq_lock);
+	n->irq.ignore = false;
+	raw_spin_unlock(&sched->irq_lock);
+	n->resetting = false;
+	vwddm_sched_pump_locked(sched, n, &done);
+	spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_sched_finish_list(&done);
+}
+
+/*
+ * Step 9 on one node: packets up to the aborted one completed; the aborted
+ * one on the timed-out node is guilty; everything behind it was taken off
+ * the hardware and is resubmitted. Returns the aborted packet's paging
+ * devices in @devs when it was a paging packet.
+ */
+static void recover_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
+			 u32 aborted, bool timed_out_node,
+			 struct vwddm_device **devs, u32 *ndevs)
+{
+	struct vwddm_packet *pkt, *tmp;
+	unsigned long flags;
+	LIST_HEAD(done);
+	u32 i;
+
+	spin_lock_irqsave(&n->lock, flags);
+	/* Rule (b): the last completed fence is LastAbortedFenceId. */
+	raw_spin_lock(&sched->irq_lock);
+	n->irq.completed_id = aborted;
+	n->irq.preempted = false;
+	n->irq.faulted = false;
+	n->irq.ignore = false;
+	raw_spin_unlock(&sched->irq_lock);
+
+	list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
+		if (!vwddm_fence_after_eq(aborted, pkt->fence_id))
+			break;
+		if (pkt->fence_id != aborted) {
+			vwddm_sched_retire_packet_locked(sched, n, pkt, &done);
+			continue;
+		}
+		if (!timed_out_node)
+			break;	/* collateral on a dependent node: innocent */
+		/* The aborted packet, even if it completed after step 3. */
+		n->hw_queued--;
+		dma_fence_set_error(&pkt->base, -ETIME);
+		list_move_tail(&pkt->link, &done);
+		if (!pkt->paging) {
+			make_guilty_locked(sched, pkt->ctx, &done);
+			continue;
+		}
+		/* The system device carries on; the owners go to error. */
+		for (i = 0; i < pkt->nr_allocs; i++)
+			if (*ndevs < VWDDM_SCHED_MAX_PACKET_ALLOCS)
+				devs[(*ndevs)++] = pkt->allocs[i]->dev;
+	}
+	/* Taken off the hardware by the reset: resubmit the innocent. */
+	vwddm_sched_requeue_locked(n, 0, 0, true, &done);
+	n->preempt_pending = false;
+	spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_timer_try_cancel(&n->tdr_timer);
+	vwddm_sched_finish_list(&done);
+}
+
+static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
+			 bool fault)
+{
+	struct vwddm_ddi_query_dependent_engine_group qg = {
+		.node_ordinal = n->ordinal,
+		.engine_ordinal = n->engine,
+	};
+	struct vwddm_device *devs[VWDDM_SCHED_MAX_PACKET_ALLOCS];
+	u32 snap_c[VWDDM_SCHED_MAX_ENGINE_NODES];
+	u32 snap_s[VWDDM_SCHED_MAX_ENGINE_NODES];
+	u32 aborted[VWDDM_SCHED_MAX_ENGINE_NODES];
+	u32 order[VWDDM_SCHED_MAX_ENGINE_NODES];
+	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
+	u32 norder = 0, ndevs = 0, i;
+	u64 t0 = ktime_get_ns(), mask;
+	struct vwddm_sched_node *d;
+	unsigned long flags;
+
+	if (!sched->cfg.per_engine_reset) {
+		adapter_reset(sched, n, 0, false);
+		return;
+	}
+	/* Steps 3 and 4. */
+	if (!snapshot(sched, n, &snap_c[n->ordinal], &snap_s[n->ordinal]) &&
+	    !fault) {
+		/* Nothing left to preempt: the request is moot. */
+		spin_lock_irqsave(&n->lock, flags);
+		n->preempt_pending = false;
+		spin_unlock_irqrestore(&n->lock, flags);
+		vwddm_timer_try_cancel(&n->tdr_timer);
+		release_node(sched, n);
+		pr_notice("vwddm: node %u.%u: queue drained before the reset: nothing to do\n",
+			  n->engine, n->ordinal);
+		spin_lock_irqsave(&sched->lock, flags);
+		sched->tdr.engine_reset_noops++;
+		spin_unlock_irqrestore(&sched->lock, flags);
+		vwddm_sched_process(sched);
+		return;
+	}
+	/* Step 5: flush the DPC's work. */
+	vwddm_sched_process(sched);
+	collect_dbg_info(sched, n, VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED);
+
+	/* Step 7: the dependent group, which must hold the node. */
+	if (ddi->query_dependent_engine_group(sched->cfg.miniport, &qg) ||
+	    !(qg.dependent_node_ordinal_mask & BIT_ULL(n->ordinal))) {
+		bugcheck(sched, VWDDM_BUGCHECK_SCHEDULER_INTERNAL,
+			 VWDDM_119_INVALID_NODE_MASK,
+			 qg.dependent_node_ordinal_mask, n->ordinal);
+		adapter_reset(sched, n, 0, true);
+		return;
+	}
+	mask = qg.dependent_node_ordinal_mask &
+	       (BIT_ULL(sched->cfg.nodes) - 1);
+	order[norder++] = n->ordinal;
+	for (i = 0; i < sched->cfg.nodes; i++)
+		if (i != n->ordinal && (mask & BIT_ULL(i)))
+			order[norder++] = i;
+	for (i = 1; i < norder; i++) {
+		d = vwddm_sched_node(sched, n->engine, order[i]);
+		snapshot(sched, d, &snap_c[order[i]], &snap_s[order[i]]);
+	}
+	if (norder > 1)
+		vwddm_sched_process(sched);
+
+	for (i = 0; i < norder; i++) {
+		struct vwddm_ddi_reset_engine re = {
+			.node_ordinal = order[i],
+			.engine_ordinal = n->engine,
+		};
+
+		if (ddi->reset_engine(sched->cfg.miniport, &re)) {
+			adapter_reset(sched, n, 0, true);
+			return;
+		}
+		aborted[order[i]] = re.last_aborted_fence_id;
+		pr_notice("vwddm: node %u.%u reset: LastAbortedFenceId %u (last completed %u, last submitted %u)\n",
+			  n->engine, order[i], re.last_aborted_fence_id,
+			  snap_c[order[i]], snap_s[order[i]]);
+		/* Step 8: [last completed, last submitted] of the snapshot. */
+		if (!vwddm_fence_after_eq(re.last_aborted_fence_id,
+					  snap_c[order[i]]) ||
+		    !vwddm_fence_after_eq(snap_s[order[i]],
+					  re.last_aborted_fence_id)) {
+			bugcheck(sched, VWDDM_BUGCHECK_SCHEDULER_INTERNAL,
+				 VWDDM_119_INVALID_ABORTED_FENCE,
+				 re.last_aborted_fence_id, snap_c[order[i]]);
+			adapter_reset(sched, n, 0, true);
+			return;
+		}
+	}
+
+	/* Step 9. */
+	for (i = 0; i < norder; i++) {
+		d = vwddm_sched_node(sched, n->engine, order[i]);
+		recover_node(sched, d, aborted[order[i]], i == 0, devs, &ndevs);
+	}
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->tdr.engine_resets++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+
+	if (ndevs) {
+		/* A paging packet was hit: adapter reset, owners in error. */
+		devices_in_error(sched, devs, ndevs);
+		adapter_reset(sched, n, 0, true);
+		return;
+	}
+	for (i = 0; i < norder; i++)
+		release_node(sched, vwddm_sched_node(sched, n->engine,
+						     order[i]));
+	vwddm_sched_process(sched);
+	pr_notice("vwddm: node %u.%u: engine reset done in %llu us\n",
+		  n->engine, n->ordinal,
+		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
+}
+
+/**
+ * vwddm_sched_reset_work() - the reset worker
+ * @work: &vwddm_sched.reset_work
+ *
+ * Context: process context, on the adapter's ordered reset workqueue.
+ */
+void vwddm_sched_reset_work(struct work_struct *work)
+{
+	struct vwddm_sched *sched = container_of(work, struct vwddm_sched,
+						 reset_work);
+	u64 timeouts, faults, all;
+	unsigned long flags, bit;
+	bool forced;
+
+	mutex_lock(&sched->reset_lock);
+	for (;;) {
+		spin_lock_irqsave(&sched->lock, flags);
+		timeouts = sched->reset_pending;
+		faults = sched->fault_pending;
+		forced = sched->forced_adapter_reset;
+		sched->reset_pending = 0;
+		sched->fault_pending = 0;
+		sched->forced_adapter_reset = false;
+		if (sched->dead || sched->lost) {
+			timeouts = 0;
+			faults = 0;
+			forced = false;
+		}
+		spin_unlock_irqrestore(&sched->lock, flags);
+		all = timeouts | faults;
+		if (!all && !forced)
+			break;
+		if (forced) {
+			adapter_reset(sched, NULL, 0, false);
+			continue;
+		}
+		if (sched->cfg.tdr_level == VWDDM_TDR_BUGCHECK) {
+			bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, all, 0, 0);
+			mark_lost(sched);
+			break;
+		}
+		for_each_set_bit(bit, (unsigned long *)&all, BITS_PER_LONG)
+			engine_reset(sched, &sched->nodes[bit],
+				     faults & BIT_ULL(bit));
+	}
+	mutex_unlock(&sched->reset_lock);
+}
+
+/**
+ * vwddm_sched_force_adapter_reset() - request an adapter-wide reset
+ * @sched: the scheduler
+ *
+ * Like the TDR debug-control escape's FORCETDR: runs on the reset worker.
+ */
+void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->forced_adapter_reset = true;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	queue_work(sched->reset_wq, &sched->reset_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_force_adapter_reset);
+
+/**
+ * vwddm_sched_flush_resets() - wait until requested resets have run
+ * @sched: the scheduler
+ *
+ * Context: process context.
+ */
+void vwddm_sched_flush_resets(struct vwddm_sched *sched)
+{
+	flush_workqueue(sched->reset_wq);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_flush_resets);
+
+/**
+ * vwddm_sched_tdr_stats() - read the TDR counters
+ * @sched: the scheduler
+ * @stats: filled with a consistent snapshot (may be NULL)
+ * @bugcheck: filled with the last emulated bug check (may be NULL)
+ */
+void vwddm_sched_tdr_stats(struct vwddm_sched *sched,
+			   struct vwddm_tdr_stats *stats,
+			   struct vwddm_bugcheck *bugcheck)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	if (stats)
+		*stats = sched->tdr;
+	if (bugcheck)
+		*bugcheck = sched->bugcheck;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_tdr_stats);

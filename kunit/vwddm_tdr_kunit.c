@@ -1,0 +1,693 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_tdr_kunit.c - timeout detection and recovery, rule by rule, on the
+ * whole stack (scheduler, miniport, virtual silicon) and the manual clock.
+ *
+ * The reset worker runs in its own thread. Tests move the clock exactly to
+ * the TDR timer's expiry and then wait for the worker
+ * (vwddm_sched_flush_resets()), so nothing races. Where a rule needs
+ * something to happen inside the sequence, the test wraps the miniport's
+ * DDI table (tdr_ops) and acts from the wrapper.
+ */
+#include <linux/dma-fence.h>
+
+#include "vwddm_kunit.h"
+
+#define QUANTUM_US	100
+/* The preemption request goes out at QUANTUM_US; TDR fires TdrDelay on. */
+#define TDR_AT_US	(QUANTUM_US + RIG_TDR_DELAY_US)
+
+/* State of the DDI wrapper; KUnit runs one case at a time. */
+static struct vwddm_rig *tdr_rig;
+static u64 tdr_group_mask_or;
+static bool tdr_group_drop_self;
+static u64 tdr_advance_in_group_us;
+static struct vwddm_ddi_ops tdr_ops;
+
+static int tdr_query_group(void *mp,
+			   struct vwddm_ddi_query_dependent_engine_group *a)
+{
+	int ret = vwddm_kmd_ddi_ops.query_dependent_engine_group(mp, a);
+
+	a->dependent_node_ordinal_mask |= tdr_group_mask_or;
+	if (tdr_group_drop_self)
+		a->dependent_node_ordinal_mask &= ~BIT_ULL(a->node_ordinal);
+	if (tdr_advance_in_group_us) {
+		/* Between the snapshot (step 3) and the reset (step 7). */
+		vwddm_clock_advance(&tdr_rig->clock,
+				    tdr_advance_in_group_us * NSEC_PER_USEC);
+		vwddm_hw_irq_sync(tdr_rig->hw);
+	}
+	return ret;
+}
+
+static struct vwddm_rig *tdr_setup(struct kunit *test, u32 engines,
+				   bool wrap)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, engines);
+
+	tdr_rig = rig;
+	tdr_group_mask_or = 0;
+	tdr_group_drop_self = false;
+	tdr_advance_in_group_us = 0;
+	if (wrap) {
+		tdr_ops = vwddm_kmd_ddi_ops;
+		tdr_ops.query_dependent_engine_group = tdr_query_group;
+		rig->ddi = &tdr_ops;
+	}
+	vwddm_rig_start_sched(rig, 8, 1, QUANTUM_US);
+	return rig;
+}
+
+static void tdr_run_to(struct vwddm_rig *rig, u64 us)
+{
+	u64 now = div_u64(vwddm_clock_now(&rig->clock), NSEC_PER_USEC);
+
+	vwddm_rig_advance_us(rig, us - now);
+	vwddm_sched_flush_resets(rig->sched);
+	vwddm_rig_sync(rig);
+}
+
+static struct vwddm_tdr_stats *tdr_stats(struct kunit *test,
+					 struct vwddm_rig *rig,
+					 struct vwddm_bugcheck *bc)
+{
+	struct vwddm_tdr_stats *st = kunit_kzalloc(test, sizeof(*st),
+						   GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	vwddm_sched_tdr_stats(rig->sched, st, bc);
+	return st;
+}
+
+static enum vwddm_context_state ctx_state(struct vwddm_context *ctx)
+{
+	struct vwddm_context_status st;
+
+	vwddm_context_status(ctx, &st);
+	return st.state;
+}
+
+static bool ok(struct dma_fence *f)
+{
+	return dma_fence_is_signaled(f) && !f->error;
+}
+
+static int err(struct dma_fence *f)
+{
+	return dma_fence_is_signaled(f) ? f->error : 1;
+}
+
+static int submit_errno(struct vwddm_context *ctx)
+{
+	struct vwddm_submit_args args = { .duration_ns = 1000 };
+	struct dma_fence *f = vwddm_sched_submit(ctx, &args);
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	dma_fence_put(f);
+	return 0;
+}
+
+/*
+ * A preemption not acknowledged within TdrDelay is a timeout: not a
+ * microsecond earlier. The engine reset puts the guilty context in error
+ * (-ETIME on its packet, -ECANCELED on its others) and the innocent
+ * packet behind it is resubmitted and completes.
+ */
+static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fa2, *fb;
+	struct vwddm_context_status st;
+	struct vwddm_tdr_stats *s;
+
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fa2 = vwddm_rig_run(rig, a, 10, 0);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, TDR_AT_US - 1);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
+
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fa2));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
+	KUNIT_EXPECT_EQ(test, -EIO, submit_errno(a));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
+
+	tdr_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	/* The hung packet is off the node; the node is idle again. */
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
+			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
+	vwddm_context_status(b, &st);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	KUNIT_EXPECT_EQ(test, 1u, st.resets);
+	KUNIT_EXPECT_EQ(test, 0u, st.hangs);
+	KUNIT_EXPECT_EQ(test, 0, submit_errno(b));
+	vwddm_context_status(a, &st);
+	KUNIT_EXPECT_EQ(test, 1u, st.hangs);
+	dma_fence_put(fa);
+	dma_fence_put(fa2);
+	dma_fence_put(fb);
+}
+
+/* Work on another node and another engine never sees the reset. */
+static void tdr_other_nodes_untouched(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 2, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct vwddm_context *d = vwddm_rig_context(rig, 1, RIG_MID, 0);
+	struct dma_fence *fa, *fb, *fc, *fd;
+	struct vwddm_context_status st;
+	struct vwddm_tdr_stats *s;
+
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	/* Long packets spanning the whole reset. */
+	fc = vwddm_rig_run(rig, c, 3000, 0);
+	fd = vwddm_rig_run(rig, d, 3000, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fd));
+	tdr_run_to(rig, 3000);
+	KUNIT_EXPECT_TRUE(test, ok(fc));
+	KUNIT_EXPECT_TRUE(test, ok(fd));
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	vwddm_context_status(c, &st);
+	KUNIT_EXPECT_EQ(test, 0u, st.resets);
+	vwddm_context_status(d, &st);
+	KUNIT_EXPECT_EQ(test, 0u, st.resets);
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fc);
+	dma_fence_put(fd);
+}
+
+/* A DMA page fault resets the engine at once; the faulting context is
+ * guilty, the others carry on.
+ */
+static void tdr_fault_engine_reset(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_FAULT);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, 10);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->faults);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
+	tdr_run_to(rig, 20);
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(b));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/* Step 4: the hardware queue drained before the snapshot: nothing reset. */
+static void tdr_drained_before_snapshot(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	/* Drops the preemption request and ends just after TdrDelay. */
+	fa = vwddm_rig_run(rig, a, TDR_AT_US + 50, VWDDM_HW_PKT_IGNORE_PREEMPT);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	/* Hold the worker until the queue drained. */
+	mutex_lock(&rig->sched->reset_lock);
+	vwddm_rig_advance_us(rig, TDR_AT_US);
+	vwddm_rig_advance_us(rig, 60);
+	mutex_unlock(&rig->sched->reset_lock);
+	vwddm_sched_flush_resets(rig->sched);
+	vwddm_rig_sync(rig);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_reset_noops);
+	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
+	KUNIT_EXPECT_TRUE(test, ok(fa));
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(a));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/*
+ * The special case: the packet completes between the snapshot and the
+ * reset. LastAbortedFenceId is then the last completed fence, and that
+ * packet's context is put in error although it completed.
+ */
+static void tdr_completed_between_snapshot_and_reset(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, true);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+	u32 sub, comp;
+
+	/* Depth 1: b waits in software, so the GPU drains after a. */
+	rig->sched->cfg.hw_queue_depth = 1;
+	fa = vwddm_rig_run(rig, a, TDR_AT_US + 50, VWDDM_HW_PKT_IGNORE_PREEMPT);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_advance_in_group_us = 50;
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	/* Completed on the GPU, treated as aborted: guilty. */
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
+	vwddm_kmd_node_fences(rig->kmd, 0, RIG_MID, &sub, &comp);
+	KUNIT_EXPECT_EQ(test, 1u, comp);
+	tdr_run_to(rig, TDR_AT_US + 60);
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/* The 0x119/0xA case: an out-of-range LastAbortedFenceId is recorded and
+ * promoted to an adapter reset (TdrReason 9); the host carries on.
+ */
+static void tdr_invalid_aborted_fence_promotes(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_kmd_inject inj = { .bad_aborted_fence = 1 };
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_bugcheck bc;
+	struct vwddm_tdr_stats *s;
+
+	vwddm_kmd_inject_add(rig->kmd, &inj);
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, &bc);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_BUGCHECK_SCHEDULER_INTERNAL, bc.code);
+	KUNIT_EXPECT_EQ(test, (u64)VWDDM_119_INVALID_ABORTED_FENCE, bc.p1);
+	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
+	/* Everything in flight ended with an error; nothing hangs. */
+	KUNIT_EXPECT_LT(test, err(fa), 0);
+	KUNIT_EXPECT_LT(test, err(fb), 0);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_HW_INT_ALL,
+			vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/* The 0x119/0x8 case: a dependent mask without the node itself. */
+static void tdr_bad_dependent_mask_promotes(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, true);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_bugcheck bc;
+	struct vwddm_tdr_stats *s;
+
+	tdr_group_drop_self = true;
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, &bc);
+	KUNIT_EXPECT_EQ(test, (u64)VWDDM_119_INVALID_NODE_MASK, bc.p1);
+	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
+	KUNIT_EXPECT_LT(test, err(fa), 0);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/*
+ * A failed DxgkDdiResetEngine promotes to an adapter reset: the last
+ * completed fence of every node advances to its last submitted fence and
+ * everything in flight on every node ends with an error.
+ */
+static void tdr_reset_engine_failure_promotes(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_kmd_inject inj = { .reset_engine_fail = 1 };
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct vwddm_context *idle = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct dma_fence *fa, *fb, *fc, *g;
+	struct vwddm_tdr_stats *s;
+	u32 last, done, swq, hwq, sub, comp;
+
+	vwddm_kmd_inject_add(rig->kmd, &inj);
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	fc = vwddm_rig_run(rig, c, 5000, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
+	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(c));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(idle));
+	KUNIT_EXPECT_LT(test, err(fa), 0);
+	KUNIT_EXPECT_LT(test, err(fb), 0);
+	/* Rule (c), on both sides of the DDI. */
+	vwddm_sched_node_counts(rig->sched, 0, RIG_DMA, &last, &done, &swq,
+				&hwq);
+	KUNIT_EXPECT_EQ(test, 1u, done);
+	vwddm_kmd_node_fences(rig->kmd, 0, RIG_DMA, &sub, &comp);
+	KUNIT_EXPECT_EQ(test, sub, comp);
+	/* The adapter works again. */
+	g = vwddm_rig_run(rig, idle, 10, 0);
+	tdr_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_TRUE(test, ok(g));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fc);
+	dma_fence_put(g);
+}
+
+/* Every node of the dependent group is reset; only the timed-out node's
+ * aborted packet is guilty, the other node's work is resubmitted.
+ */
+static void tdr_dependent_group(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, true);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct dma_fence *fa, *fb, *fc;
+	struct vwddm_context_status st;
+	struct vwddm_hw_node_stats ns;
+
+	tdr_group_mask_or = BIT_ULL(RIG_DMA);
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	fc = vwddm_rig_run(rig, c, 3000, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	vwddm_hw_node_stats(rig->hw, 0, RIG_DMA, &ns);
+	KUNIT_EXPECT_EQ(test, 1ull, ns.resets);
+	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
+	vwddm_context_status(c, &st);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	KUNIT_EXPECT_EQ(test, 1u, st.resets);
+	/* Resubmitted from the start: 3000 us more. */
+	tdr_run_to(rig, TDR_AT_US + 2999);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
+	tdr_run_to(rig, TDR_AT_US + 3000);
+	KUNIT_EXPECT_TRUE(test, ok(fc));
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fc);
+}
+
+/*
+ * A reset that hits a paging packet is followed by an adapter reset, and
+ * every device owning an allocation of that packet is put in error; the
+ * system device is not, and carries on.
+ */
+static void tdr_paging_packet_hit(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC,
+					  .nr_allocs = 1 };
+	struct vwddm_context *r = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *other;
+	struct vwddm_device *odev;
+	struct dma_fence *fr, *fo, *g;
+	struct vwddm_tdr_stats *s;
+
+	odev = vwddm_device_create(rig->sched);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, odev);
+	other = vwddm_context_create(odev, 0, RIG_DMA, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	args.allocs[0] = vwddm_allocation_create(rig->dev, 4096);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[0]);
+	vwddm_sched_inject_paging(rig->sched, VWDDM_HW_PKT_HANG, 1);
+	fr = vwddm_sched_submit(r, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fr);
+	fo = vwddm_rig_run(rig, other, 10, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->devices_in_error);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_LOST, ctx_state(r));
+	KUNIT_EXPECT_LT(test, err(fr), 0);
+	KUNIT_EXPECT_EQ(test, -EIO, submit_errno(r));
+	/* The other device lost nothing and goes on. */
+	tdr_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_TRUE(test, ok(fo));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(other));
+	/* The system device still pages in. */
+	vwddm_allocation_put(args.allocs[0]);
+	args.allocs[0] = vwddm_allocation_create(odev, 4096);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[0]);
+	g = vwddm_sched_submit(other, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, g);
+	tdr_run_to(rig, TDR_AT_US + 100);
+	KUNIT_EXPECT_TRUE(test, ok(g));
+	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(args.allocs[0]));
+	vwddm_allocation_put(args.allocs[0]);
+	vwddm_context_destroy(other);
+	vwddm_device_put(odev);
+	dma_fence_put(fr);
+	dma_fence_put(fo);
+	dma_fence_put(g);
+}
+
+/* TdrLevelOff: a hang is never detected. */
+static void tdr_level_off(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	rig->sched->cfg.tdr_level = VWDDM_TDR_OFF;
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, 10 * TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/* TdrLevelBugcheck: an emulated 0x116; the adapter is lost, every fence
+ * ends with -ENODEV, submissions are refused; the host carries on.
+ */
+static void tdr_level_bugcheck(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_bugcheck bc;
+
+	rig->sched->cfg.tdr_level = VWDDM_TDR_BUGCHECK;
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	tdr_stats(test, rig, &bc);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_BUGCHECK_TDR_FAILURE, bc.code);
+	KUNIT_EXPECT_EQ(test, -ENODEV, err(fa));
+	KUNIT_EXPECT_EQ(test, -ENODEV, err(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_LOST, ctx_state(b));
+	KUNIT_EXPECT_EQ(test, -ENODEV, submit_errno(b));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/* per_engine_reset off: straight to an adapter reset, not "promoted". */
+static void tdr_no_per_engine_reset(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	rig->sched->cfg.per_engine_reset = false;
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->promoted);
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
+			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_LT(test, err(fa), 0);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/* A forced adapter reset purges residency and keeps idle contexts active;
+ * DxgkDdiCollectDbgInfo runs first with reason 0x117 and its report is kept.
+ */
+static void tdr_forced_adapter_reset(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC,
+					  .nr_allocs = 1 };
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	args.allocs[0] = vwddm_allocation_create(rig->dev, 4000);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[0]);
+	fa = vwddm_sched_submit(a, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fa);
+	tdr_run_to(rig, 20);
+	KUNIT_EXPECT_TRUE(test, ok(fa));
+	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(args.allocs[0]));
+	fb = vwddm_rig_run(rig, b, 1000, 0);
+	vwddm_sched_force_adapter_reset(rig->sched);
+	tdr_run_to(rig, 30);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_VIDEO_TDR_TIMEOUT_DETECTED,
+			s->last_dbg_reason);
+	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));
+	KUNIT_EXPECT_FALSE(test, vwddm_allocation_resident(args.allocs[0]));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(b));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(a));
+	vwddm_allocation_put(args.allocs[0]);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/* An engine reset collects debug info with reason 0x141 first. */
+static void tdr_engine_dbg_info(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED,
+			s->last_dbg_reason);
+	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/* The owner closes the guilty context while it hangs: recovery still
+ * runs, every fence ends signalled, nothing leaks.
+ */
+static void tdr_close_while_hung(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fa2, *fb;
+	struct vwddm_context *a;
+
+	a = vwddm_context_create(rig->dev, 0, RIG_MID, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fa2 = vwddm_rig_run(rig, a, 10, 0);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, 50);
+	vwddm_context_destroy(a);
+	tdr_run_to(rig, TDR_AT_US);
+	tdr_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fa2));
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	dma_fence_put(fa);
+	dma_fence_put(fa2);
+	dma_fence_put(fb);
+}
+
+/* Hangs on two nodes at once: both are found, each context guilty alone. */
+static void tdr_two_hangs_at_once(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 2, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 1, RIG_DMA, 0);
+	struct vwddm_context *d = vwddm_rig_context(rig, 1, RIG_DMA, 0);
+	struct dma_fence *fa, *fb, *fc, *fd;
+	struct vwddm_tdr_stats *s;
+
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	fc = vwddm_rig_run(rig, c, 10, VWDDM_HW_PKT_HANG);
+	fd = vwddm_rig_run(rig, d, 10, 0);
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 2ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, 2ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(c));
+	tdr_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	KUNIT_EXPECT_TRUE(test, ok(fd));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fc);
+	dma_fence_put(fd);
+}
+
+static struct kunit_case vwddm_tdr_cases[] = {
+	KUNIT_CASE(tdr_engine_reset_guilty_and_innocent),
+	KUNIT_CASE(tdr_other_nodes_untouched),
+	KUNIT_CASE(tdr_fault_engine_reset),
+	KUNIT_CASE(tdr_drained_before_snapshot),
+	KUNIT_CASE(tdr_completed_between_snapshot_and_reset),
+	KUNIT_CASE(tdr_invalid_aborted_fence_promotes),
+	KUNIT_CASE(tdr_bad_dependent_mask_promotes),
+	KUNIT_CASE(tdr_reset_engine_failure_promotes),
+	KUNIT_CASE(tdr_dependent_group),
+	KUNIT_CASE(tdr_paging_packet_hit),
+	KUNIT_CASE(tdr_level_off),
+	KUNIT_CASE(tdr_level_bugcheck),
+	KUNIT_CASE(tdr_no_per_engine_reset),
+	KUNIT_CASE(tdr_forced_adapter_reset),
+	KUNIT_CASE(tdr_engine_dbg_info),
+	KUNIT_CASE(tdr_close_while_hung),
+	KUNIT_CASE(tdr_two_hangs_at_once),
+	{}
+};
+
+static struct kunit_suite vwddm_tdr_suite = {
+	.name = "vwddm_tdr",
+	.test_cases = vwddm_tdr_cases,
+};
+
+kunit_test_suite(vwddm_tdr_suite);

@@ -1,0 +1,41 @@
+# KUnit mode: load vwddm.ko, then vwddm_kunit.ko (KUnit runs the suites on
+# load), print every suite's KTAP results from debugfs between markers, then
+# check that vwddm unloads cleanly with work in flight.
+. /common.sh
+
+check load-vwddm load_vwddm
+if [ -f /vwddm_kunit.ko ]; then
+	check load-vwddm_kunit insmod /vwddm_kunit.ko
+else
+	check_fail load-vwddm_kunit "/vwddm_kunit.ko not in initramfs"
+fi
+
+found=0
+for d in /sys/kernel/debug/kunit/*/; do
+	[ -f "$d/results" ] || continue
+	s=$(basename "$d")
+	found=$((found + 1))
+	echo "=== VWDDM-KUNIT-BEGIN $s ==="
+	cat "$d/results"
+	echo "=== VWDDM-KUNIT-END $s ==="
+done
+echo "=== VWDDM-KUNIT-SUITES $found ==="
+
+if grep -q '^vwddm_kunit ' /proc/modules; then
+	check unload-vwddm_kunit rmmod vwddm_kunit
+fi
+
+# Unload with work in flight: queue ~1 s of packets on every node of
+# adapter 0 and remove the module at once.  Splats show on the console.
+unload_in_flight() {
+	[ -f "$VWDDM_DBG/0/submit" ] || { echo "no $VWDDM_DBG/0/submit"; return 1; }
+	submit_all 0 50 20000 || { echo "submit failed"; return 1; }
+	rmmod vwddm || return 1
+	! grep -q '^vwddm ' /proc/modules
+}
+if grep -q '^vwddm ' /proc/modules; then
+	check unload-with-work-in-flight unload_in_flight
+else
+	check_fail unload-with-work-in-flight "vwddm not loaded"
+fi
+exit $VW_FAILS

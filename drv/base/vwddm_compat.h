@@ -49,8 +49,9 @@
 #endif
 
 /*
- * Emulated bug checks WARN once, except under KUnit, whose run must stay
- * free of WARNINGs while it proves them: vwddm_in_kunit() tells which.
+ * Emulated bug checks WARN once, except for a scheduler a KUnit test
+ * created, whose run must stay free of WARNINGs while it proves them:
+ * vwddm_in_kunit() tells, in the creating thread, which it is.
  * kunit_get_current_test() exists from 6.3 on.
  */
 #if VWDDM_KERNEL >= 603

@@ -33,6 +33,9 @@
 #include "vwddm_sched_internal.h"
 #include "../base/vwddm_compat.h"
 
+#define CREATE_TRACE_POINTS
+#include "vwddm_trace.h"
+
 static const char *vwddm_fence_driver_name(struct dma_fence *f)
 {
 	return "vwddm";
@@ -99,8 +102,12 @@ void vwddm_sched_finish_list(struct list_head *done)
 	struct vwddm_packet *pkt, *tmp;
 	bool cookie = dma_fence_begin_signalling();
 
-	list_for_each_entry(pkt, done, link)
+	list_for_each_entry(pkt, done, link) {
+		trace_vwddm_complete(pkt->ctx->engine, pkt->ctx->node,
+				     pkt->ctx->id, pkt->fence_id,
+				     pkt->base.error);
 		dma_fence_signal(&pkt->base);
+	}
 	dma_fence_end_signalling(cookie);
 
 	list_for_each_entry_safe(pkt, tmp, done, link) {
@@ -243,6 +250,8 @@ void vwddm_sched_pump_locked(struct vwddm_sched *sched,
 			n->last_fence_id = pkt->fence_id;
 		if (vwddm_fence_after_eq(pkt->fence_id, n->last_submitted_id))
 			n->last_submitted_id = pkt->fence_id;
+		trace_vwddm_submit(n->engine, n->ordinal, pkt->ctx->id,
+				   pkt->fence_id, pkt->duration_ns, args.flags);
 		list_move_tail(&pkt->link, &n->hw_queue);
 		if (!n->hw_queued++) {
 			n->head_since_ns = vwddm_clock_now(sched->cfg.clock);
@@ -300,6 +309,8 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 	pc.preemption_fence_id = ++n->last_fence_id;
 	n->preempt_fence_id = pc.preemption_fence_id;
 	n->preempt_pending = true;
+	trace_vwddm_preempt(n->engine, n->ordinal, pc.preemption_fence_id,
+			    false, 0);
 	n->stats_preempts++;
 	ret = sched->cfg.ddi->preempt_command(sched->cfg.miniport, &pc);
 	if (ret) {
@@ -433,6 +444,9 @@ static void retire_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	    pre.dma_preempted.preemption_fence_id == n->preempt_fence_id) {
 		n->preempt_pending = false;
 		vwddm_timer_try_cancel(&n->tdr_timer);
+		trace_vwddm_preempt(n->engine, n->ordinal, n->preempt_fence_id,
+				    true,
+				    pre.dma_preempted.last_completed_fence_id);
 		vwddm_sched_requeue_locked(n, pre.dma_preempted.partial_fence_id,
 					   pre.dma_preempted.partial_done_ns,
 					   false, done);
@@ -920,6 +934,7 @@ struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 	if (!sched)
 		return ERR_PTR(-ENOMEM);
 	sched->cfg = *cfg;
+	sched->in_kunit = vwddm_in_kunit();
 	raw_spin_lock_init(&sched->irq_lock);
 	spin_lock_init(&sched->dpc_lock);
 	spin_lock_init(&sched->residency_lock);

@@ -371,6 +371,8 @@ struct vwddm_sched_config {
  * @devices: every device
  * @next_id: next device/context ID
  * @dead: no more submissions reach the miniport (device stopping)
+ * @in_kunit: created by a KUnit test: emulated bug checks are printed,
+ *	not WARNed, so the run that proves them stays free of WARNINGs
  * @lost: the adapter is lost (emulated bug check); everything fails
  * @reset_pending: nodes (engine * nodes + ordinal) whose preemption timed
  *	out
@@ -397,6 +399,7 @@ struct vwddm_sched {
 	struct list_head devices;
 	u32 next_id;
 	bool dead;
+	bool in_kunit;
 	bool lost;
 	u64 reset_pending;
 	u64 fault_pending;

@@ -23,8 +23,9 @@
  * is the fallback: TdrReason 9 when an engine reset was promoted. The last
  * completed fence of every node advances to its last submitted fence.
  *
- * Emulated bug checks are recorded, WARN once (not under KUnit, whose run
- * proves them) and never crash the host; 0x116 marks the adapter lost.
+ * Emulated bug checks are recorded, WARN once (not for a scheduler a KUnit
+ * test created: that run proves them) and never crash the host; 0x116 marks
+ * the adapter lost.
  */
 #include <linux/bitops.h>
 #include <linux/ktime.h>
@@ -34,6 +35,7 @@
 #include "vwddm_sched.h"
 #include "vwddm_sched_internal.h"
 #include "../base/vwddm_compat.h"
+#include "vwddm_trace.h"
 
 #define VWDDM_DBG_INFO_SIZE	1024
 
@@ -49,7 +51,7 @@ static void bugcheck(struct vwddm_sched *sched, u32 code, u64 p1, u64 p2,
 	sched->bugcheck.p3 = p3;
 	sched->bugcheck.count++;
 	spin_unlock_irqrestore(&sched->lock, flags);
-	if (vwddm_in_kunit())
+	if (sched->in_kunit)
 		pr_info("vwddm: emulated bug check 0x%x (0x%llx, 0x%llx, 0x%llx)\n",
 			code, p1, p2, p3);
 	else
@@ -114,6 +116,7 @@ void vwddm_sched_request_reset(struct vwddm_sched *sched,
 		sched->tdr.timeouts++;
 	}
 	spin_unlock_irqrestore(&sched->lock, flags);
+	trace_vwddm_timeout(n->engine, n->ordinal, fault);
 	pr_notice("vwddm: node %u.%u: %s detected\n", n->engine, n->ordinal,
 		  fault ? "DMA page fault" :
 		  "preemption not acknowledged within TdrDelay: timeout");
@@ -181,6 +184,8 @@ static void make_guilty_locked(struct vwddm_sched *sched,
 		pr_notice("vwddm: context %u of device %u (pid %d, %s) is guilty: put in error\n",
 			  ctx->id, ctx->dev->id, ctx->dev->pid, ctx->dev->comm);
 		ctx->state = VWDDM_CONTEXT_HUNG;
+		trace_vwddm_context_error(ctx->id, ctx->dev->id, ctx->dev->pid,
+					  ctx->state);
 		spin_lock_irqsave(&sched->lock, flags);
 		sched->tdr.guilty_contexts++;
 		spin_unlock_irqrestore(&sched->lock, flags);
@@ -203,6 +208,7 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	struct vwddm_packet *pkt, *tmp;
 	unsigned long flags;
 	LIST_HEAD(done);
+	int ret;
 
 	pr_notice("vwddm: adapter reset%s\n",
 		  promoted ? " (TdrEngineTimeoutPromotedToAdapterReset)" : "");
@@ -220,7 +226,10 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	vwddm_sched_process(sched);
 	collect_dbg_info(sched, gn, VWDDM_VIDEO_TDR_TIMEOUT_DETECTED);
 
-	if (ddi->reset_from_timeout(sched->cfg.miniport)) {
+	ret = ddi->reset_from_timeout(sched->cfg.miniport);
+	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
+			       VWDDM_STEP_ADAPTER_RESET, ret, 0);
+	if (ret) {
 		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, 0, 0, 0);
 		mark_lost(sched);
 		return;
@@ -264,7 +273,10 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	spin_unlock_irqrestore(&sched->residency_lock, flags);
 	vwddm_sched_finish_list(&done);
 
-	if (ddi->restart_from_timeout(sched->cfg.miniport)) {
+	ret = ddi->restart_from_timeout(sched->cfg.miniport);
+	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
+			       VWDDM_STEP_ADAPTER_RESTART, ret, 0);
+	if (ret) {
 		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, 1, 0, 0);
 		mark_lost(sched);
 		return;
@@ -346,6 +358,8 @@ static bool snapshot(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	n->irq.ignore = true;
 	raw_spin_unlock(&sched->irq_lock);
 	spin_unlock_irqrestore(&n->lock, flags);
+	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_SNAPSHOT,
+			       *completed, *submitted);
 	return !vwddm_fence_after_eq(*completed, *submitted);
 }
 
@@ -436,6 +450,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	u64 t0 = ktime_get_ns(), mask;
 	struct vwddm_sched_node *d;
 	unsigned long flags;
+	int ret;
 
 	if (!sched->cfg.per_engine_reset) {
 		adapter_reset(sched, n, 0, false);
@@ -450,6 +465,8 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		spin_unlock_irqrestore(&n->lock, flags);
 		vwddm_timer_try_cancel(&n->tdr_timer);
 		release_node(sched, n);
+		trace_vwddm_reset_step(n->engine, n->ordinal,
+				       VWDDM_STEP_DRAINED, 0, 0);
 		pr_notice("vwddm: node %u.%u: queue drained before the reset: nothing to do\n",
 			  n->engine, n->ordinal);
 		spin_lock_irqsave(&sched->lock, flags);
@@ -460,6 +477,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	}
 	/* Step 5: flush the DPC's work. */
 	vwddm_sched_process(sched);
+	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_FLUSHED, 0, 0);
 	collect_dbg_info(sched, n, VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED);
 
 	/* Step 7: the dependent group, which must hold the node. */
@@ -473,6 +491,8 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	}
 	mask = qg.dependent_node_ordinal_mask &
 	       (BIT_ULL(sched->cfg.nodes) - 1);
+	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_GROUP,
+			       (u32)mask, 0);
 	order[norder++] = n->ordinal;
 	for (i = 0; i < sched->cfg.nodes; i++)
 		if (i != n->ordinal && (mask & BIT_ULL(i)))
@@ -490,7 +510,13 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 			.engine_ordinal = n->engine,
 		};
 
-		if (ddi->reset_engine(sched->cfg.miniport, &re)) {
+		ret = ddi->reset_engine(sched->cfg.miniport, &re);
+		trace_vwddm_reset_step(n->engine, order[i],
+				       VWDDM_STEP_RESET_ENGINE,
+				       re.last_aborted_fence_id, ret);
+		if (ret) {
+			trace_vwddm_reset_step(n->engine, n->ordinal,
+					       VWDDM_STEP_PROMOTED, 0, 0);
 			adapter_reset(sched, n, 0, true);
 			return;
 		}
@@ -530,6 +556,8 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		release_node(sched, vwddm_sched_node(sched, n->engine,
 						     order[i]));
 	vwddm_sched_process(sched);
+	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_RECOVERED,
+			       0, 0);
 	pr_notice("vwddm: node %u.%u: engine reset done in %llu us\n",
 		  n->engine, n->ordinal,
 		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));

@@ -31,6 +31,25 @@ for a in $ads; do
 done
 
 check unload-vwddm rmmod vwddm
+
+# A hang detected and recovered on this kernel: client 1 works on node 0
+# while client 0 hangs it; the engine reset makes client 0 guilty and
+# client 1 finishes everything. A short TdrDelay keeps the run quick.
+hang_recover() {
+	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
+	d=$VWDDM_DBG/0
+	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null || return 1
+	grep -E '^(tdr|context client=. engine=0 ordinal=0 )' $d/status
+	grep -q '^tdr .* engine_resets=1 ' $d/status || return 1
+	grep -q '^context client=0 engine=0 ordinal=0 state=hung ' $d/status ||
+		return 1
+	grep -q '^context client=1 engine=0 ordinal=0 state=active submitted=20 completed=20 ' \
+		$d/status || return 1
+	rmmod vwddm
+}
+check hang-detected-and-recovered hang_recover
 after=$(dmesg_splats)
 if [ "$after" = "$before" ]; then
 	check_ok dmesg-clean

@@ -18,6 +18,9 @@ echo "TdrDelay $(cat /sys/module/vwddm/parameters/tdr_delay_ms) ms," \
 	"quantum $(cat /sys/module/vwddm/parameters/quantum_us) us," \
 	"per-engine reset $(cat /sys/module/vwddm/parameters/per_engine_reset)"
 
+TR=/sys/kernel/tracing
+[ -d $TR/events/vwddm ] && echo 1 >$TR/events/vwddm/enable
+
 heading "The clients"
 echo "  client 1 on 3d     : 60 x 25 ms  (innocent, shares the 3d node)"
 echo "  client 0 on compute: 40 x 25 ms  (innocent)"
@@ -57,6 +60,12 @@ wait_idle 0 && echo "[$(stamp)] all work retired"
 
 heading "What the kernel log says"
 dmesg | grep 'vwddm:' | grep -v 'loading out-of-tree' | sed 's/^/  /'
+
+if [ -f $TR/trace ]; then
+	heading "Tracepoints of the reset (events/vwddm)"
+	grep -E 'vwddm_(timeout|reset_step|context_error)' $TR/trace |
+		sed 's/^ *//; s/^\([^ ]*\) .* \([0-9.]*: vwddm_\)/\2/' | head -20
+fi
 
 heading "Who was guilty, who was innocent"
 printf "  %-8s %-8s %-7s %-9s %-6s %-6s\n" client node state completed hangs resets

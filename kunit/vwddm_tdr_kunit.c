@@ -559,7 +559,7 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 					  .nr_allocs = 1 };
 	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
-	struct dma_fence *fa, *fb;
+	struct dma_fence *fa, *fb, *fb2;
 	struct vwddm_tdr_stats *s;
 
 	args.allocs[0] = vwddm_allocation_create(rig->dev, 4000);
@@ -570,6 +570,9 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ok(fa));
 	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(args.allocs[0]));
 	fb = vwddm_rig_run(rig, b, 1000, 0);
+	/* Depth 1: b's second packet waits in its software queue. */
+	rig->sched->cfg.hw_queue_depth = 1;
+	fb2 = vwddm_rig_run(rig, b, 10, 0);
 	vwddm_sched_force_adapter_reset(rig->sched);
 	tdr_run_to(rig, 30);
 	s = tdr_stats(test, rig, NULL);
@@ -579,11 +582,15 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));
 	KUNIT_EXPECT_FALSE(test, vwddm_allocation_resident(args.allocs[0]));
 	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fb));
+	/* What the reset context still had queued ends too: never run. */
+	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fb2));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(b));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, submit_errno(b));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(a));
 	vwddm_allocation_put(args.allocs[0]);
 	dma_fence_put(fa);
 	dma_fence_put(fb);
+	dma_fence_put(fb2);
 }
 
 /* An engine reset collects debug info with reason 0x141 first. */

@@ -194,6 +194,22 @@ static void make_guilty_locked(struct vwddm_sched *sched,
 	vwddm_sched_cancel_list_locked(&ctx->queue, done, -ECANCELED);
 }
 
+/* Give a node back to normal scheduling. */
+static void release_node(struct vwddm_sched *sched, struct vwddm_sched_node *n)
+{
+	unsigned long flags;
+	LIST_HEAD(done);
+
+	spin_lock_irqsave(&n->lock, flags);
+	raw_spin_lock(&sched->irq_lock);
+	n->irq.ignore = false;
+	raw_spin_unlock(&sched->irq_lock);
+	n->resetting = false;
+	vwddm_sched_pump_locked(sched, n, &done);
+	spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_sched_finish_list(&done);
+}
+
 /*
  * The adapter-wide reset. @guilty_ctx/@guilty_fence name the guilty packet
  * when known (an engine reset promoted), with its node @gn.
@@ -250,11 +266,17 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 				dma_fence_set_error(&pkt->base, -ETIME);
 				make_guilty_locked(sched, pkt->ctx, &done);
 			} else {
-				/* Lost by an innocent: must recreate. */
+				/*
+				 * Lost by an innocent: it must recreate, and
+				 * what it still had queued will never run.
+				 */
 				dma_fence_set_error(&pkt->base, -ECANCELED);
 				pkt->ctx->resets++;
 				if (pkt->ctx->state == VWDDM_CONTEXT_ACTIVE)
 					pkt->ctx->state = VWDDM_CONTEXT_RESET;
+				vwddm_sched_cancel_list_locked(&pkt->ctx->queue,
+							       &done,
+							       -ECANCELED);
 			}
 			list_move_tail(&pkt->link, &done);
 		}
@@ -287,18 +309,8 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 		sched->tdr.promoted++;
 	spin_unlock_irqrestore(&sched->lock, flags);
 
-	for (i = 0; i < count; i++) {
-		struct vwddm_sched_node *n = &sched->nodes[i];
-
-		spin_lock_irqsave(&n->lock, flags);
-		raw_spin_lock(&sched->irq_lock);
-		n->irq.ignore = false;
-		raw_spin_unlock(&sched->irq_lock);
-		n->resetting = false;
-		vwddm_sched_pump_locked(sched, n, &done);
-		spin_unlock_irqrestore(&n->lock, flags);
-	}
-	vwddm_sched_finish_list(&done);
+	for (i = 0; i < count; i++)
+		release_node(sched, &sched->nodes[i]);
 	pr_notice("vwddm: adapter reset done in %llu us\n",
 		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
 }
@@ -361,22 +373,6 @@ static bool snapshot(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_SNAPSHOT,
 			       *completed, *submitted);
 	return !vwddm_fence_after_eq(*completed, *submitted);
-}
-
-/* Give a node back to normal scheduling. */
-static void release_node(struct vwddm_sched *sched, struct vwddm_sched_node *n)
-{
-	unsigned long flags;
-	LIST_HEAD(done);
-
-	spin_lock_irqsave(&n->lock, flags);
-	raw_spin_lock(&sched->irq_lock);
-	n->irq.ignore = false;
-	raw_spin_unlock(&sched->irq_lock);
-	n->resetting = false;
-	vwddm_sched_pump_locked(sched, n, &done);
-	spin_unlock_irqrestore(&n->lock, flags);
-	vwddm_sched_finish_list(&done);
 }
 
 /*

@@ -180,6 +180,7 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 		.quantum_ns = (u64)quantum_us * NSEC_PER_USEC,
 		.tdr_level = VWDDM_TDR_RECOVER,
 		.tdr_delay_ns = RIG_TDR_DELAY_US * NSEC_PER_USEC,
+		.tdr_ddi_delay_ns = 5 * NSEC_PER_SEC,
 		.per_engine_reset = true,
 	};
 

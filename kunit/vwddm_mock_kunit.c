@@ -16,6 +16,7 @@
 #define MOCK_MAX_CALLS	64
 #define MOCK_QUANTUM_NS	(100 * NSEC_PER_USEC)
 #define MOCK_TDR_NS	(2000 * NSEC_PER_USEC)
+#define MOCK_DDI_DELAY_NS	(5 * NSEC_PER_SEC)
 
 struct mock_submit {
 	u32 node;
@@ -39,6 +40,7 @@ struct mock_mp {
 	u32 aborted;
 	u32 reset_order[MOCK_NODES];
 	u32 nresets;
+	u64 reset_takes_ns;
 	u32 adapter_resets;
 	u32 restarts;
 };
@@ -111,6 +113,9 @@ static int mock_reset_engine(void *mp, struct vwddm_ddi_reset_engine *a)
 
 	if (m->nresets < MOCK_NODES)
 		m->reset_order[m->nresets++] = a->node_ordinal;
+	/* A slow miniport: the reset takes this long. */
+	if (m->reset_takes_ns)
+		vwddm_clock_advance(&m->clock, m->reset_takes_ns);
 	if (m->reset_engine_ret)
 		return m->reset_engine_ret;
 	a->last_aborted_fence_id = m->abort_override && !(m->nresets > 1) ?
@@ -173,6 +178,7 @@ static struct mock_mp *mock_create(struct kunit *test)
 		.quantum_ns = MOCK_QUANTUM_NS,
 		.tdr_level = VWDDM_TDR_RECOVER,
 		.tdr_delay_ns = MOCK_TDR_NS,
+		.tdr_ddi_delay_ns = MOCK_DDI_DELAY_NS,
 		.per_engine_reset = true,
 	};
 	struct mock_mp *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
@@ -490,6 +496,43 @@ static void mock_failed_reset_rule_c(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, "mock 0x117", st->last_dbg_info);
 }
 
+/*
+ * TdrDdiDelay: a reset DDI that overruns it is the emulated 0x116: the
+ * adapter is lost, every fence ends with -ENODEV, the host carries on.
+ * One that just makes it is fine.
+ */
+static void mock_ddi_overruns_tdr_ddi_delay(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct dma_fence *first, *second;
+	struct vwddm_bugcheck bc;
+
+	m->reset_takes_ns = MOCK_DDI_DELAY_NS + 1;
+	mock_hang(test, m, &first, &second);
+	vwddm_sched_tdr_stats(m->sched, NULL, &bc);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_BUGCHECK_TDR_FAILURE, bc.code);
+	KUNIT_EXPECT_EQ(test, (u64)VWDDM_116_DDI_TIMEOUT, bc.p1);
+	KUNIT_EXPECT_EQ(test, 0u, m->adapter_resets);
+	KUNIT_EXPECT_EQ(test, -ENODEV, first->error);
+	KUNIT_EXPECT_EQ(test, -ENODEV, second->error);
+}
+
+static void mock_ddi_within_tdr_ddi_delay(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct dma_fence *first, *second;
+	struct vwddm_bugcheck bc;
+
+	m->reset_takes_ns = MOCK_DDI_DELAY_NS;
+	m->abort_override = true;
+	m->aborted = 1;
+	mock_hang(test, m, &first, &second);
+	vwddm_sched_tdr_stats(m->sched, NULL, &bc);
+	KUNIT_EXPECT_EQ(test, 0u, bc.count);
+	KUNIT_EXPECT_EQ(test, 1u, m->nresets);
+	KUNIT_EXPECT_EQ(test, -ETIME, first->error);
+}
+
 static struct kunit_case vwddm_mock_cases[] = {
 	KUNIT_CASE(mock_preempt_resubmission),
 	KUNIT_CASE(mock_completion_covers_earlier),
@@ -498,6 +541,8 @@ static struct kunit_case vwddm_mock_cases[] = {
 	KUNIT_CASE(mock_aborted_fence_below_completed),
 	KUNIT_CASE(mock_dependent_reset_order),
 	KUNIT_CASE(mock_failed_reset_rule_c),
+	KUNIT_CASE(mock_ddi_overruns_tdr_ddi_delay),
+	KUNIT_CASE(mock_ddi_within_tdr_ddi_delay),
 	{}
 };
 

@@ -255,6 +255,39 @@ static void tdr_drained_before_snapshot(struct kunit *test)
 }
 
 /*
+ * A completion whose interrupt was lost is caught with
+ * query_current_fence when the TDR timer fires: not mistaken for a hang.
+ */
+static void tdr_missed_interrupt_not_a_hang(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	/* Depth 1: b waits in software; a drops the preemption request. */
+	rig->sched->cfg.hw_queue_depth = 1;
+	fa = vwddm_rig_run(rig, a, 1000, VWDDM_HW_PKT_IGNORE_PREEMPT);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	/* a's completion at 1000 us is never delivered. */
+	vwddm_hw_inject_lost_irqs(rig->hw, 1);
+	tdr_run_to(rig, 1000);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
+	tdr_run_to(rig, TDR_AT_US);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_reset_noops);
+	KUNIT_EXPECT_TRUE(test, ok(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(a));
+	tdr_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/*
  * The special case: the packet completes between the snapshot and the
  * reset. LastAbortedFenceId is then the last completed fence, and that
  * packet's context is put in error although it completed.
@@ -676,6 +709,7 @@ static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_other_nodes_untouched),
 	KUNIT_CASE(tdr_fault_engine_reset),
 	KUNIT_CASE(tdr_drained_before_snapshot),
+	KUNIT_CASE(tdr_missed_interrupt_not_a_hang),
 	KUNIT_CASE(tdr_completed_between_snapshot_and_reset),
 	KUNIT_CASE(tdr_invalid_aborted_fence_promotes),
 	KUNIT_CASE(tdr_bad_dependent_mask_promotes),

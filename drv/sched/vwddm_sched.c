@@ -864,6 +864,26 @@ void vwddm_sched_node_counts(struct vwddm_sched *sched, u32 engine, u32 node,
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_node_counts);
 
 /**
+ * vwddm_sched_device_count() - how many devices exist
+ * @sched: the scheduler
+ *
+ * Return: the devices, the system device included.
+ */
+u32 vwddm_sched_device_count(struct vwddm_sched *sched)
+{
+	struct vwddm_device *dev;
+	unsigned long flags;
+	u32 count = 0;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	list_for_each_entry(dev, &sched->devices, link)
+		count++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	return count;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_device_count);
+
+/**
  * vwddm_sched_inject_paging() - make the next paging packets misbehave
  * @sched: the scheduler
  * @hw_inject: VWDDM_HW_PKT_* behaviour (e.g. a hang)

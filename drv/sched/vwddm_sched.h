@@ -65,6 +65,8 @@ enum vwddm_tdr_level {
 #define VWDDM_119_INVALID_NODE_MASK		0x8
 #define VWDDM_119_INVALID_ABORTED_FENCE	0xA
 #define VWDDM_BUGCHECK_TDR_FAILURE		0x116
+/* Parameter 1 of an emulated 0x116 that a DDI overran TdrDdiDelay. */
+#define VWDDM_116_DDI_TIMEOUT			0xDD1
 /* TdrReason of an engine reset promoted to an adapter reset. */
 #define VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED	9
 
@@ -334,6 +336,8 @@ struct vwddm_sched_node {
  * @tdr_level: TdrLevel
  * @tdr_delay_ns: TdrDelay: how long a preemption request may go
  *	unacknowledged
+ * @tdr_ddi_delay_ns: TdrDdiDelay: how long a reset DDI may take before it
+ *	is the 0x116 case (0: not checked)
  * @per_engine_reset: try an engine reset before an adapter reset
  */
 struct vwddm_sched_config {
@@ -348,6 +352,7 @@ struct vwddm_sched_config {
 	u64 quantum_ns;
 	enum vwddm_tdr_level tdr_level;
 	u64 tdr_delay_ns;
+	u64 tdr_ddi_delay_ns;
 	bool per_engine_reset;
 };
 
@@ -461,6 +466,7 @@ long vwddm_sched_wait_idle(struct vwddm_sched *sched, long timeout);
 void vwddm_sched_node_counts(struct vwddm_sched *sched, u32 engine, u32 node,
 			     u32 *last_fence_id, u32 *completed_id,
 			     u32 *sw_queued, u32 *hw_queued);
+u32 vwddm_sched_device_count(struct vwddm_sched *sched);
 void vwddm_sched_inject_paging(struct vwddm_sched *sched, u32 hw_inject,
 			       u32 count);
 void vwddm_sched_node_preempts(struct vwddm_sched *sched, u32 engine, u32 node,

@@ -91,6 +91,24 @@ static void mark_lost(struct vwddm_sched *sched)
 	vwddm_sched_finish_list(&done);
 }
 
+/*
+ * TdrDdiDelay: a reset DDI that took longer than that is the 0x116 case:
+ * the adapter is lost. Timed on the scheduler's clock.
+ */
+static bool ddi_overran(struct vwddm_sched *sched, u64 t0, u32 which)
+{
+	u64 took = vwddm_clock_now(sched->cfg.clock) - t0;
+
+	if (!sched->cfg.tdr_ddi_delay_ns || took <= sched->cfg.tdr_ddi_delay_ns)
+		return false;
+	pr_err("vwddm: a reset DDI took %llu us, more than TdrDdiDelay\n",
+	       div_u64(took, NSEC_PER_USEC));
+	bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, VWDDM_116_DDI_TIMEOUT,
+		 which, div_u64(took, NSEC_PER_MSEC));
+	mark_lost(sched);
+	return true;
+}
+
 /**
  * vwddm_sched_request_reset() - hand a node to the reset worker
  * @sched: the scheduler
@@ -219,7 +237,7 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 {
 	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
-	u64 t0 = ktime_get_ns();
+	u64 t0 = ktime_get_ns(), t;
 	struct vwddm_allocation *alloc;
 	struct vwddm_packet *pkt, *tmp;
 	unsigned long flags;
@@ -242,9 +260,12 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	vwddm_sched_process(sched);
 	collect_dbg_info(sched, gn, VWDDM_VIDEO_TDR_TIMEOUT_DETECTED);
 
+	t = vwddm_clock_now(sched->cfg.clock);
 	ret = ddi->reset_from_timeout(sched->cfg.miniport);
 	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
 			       VWDDM_STEP_ADAPTER_RESET, ret, 0);
+	if (ddi_overran(sched, t, VWDDM_STEP_ADAPTER_RESET))
+		return;
 	if (ret) {
 		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, 0, 0, 0);
 		mark_lost(sched);
@@ -295,9 +316,12 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	spin_unlock_irqrestore(&sched->residency_lock, flags);
 	vwddm_sched_finish_list(&done);
 
+	t = vwddm_clock_now(sched->cfg.clock);
 	ret = ddi->restart_from_timeout(sched->cfg.miniport);
 	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
 			       VWDDM_STEP_ADAPTER_RESTART, ret, 0);
+	if (ddi_overran(sched, t, VWDDM_STEP_ADAPTER_RESTART))
+		return;
 	if (ret) {
 		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, 1, 0, 0);
 		mark_lost(sched);
@@ -443,7 +467,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	u32 order[VWDDM_SCHED_MAX_ENGINE_NODES];
 	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	u32 norder = 0, ndevs = 0, i;
-	u64 t0 = ktime_get_ns(), mask;
+	u64 t0 = ktime_get_ns(), mask, t;
 	struct vwddm_sched_node *d;
 	unsigned long flags;
 	int ret;
@@ -451,6 +475,19 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	if (!sched->cfg.per_engine_reset) {
 		adapter_reset(sched, n, 0, false);
 		return;
+	}
+	/*
+	 * Before calling it a hang: a completion whose interrupt was lost
+	 * is caught with DxgkDdiQueryCurrentFence and retired.
+	 */
+	if (!fault) {
+		struct vwddm_ddi_query_current_fence q = {
+			.node_ordinal = n->ordinal,
+			.engine_ordinal = n->engine,
+		};
+
+		ddi->query_current_fence(sched->cfg.miniport, &q);
+		vwddm_sched_process(sched);
 	}
 	/* Steps 3 and 4. */
 	if (!snapshot(sched, n, &snap_c[n->ordinal], &snap_s[n->ordinal]) &&
@@ -506,10 +543,13 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 			.engine_ordinal = n->engine,
 		};
 
+		t = vwddm_clock_now(sched->cfg.clock);
 		ret = ddi->reset_engine(sched->cfg.miniport, &re);
 		trace_vwddm_reset_step(n->engine, order[i],
 				       VWDDM_STEP_RESET_ENGINE,
 				       re.last_aborted_fence_id, ret);
+		if (ddi_overran(sched, t, VWDDM_STEP_RESET_ENGINE))
+			return;
 		if (ret) {
 			trace_vwddm_reset_step(n->engine, n->ordinal,
 					       VWDDM_STEP_PROMOTED, 0, 0);

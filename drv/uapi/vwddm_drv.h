@@ -32,6 +32,7 @@ struct vwddm_sched;
  * @paging_node: the node that runs paging packets (the first copy node)
  * @tdr_level: TdrLevel (enum vwddm_tdr_level)
  * @tdr_delay_ms: TdrDelay
+ * @tdr_ddi_delay_ms: TdrDdiDelay (0: not checked)
  * @per_engine_reset: try an engine reset before an adapter reset
  */
 struct vwddm_params {
@@ -45,6 +46,7 @@ struct vwddm_params {
 	u32 paging_node;
 	u32 tdr_level;
 	u32 tdr_delay_ms;
+	u32 tdr_ddi_delay_ms;
 	bool per_engine_reset;
 };
 

@@ -38,6 +38,10 @@ static uint tdr_delay_ms = 2000;
 module_param(tdr_delay_ms, uint, 0444);
 MODULE_PARM_DESC(tdr_delay_ms, "TdrDelay: how long a preemption request may go unacknowledged before it is a timeout, 1-600000 ms (default 2000)");
 
+static uint tdr_ddi_delay_ms = 5000;
+module_param(tdr_ddi_delay_ms, uint, 0444);
+MODULE_PARM_DESC(tdr_ddi_delay_ms, "TdrDdiDelay: a reset DDI that takes longer is the emulated bug check 0x116 (adapter lost), 0-600000 ms, 0 = not checked (default 5000)");
+
 static bool per_engine_reset = true;
 module_param(per_engine_reset, bool, 0444);
 MODULE_PARM_DESC(per_engine_reset, "Try a per-engine (node) reset before an adapter-wide reset (default Y)");
@@ -111,6 +115,12 @@ int vwddm_params_parse(struct vwddm_params *p)
 		       tdr_delay_ms);
 		return -EINVAL;
 	}
+	if (tdr_ddi_delay_ms > 600000) {
+		pr_err("vwddm: tdr_ddi_delay_ms=%u out of range 0-600000\n",
+		       tdr_ddi_delay_ms);
+		return -EINVAL;
+	}
+	p->tdr_ddi_delay_ms = tdr_ddi_delay_ms;
 	p->adapters = adapters;
 	p->quantum_us = quantum_us;
 	p->tdr_level = tdr_level;

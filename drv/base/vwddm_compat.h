@@ -16,6 +16,7 @@
 #error "VWDDM_KERNEL is set by Kbuild"
 #endif
 
+#include <linux/fs.h>
 #include <linux/workqueue.h>
 #include <linux/platform_device.h>
 #include <linux/hardirq.h>
@@ -39,6 +40,16 @@
 #define VWDDM_PLATFORM_REMOVE(fn)	.remove = (fn)
 #else
 #define VWDDM_PLATFORM_REMOVE(fn)	.remove_new = (fn)
+#endif
+
+/*
+ * From 6.12, drm_open() refuses file operations without FOP_UNSIGNED_OFFSET
+ * (DRM's own fops macros set it).
+ */
+#ifdef FOP_UNSIGNED_OFFSET
+#define VWDDM_DRM_FOP_FLAGS	.fop_flags = FOP_UNSIGNED_OFFSET,
+#else
+#define VWDDM_DRM_FOP_FLAGS
 #endif
 
 /* struct drm_driver lost its .date member in 6.14. */

@@ -54,8 +54,9 @@ static int status_show(struct seq_file *m, void *unused)
 		return -ENOMEM;
 	vwddm_hw_irq_stats(adev->hw, &is);
 	vwddm_kmd_stats(adev->kmd, &ks);
-	seq_printf(m, "adapter index=%u engines=%u nodes=%u irq=%u isr=%llu isr_hardirq=%llu isr_unclaimed=%llu notifications=%llu dpc_queued=%llu dpc_coalesced=%llu dpc_runs=%llu missed_completions=%llu irq_raised=%llu irq_lost=%llu irq_duplicated=%llu irq_spurious=%llu\n",
+	seq_printf(m, "adapter index=%u engines=%u nodes=%u devices=%u irq=%u isr=%llu isr_hardirq=%llu isr_unclaimed=%llu notifications=%llu dpc_queued=%llu dpc_coalesced=%llu dpc_runs=%llu missed_completions=%llu irq_raised=%llu irq_lost=%llu irq_duplicated=%llu irq_spurious=%llu\n",
 		   adev->index, cfg->engines, cfg->nodes,
+		   vwddm_sched_device_count(adev->sched),
 		   vwddm_hw_irq(adev->hw), ks.isr_calls, ks.isr_hardirq,
 		   ks.isr_unclaimed, ks.notifications, ks.dpc_queued,
 		   ks.dpc_coalesced, ks.dpc_runs, ks.missed_completions,

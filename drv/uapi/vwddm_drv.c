@@ -33,6 +33,7 @@ static const struct file_operations vwddm_drm_fops = {
 	.poll		= drm_poll,
 	.read		= drm_read,
 	.llseek		= noop_llseek,
+	VWDDM_DRM_FOP_FLAGS
 };
 
 static void vwddm_workload_destroy(struct vwddm_adapter *adev)
@@ -51,8 +52,30 @@ static void vwddm_workload_destroy(struct vwddm_adapter *adev)
 	adev->workload = NULL;
 }
 
+/* Every opened file is a device of its own (a DXGDEVICE). */
+static int vwddm_drm_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct vwddm_adapter *adev = container_of(drm, struct vwddm_adapter,
+						  drm);
+	struct vwddm_device *dev = vwddm_device_create(adev->sched);
+
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	file->driver_priv = dev;
+	return 0;
+}
+
+/* Work it still has in flight holds what it needs until it retires. */
+static void vwddm_drm_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	vwddm_device_put(file->driver_priv);
+	file->driver_priv = NULL;
+}
+
 static const struct drm_driver vwddm_drm_driver = {
 	.driver_features	= DRIVER_RENDER,
+	.open			= vwddm_drm_open,
+	.postclose		= vwddm_drm_postclose,
 	.fops			= &vwddm_drm_fops,
 	.name			= DRIVER_NAME,
 	.desc			= DRIVER_DESC,
@@ -103,6 +126,7 @@ static int vwddm_probe(struct platform_device *pdev)
 		.quantum_ns = (u64)p->quantum_us * NSEC_PER_USEC,
 		.tdr_level = p->tdr_level,
 		.tdr_delay_ns = (u64)p->tdr_delay_ms * NSEC_PER_MSEC,
+		.tdr_ddi_delay_ns = (u64)p->tdr_ddi_delay_ms * NSEC_PER_MSEC,
 		.per_engine_reset = p->per_engine_reset,
 	};
 	struct vwddm_hw_config hcfg = {

@@ -30,6 +30,19 @@ for a in $ads; do
 	cat "$VWDDM_DBG/$a/status"
 done
 
+# Every opened file of the render node is a device of its own.
+device_per_file() {
+	d=$VWDDM_DBG/0/status
+	n0=$(sed -n 's/^adapter .* devices=\([0-9]*\).*/\1/p' $d)
+	exec 3<>/dev/dri/renderD128 || return 1
+	n1=$(sed -n 's/^adapter .* devices=\([0-9]*\).*/\1/p' $d)
+	exec 3>&-
+	n2=$(sed -n 's/^adapter .* devices=\([0-9]*\).*/\1/p' $d)
+	echo "devices: $n0 before open, $n1 open, $n2 after close"
+	[ "$n1" = $((n0 + 1)) ] && [ "$n2" = "$n0" ]
+}
+check device-per-open-file device_per_file
+
 check unload-vwddm rmmod vwddm
 
 # A hang detected and recovered on this kernel: client 1 works on node 0

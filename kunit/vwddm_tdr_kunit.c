@@ -137,6 +137,8 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_TIMEOUT,
+			s->last_reason);
 	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
 	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fa2));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
@@ -215,6 +217,8 @@ static void tdr_fault_engine_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1ull, s->faults);
 	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT,
+			s->last_reason);
 	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
 	tdr_run_to(rig, 20);
@@ -247,6 +251,7 @@ static void tdr_drained_before_snapshot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_reset_noops);
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 0u, s->last_reason);
 	KUNIT_EXPECT_TRUE(test, ok(fa));
 	KUNIT_EXPECT_TRUE(test, ok(fb));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(a));
@@ -401,6 +406,8 @@ static void tdr_reset_engine_failure_promotes(struct kunit *test)
 	s = tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED,
+			s->last_reason);
 	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fc));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(c));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(idle));
@@ -575,6 +582,8 @@ static void tdr_no_per_engine_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->promoted);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_PREEMPT_TIMEOUT,
+			s->last_reason);
 	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
 			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
 	KUNIT_EXPECT_LT(test, err(fa), 0);
@@ -610,6 +619,7 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 	tdr_run_to(rig, 30);
 	s = tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_FORCED, s->last_reason);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_VIDEO_TDR_TIMEOUT_DETECTED,
 			s->last_dbg_reason);
 	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));

@@ -67,8 +67,12 @@ enum vwddm_tdr_level {
 #define VWDDM_BUGCHECK_TDR_FAILURE		0x116
 /* Parameter 1 of an emulated 0x116 that a DDI overran TdrDdiDelay. */
 #define VWDDM_116_DDI_TIMEOUT			0xDD1
-/* TdrReason of an engine reset promoted to an adapter reset. */
+/* Reason of the last TDR: DXGK_TDR_TYPE values (9 is also TdrReason 9). */
+#define VWDDM_TDR_TYPE_FORCED			1
+#define VWDDM_TDR_TYPE_PREEMPT_TIMEOUT		2
+#define VWDDM_TDR_TYPE_ENGINE_TIMEOUT		6
 #define VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED	9
+#define VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT	12
 
 /**
  * struct vwddm_bugcheck - an emulated bug check (the host never crashes)
@@ -96,6 +100,8 @@ struct vwddm_bugcheck {
  * @promoted: engine resets promoted to adapter resets (TdrReason 9)
  * @guilty_contexts: contexts put in error as guilty
  * @devices_in_error: devices put in error (paging packet hit)
+ * @last_reason: the last TDR's type: VWDDM_TDR_TYPE_* or
+ *	VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED (TdrEngineTimeoutPromotedToAdapterReset)
  * @last_dbg_info: the report of the last DxgkDdiCollectDbgInfo, NUL
  *	terminated, or empty
  * @last_dbg_reason: its reason (0x117 or 0x141)
@@ -109,6 +115,7 @@ struct vwddm_tdr_stats {
 	u64 promoted;
 	u64 guilty_contexts;
 	u64 devices_in_error;
+	u32 last_reason;
 	char last_dbg_info[1024];
 	u32 last_dbg_reason;
 };

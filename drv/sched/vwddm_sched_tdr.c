@@ -91,6 +91,15 @@ static void mark_lost(struct vwddm_sched *sched)
 	vwddm_sched_finish_list(&done);
 }
 
+static void set_reason(struct vwddm_sched *sched, u32 reason)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->tdr.last_reason = reason;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
 /*
  * TdrDdiDelay: a reset DDI that took longer than that is the 0x116 case:
  * the adapter is lost. Timed on the scheduler's clock.
@@ -244,6 +253,8 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	LIST_HEAD(done);
 	int ret;
 
+	if (promoted)
+		set_reason(sched, VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED);
 	pr_notice("vwddm: adapter reset%s\n",
 		  promoted ? " (TdrEngineTimeoutPromotedToAdapterReset)" : "");
 	for (i = 0; i < count; i++) {
@@ -473,6 +484,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	int ret;
 
 	if (!sched->cfg.per_engine_reset) {
+		set_reason(sched, VWDDM_TDR_TYPE_PREEMPT_TIMEOUT);
 		adapter_reset(sched, n, 0, false);
 		return;
 	}
@@ -508,6 +520,8 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		vwddm_sched_process(sched);
 		return;
 	}
+	set_reason(sched, fault ? VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT :
+				  VWDDM_TDR_TYPE_ENGINE_TIMEOUT);
 	/* Step 5: flush the DPC's work. */
 	vwddm_sched_process(sched);
 	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_FLUSHED, 0, 0);
@@ -632,6 +646,7 @@ void vwddm_sched_reset_work(struct work_struct *work)
 		if (!all && !forced)
 			break;
 		if (forced) {
+			set_reason(sched, VWDDM_TDR_TYPE_FORCED);
 			adapter_reset(sched, NULL, 0, false);
 			continue;
 		}

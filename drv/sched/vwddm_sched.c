@@ -1057,16 +1057,17 @@ void vwddm_sched_stop(struct vwddm_sched *sched)
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_stop);
 
 /**
- * vwddm_sched_destroy() - free the OS side of an adapter
- * @sched: the scheduler; its miniport has stopped; every device other
- *	than the system device has been released by its owner
+ * vwddm_sched_shutdown() - end all work of an adapter that goes away
+ * @sched: the scheduler; its miniport has stopped
  *
- * Every packet still queued or on the hardware completes with -ENODEV:
- * nothing is lost and nothing waits forever.
+ * Stops the scheduler; every packet still queued or on the hardware
+ * completes with -ENODEV: nothing is lost and nothing waits forever. The
+ * objects stay valid (owners may still hold devices and contexts) until
+ * vwddm_sched_destroy(). Calling it again does nothing more.
  *
  * Context: process context.
  */
-void vwddm_sched_destroy(struct vwddm_sched *sched)
+void vwddm_sched_shutdown(struct vwddm_sched *sched)
 {
 	struct vwddm_context *ctx;
 	unsigned long flags;
@@ -1088,6 +1089,23 @@ void vwddm_sched_destroy(struct vwddm_sched *sched)
 		spin_unlock_irqrestore(&n->lock, flags);
 	}
 	vwddm_sched_finish_list(&done);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_shutdown);
+
+/**
+ * vwddm_sched_destroy() - free the OS side of an adapter
+ * @sched: the scheduler; its miniport has stopped; every device other
+ *	than the system device has been released by its owner
+ *
+ * Shuts the scheduler down if that was not done yet, then frees it.
+ *
+ * Context: process context.
+ */
+void vwddm_sched_destroy(struct vwddm_sched *sched)
+{
+	u32 i;
+
+	vwddm_sched_shutdown(sched);
 	for (i = 0; i < sched->cfg.engines; i++)
 		vwddm_context_destroy(sched->paging_ctx[i]);
 	vwddm_device_put(sched->system);

@@ -463,6 +463,7 @@ extern const struct vwddm_cb_ops vwddm_sched_cb_ops;
 struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg);
 void vwddm_sched_set_miniport(struct vwddm_sched *sched, void *miniport);
 void vwddm_sched_stop(struct vwddm_sched *sched);
+void vwddm_sched_shutdown(struct vwddm_sched *sched);
 void vwddm_sched_destroy(struct vwddm_sched *sched);
 struct dma_fence *vwddm_sched_submit(struct vwddm_context *ctx,
 				     const struct vwddm_submit_args *args);

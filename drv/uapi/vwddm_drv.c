@@ -11,6 +11,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 
 #include "vwddm_drv.h"
 #include "../base/vwddm_compat.h"
@@ -50,6 +51,11 @@ static void vwddm_workload_destroy(struct vwddm_adapter *adev)
 	if (adev->workload)
 		vwddm_device_put(adev->workload);
 	adev->workload = NULL;
+}
+
+static void vwddm_drm_release_sched(struct drm_device *drm, void *sched)
+{
+	vwddm_sched_destroy(sched);
 }
 
 /* Every opened file is a device of its own (a DXGDEVICE). */
@@ -159,10 +165,15 @@ static int vwddm_probe(struct platform_device *pdev)
 		ret = PTR_ERR(adev->sched);
 		goto err_destroy_hw;
 	}
+	/* Freed with the DRM device, once every file is closed. */
+	ret = drmm_add_action_or_reset(&adev->drm, vwddm_drm_release_sched,
+				       adev->sched);
+	if (ret)
+		goto err_destroy_hw;
 	adev->kmd = vwddm_kmd_start(adev->hw, &vwddm_sched_cb_ops, adev->sched);
 	if (IS_ERR(adev->kmd)) {
 		ret = PTR_ERR(adev->kmd);
-		goto err_destroy_sched;
+		goto err_destroy_hw;
 	}
 	vwddm_sched_set_miniport(adev->sched, adev->kmd);
 
@@ -184,8 +195,6 @@ err_destroy_workload:
 err_stop_kmd:
 	vwddm_sched_stop(adev->sched);
 	vwddm_kmd_stop(adev->kmd);
-err_destroy_sched:
-	vwddm_sched_destroy(adev->sched);
 err_destroy_hw:
 	vwddm_hw_destroy(adev->hw);
 	return ret;
@@ -202,8 +211,11 @@ static void vwddm_remove(struct platform_device *pdev)
 	vwddm_sched_stop(adev->sched);
 	vwddm_kmd_stop(adev->kmd);
 	vwddm_hw_destroy(adev->hw);
-	/* Whatever never ran completes with an error. */
-	vwddm_sched_destroy(adev->sched);
+	/*
+	 * Whatever never ran completes with an error now; the scheduler
+	 * itself lives until the last open file of the render node is gone.
+	 */
+	vwddm_sched_shutdown(adev->sched);
 }
 
 static struct platform_driver vwddm_platform_driver = {

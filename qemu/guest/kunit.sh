@@ -33,7 +33,19 @@ unload_in_flight() {
 	rmmod vwddm || return 1
 	! grep -q '^vwddm ' /proc/modules
 }
+# Unbind the adapter with work in flight and a render-node file open:
+# every fence ends, the file closes later without touching freed memory
+# (KASAN watches), and the adapter binds again.
+unbind_with_open_file() {
+	submit_all 0 5 20000 || return 1
+	exec 3<>/dev/dri/renderD128 || return 1
+	echo vwddm.0 >/sys/bus/platform/drivers/vwddm/unbind || return 1
+	exec 3>&-
+	echo vwddm.0 >/sys/bus/platform/drivers/vwddm/bind || return 1
+	grep -q '^adapter ' "$VWDDM_DBG/0/status"
+}
 if grep -q '^vwddm ' /proc/modules; then
+	check unbind-with-open-file unbind_with_open_file
 	check unload-with-work-in-flight unload_in_flight
 else
 	check_fail unload-with-work-in-flight "vwddm not loaded"

@@ -43,6 +43,17 @@ device_per_file() {
 }
 check device-per-open-file device_per_file
 
+# Unbind the adapter while a file of its render node is open: every
+# fence ends, the file closes later without touching freed memory.
+unbind_with_open_file() {
+	exec 3<>/dev/dri/renderD128 || return 1
+	echo vwddm.0 >/sys/bus/platform/drivers/vwddm/unbind || return 1
+	exec 3>&-
+	echo vwddm.0 >/sys/bus/platform/drivers/vwddm/bind || return 1
+	grep -q '^adapter ' $VWDDM_DBG/0/status
+}
+check unbind-with-open-file unbind_with_open_file
+
 check unload-vwddm rmmod vwddm
 
 # A hang detected and recovered on this kernel: client 1 works on node 0

@@ -181,6 +181,8 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 		.tdr_level = VWDDM_TDR_RECOVER,
 		.tdr_delay_ns = RIG_TDR_DELAY_US * NSEC_PER_USEC,
 		.tdr_ddi_delay_ns = 5 * NSEC_PER_SEC,
+		.tdr_limit_count = 5,
+		.tdr_limit_time_ns = 60 * NSEC_PER_SEC,
 		.per_engine_reset = true,
 	};
 

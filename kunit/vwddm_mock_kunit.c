@@ -17,6 +17,8 @@
 #define MOCK_QUANTUM_NS	(100 * NSEC_PER_USEC)
 #define MOCK_TDR_NS	(2000 * NSEC_PER_USEC)
 #define MOCK_DDI_DELAY_NS	(5 * NSEC_PER_SEC)
+#define MOCK_LIMIT		5
+#define MOCK_LIMIT_TIME_NS	(60ull * NSEC_PER_SEC)
 
 struct mock_submit {
 	u32 node;
@@ -118,7 +120,7 @@ static int mock_reset_engine(void *mp, struct vwddm_ddi_reset_engine *a)
 		vwddm_clock_advance(&m->clock, m->reset_takes_ns);
 	if (m->reset_engine_ret)
 		return m->reset_engine_ret;
-	a->last_aborted_fence_id = m->abort_override && !(m->nresets > 1) ?
+	a->last_aborted_fence_id = m->abort_override && !a->node_ordinal ?
 				   m->aborted : m->last_completed[a->node_ordinal];
 	return 0;
 }
@@ -179,6 +181,8 @@ static struct mock_mp *mock_create(struct kunit *test)
 		.tdr_level = VWDDM_TDR_RECOVER,
 		.tdr_delay_ns = MOCK_TDR_NS,
 		.tdr_ddi_delay_ns = MOCK_DDI_DELAY_NS,
+		.tdr_limit_count = MOCK_LIMIT,
+		.tdr_limit_time_ns = MOCK_LIMIT_TIME_NS,
 		.per_engine_reset = true,
 	};
 	struct mock_mp *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
@@ -533,6 +537,110 @@ static void mock_ddi_within_tdr_ddi_delay(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ETIME, first->error);
 }
 
+/* Forced adapter TDRs @gap_ms apart, @count of them; return the resets. */
+static u32 mock_adapter_tdrs(struct mock_mp *m, u32 count, u64 gap_ms)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		vwddm_sched_force_adapter_reset(m->sched);
+		mock_advance(m, gap_ms * USEC_PER_MSEC);
+	}
+	return m->adapter_resets;
+}
+
+/* TdrLimitCount in TdrLimitTime: five adapter TDRs in a minute recover. */
+static void mock_tdr_limit_five_recover(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct vwddm_bugcheck bc;
+
+	KUNIT_EXPECT_EQ(test, 5u, mock_adapter_tdrs(m, 5, 10000));
+	vwddm_sched_tdr_stats(m->sched, NULL, &bc);
+	KUNIT_EXPECT_EQ(test, 0u, bc.count);
+	KUNIT_EXPECT_FALSE(test, m->sched->lost);
+}
+
+/* ... and the sixth inside the window is the 0x116 case: adapter lost. */
+static void mock_tdr_limit_sixth_lost(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct vwddm_context *a = mock_context(test, m, 0);
+	struct vwddm_submit_args args = { .duration_ns = 1000 };
+	struct vwddm_bugcheck bc;
+
+	/* 0, 10, 20, 30, 40 s; the sixth at 50 s is inside the minute. */
+	KUNIT_EXPECT_EQ(test, 5u, mock_adapter_tdrs(m, 6, 10000));
+	vwddm_sched_tdr_stats(m->sched, NULL, &bc);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_BUGCHECK_TDR_FAILURE, bc.code);
+	KUNIT_EXPECT_EQ(test, (u64)VWDDM_116_TDR_LIMIT, bc.p1);
+	KUNIT_EXPECT_EQ(test, 6ull, bc.p2);
+	KUNIT_EXPECT_TRUE(test, m->sched->lost);
+	KUNIT_EXPECT_EQ(test, -ENODEV, PTR_ERR(vwddm_sched_submit(a, &args)));
+}
+
+/* The window slides: TDRs older than TdrLimitTime no longer count. */
+static void mock_tdr_limit_window_slides(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct vwddm_bugcheck bc;
+
+	/* At 0, 13, 26, 39, 52, 65, 78 s: never six within a minute. */
+	KUNIT_EXPECT_EQ(test, 7u, mock_adapter_tdrs(m, 7, 13000));
+	vwddm_sched_tdr_stats(m->sched, NULL, &bc);
+	KUNIT_EXPECT_EQ(test, 0u, bc.count);
+	KUNIT_EXPECT_FALSE(test, m->sched->lost);
+}
+
+/*
+ * A process has one engine TDR fewer: its fifth engine timeout in the
+ * window blocks its devices (live dump 0x142); another process and the
+ * adapter carry on.
+ */
+static void mock_process_engine_budget(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct vwddm_context *other = mock_context(test, m, 1);
+	struct vwddm_tdr_stats *st = kunit_kzalloc(test, sizeof(*st),
+						   GFP_KERNEL);
+	struct vwddm_context *culprit;
+	struct dma_fence *f, *g;
+	int round;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	other->dev->pid = 1111;
+	for (round = 1; round <= MOCK_LIMIT; round++) {
+		struct vwddm_context *innocent;
+
+		culprit = mock_context(test, m, 0);
+		culprit->dev->pid = 4242;
+		innocent = mock_context(test, m, 0);
+		innocent->dev->pid = 1111;
+		f = mock_run(test, culprit, 10);
+		/* The miniport names the culprit's packet as aborted. */
+		m->abort_override = true;
+		m->aborted = m->last_submitted[0];
+		g = mock_run(test, innocent, 10);
+		mock_advance(m, 2100);
+		KUNIT_ASSERT_EQ(test, -ETIME, f->error);
+		vwddm_sched_tdr_stats(m->sched, st, NULL);
+		KUNIT_EXPECT_EQ(test, round < MOCK_LIMIT ? 0ull : 1ull,
+				st->blocked_processes);
+		/* The innocent packet was resubmitted; it completes. */
+		mock_completed(m, 0, m->last_submitted[0]);
+		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(g) && !g->error);
+	}
+	KUNIT_EXPECT_EQ(test, 4242, st->last_blocked_pid);
+	KUNIT_EXPECT_EQ(test, 5ull, st->engine_resets);
+	/* Every device of the process is blocked; the other one is not. */
+	KUNIT_EXPECT_EQ(test, -EIO, PTR_ERR(vwddm_context_create(culprit->dev,
+								 0, 1, 0)));
+	g = mock_run(test, other, 10);
+	mock_completed(m, 1, m->last_submitted[1]);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(g) && !g->error);
+	KUNIT_EXPECT_FALSE(test, m->sched->lost);
+}
+
 static struct kunit_case vwddm_mock_cases[] = {
 	KUNIT_CASE(mock_preempt_resubmission),
 	KUNIT_CASE(mock_completion_covers_earlier),
@@ -543,6 +651,10 @@ static struct kunit_case vwddm_mock_cases[] = {
 	KUNIT_CASE(mock_failed_reset_rule_c),
 	KUNIT_CASE(mock_ddi_overruns_tdr_ddi_delay),
 	KUNIT_CASE(mock_ddi_within_tdr_ddi_delay),
+	KUNIT_CASE(mock_tdr_limit_five_recover),
+	KUNIT_CASE(mock_tdr_limit_sixth_lost),
+	KUNIT_CASE(mock_tdr_limit_window_slides),
+	KUNIT_CASE(mock_process_engine_budget),
 	{}
 };
 

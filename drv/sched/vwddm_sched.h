@@ -65,6 +65,13 @@ enum vwddm_tdr_level {
 #define VWDDM_119_INVALID_NODE_MASK		0x8
 #define VWDDM_119_INVALID_ABORTED_FENCE	0xA
 #define VWDDM_BUGCHECK_TDR_FAILURE		0x116
+/* Live dump (not a bug check): a process was blocked from the GPU. */
+#define VWDDM_LIVEDUMP_APP_BLOCKED		0x142
+/* Parameter 1 of an emulated 0x116 for too many TDRs in TdrLimitTime. */
+#define VWDDM_116_TDR_LIMIT			0x117
+/* Largest TdrLimitCount; processes whose engine TDRs are tracked. */
+#define VWDDM_TDR_LIMIT_MAX			64
+#define VWDDM_TDR_PROCS				16
 /* Parameter 1 of an emulated 0x116 that a DDI overran TdrDdiDelay. */
 #define VWDDM_116_DDI_TIMEOUT			0xDD1
 /* Reason of the last TDR: DXGK_TDR_TYPE values (9 is also TdrReason 9). */
@@ -100,6 +107,9 @@ struct vwddm_bugcheck {
  * @promoted: engine resets promoted to adapter resets (TdrReason 9)
  * @guilty_contexts: contexts put in error as guilty
  * @devices_in_error: devices put in error (paging packet hit)
+ * @blocked_processes: processes blocked for too many engine timeouts
+ *	(live dump 0x142)
+ * @last_blocked_pid: the last one
  * @last_reason: the last TDR's type: VWDDM_TDR_TYPE_* or
  *	VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED (TdrEngineTimeoutPromotedToAdapterReset)
  * @last_dbg_info: the report of the last DxgkDdiCollectDbgInfo, NUL
@@ -115,9 +125,23 @@ struct vwddm_tdr_stats {
 	u64 promoted;
 	u64 guilty_contexts;
 	u64 devices_in_error;
+	u64 blocked_processes;
+	int last_blocked_pid;
 	u32 last_reason;
 	char last_dbg_info[1024];
 	u32 last_dbg_reason;
+};
+
+/**
+ * struct vwddm_tdr_window - TDR times inside TdrLimitTime
+ * @pid: the process (per-process windows only)
+ * @count: entries in @times
+ * @times: when the TDRs happened, oldest first
+ */
+struct vwddm_tdr_window {
+	int pid;
+	u32 count;
+	u64 times[VWDDM_TDR_LIMIT_MAX];
 };
 
 /**
@@ -346,6 +370,10 @@ struct vwddm_sched_node {
  * @tdr_ddi_delay_ns: TdrDdiDelay: how long a reset DDI may take before it
  *	is the 0x116 case (0: not checked)
  * @per_engine_reset: try an engine reset before an adapter reset
+ * @tdr_limit_count: TdrLimitCount: adapter TDRs allowed within
+ *	@tdr_limit_time_ns; the next one is the 0x116 case. A process may
+ *	have one engine TDR fewer before it is blocked. 0: no limit.
+ * @tdr_limit_time_ns: TdrLimitTime: the sliding window
  */
 struct vwddm_sched_config {
 	const struct vwddm_ddi_ops *ddi;
@@ -361,6 +389,8 @@ struct vwddm_sched_config {
 	u64 tdr_delay_ns;
 	u64 tdr_ddi_delay_ns;
 	bool per_engine_reset;
+	u32 tdr_limit_count;
+	u64 tdr_limit_time_ns;
 };
 
 /**
@@ -377,9 +407,9 @@ struct vwddm_sched_config {
  * @reset_work: handles @reset_pending
  * @reset_lock: serialises resets with teardown (held by the reset worker)
  * @lock: protects @devices, @next_id, @dead, @lost, @reset_pending,
- *	@fault_pending, @forced_adapter_reset, the paging injection, @bugcheck,
- *	@tdr and &vwddm_device.in_error; nests inside a node's lock and
- *	outside @residency_lock
+ *	@fault_pending, @forced_adapter_reset, the paging injection, the TDR
+ *	windows, @bugcheck, @tdr and &vwddm_device.in_error; nests inside a
+ *	node's lock and outside @residency_lock
  * @devices: every device
  * @next_id: next device/context ID
  * @dead: no more submissions reach the miniport (device stopping)
@@ -392,6 +422,8 @@ struct vwddm_sched_config {
  * @forced_adapter_reset: an adapter reset was requested
  * @inject_paging_hw: VWDDM_HW_PKT_* behaviour for the next paging packets
  * @inject_paging_count: how many paging packets still get it
+ * @adapter_window: adapter TDRs inside TdrLimitTime
+ * @proc_window: per process, engine TDRs inside TdrLimitTime
  * @bugcheck: the last emulated bug check
  * @tdr: counters and the last debug report
  * @system: the system device
@@ -418,6 +450,8 @@ struct vwddm_sched {
 	bool forced_adapter_reset;
 	u32 inject_paging_hw;
 	u32 inject_paging_count;
+	struct vwddm_tdr_window adapter_window;
+	struct vwddm_tdr_window proc_window[VWDDM_TDR_PROCS];
 	struct vwddm_bugcheck bugcheck;
 	struct vwddm_tdr_stats tdr;
 	struct vwddm_device *system;

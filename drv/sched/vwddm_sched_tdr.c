@@ -91,6 +91,9 @@ static void mark_lost(struct vwddm_sched *sched)
 	vwddm_sched_finish_list(&done);
 }
 
+static void devices_in_error(struct vwddm_sched *sched,
+			     struct vwddm_device **devs, u32 ndevs);
+
 static void set_reason(struct vwddm_sched *sched, u32 reason)
 {
 	unsigned long flags;
@@ -98,6 +101,109 @@ static void set_reason(struct vwddm_sched *sched, u32 reason)
 	spin_lock_irqsave(&sched->lock, flags);
 	sched->tdr.last_reason = reason;
 	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/* Record a TDR at @now in @w; return how many the window held before. */
+static u32 window_add(struct vwddm_sched *sched, struct vwddm_tdr_window *w,
+		      u64 now)
+{
+	u32 keep = 0, before, i;
+
+	lockdep_assert_held(&sched->lock);
+	for (i = 0; i < w->count; i++)
+		if (now - w->times[i] < sched->cfg.tdr_limit_time_ns)
+			w->times[keep++] = w->times[i];
+	w->count = keep;
+	before = keep;
+	if (w->count == VWDDM_TDR_LIMIT_MAX) {
+		memmove(w->times, w->times + 1,
+			(VWDDM_TDR_LIMIT_MAX - 1) * sizeof(w->times[0]));
+		w->count--;
+	}
+	w->times[w->count++] = now;
+	return before;
+}
+
+/*
+ * TdrLimitCount/TdrLimitTime: an adapter TDR when the window already
+ * holds TdrLimitCount of them is the 0x116 case (the sixth in a minute
+ * with the defaults): the adapter is lost instead of recovered.
+ */
+static bool adapter_limit_hit(struct vwddm_sched *sched)
+{
+	u64 now = vwddm_clock_now(sched->cfg.clock);
+	unsigned long flags;
+	u32 before;
+
+	if (!sched->cfg.tdr_limit_count)
+		return false;
+	spin_lock_irqsave(&sched->lock, flags);
+	before = window_add(sched, &sched->adapter_window, now);
+	spin_unlock_irqrestore(&sched->lock, flags);
+	if (before < sched->cfg.tdr_limit_count)
+		return false;
+	pr_err("vwddm: %u adapter TDRs within TdrLimitTime: the adapter is lost\n",
+	       before + 1);
+	bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, VWDDM_116_TDR_LIMIT,
+		 before + 1, div_u64(sched->cfg.tdr_limit_time_ns,
+				     NSEC_PER_MSEC));
+	mark_lost(sched);
+	return true;
+}
+
+/*
+ * A process may cause one engine TDR fewer than TdrLimitCount within
+ * TdrLimitTime; the one past that blocks all its devices from the GPU
+ * (live dump 0x142) while everyone else carries on.
+ */
+static void charge_process(struct vwddm_sched *sched, int pid)
+{
+	struct vwddm_device *devs[VWDDM_SCHED_MAX_PACKET_ALLOCS];
+	u64 now = vwddm_clock_now(sched->cfg.clock);
+	struct vwddm_tdr_window *w = NULL, *oldest = NULL;
+	struct vwddm_device *dev;
+	unsigned long flags;
+	u32 before, i, n = 0;
+
+	if (!sched->cfg.tdr_limit_count)
+		return;
+	spin_lock_irqsave(&sched->lock, flags);
+	for (i = 0; i < VWDDM_TDR_PROCS; i++) {
+		struct vwddm_tdr_window *c = &sched->proc_window[i];
+
+		if (c->count && c->pid == pid) {
+			w = c;
+			break;
+		}
+		if (!oldest || !c->count ||
+		    (oldest->count && c->times[c->count - 1] <
+				      oldest->times[oldest->count - 1]))
+			oldest = c;
+	}
+	if (!w) {
+		/* Forget the process whose last TDR is the oldest. */
+		w = oldest;
+		w->pid = pid;
+		w->count = 0;
+	}
+	before = window_add(sched, w, now);
+	if (before + 1 < sched->cfg.tdr_limit_count) {
+		spin_unlock_irqrestore(&sched->lock, flags);
+		return;
+	}
+	w->count = 0;
+	sched->tdr.blocked_processes++;
+	sched->tdr.last_blocked_pid = pid;
+	list_for_each_entry(dev, &sched->devices, link)
+		if (!dev->system && dev->pid == pid &&
+		    n < ARRAY_SIZE(devs) && kref_get_unless_zero(&dev->ref))
+			devs[n++] = dev;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	pr_notice("vwddm: live dump 0x%x: process %d blocked after %u engine TDRs within TdrLimitTime\n",
+		  VWDDM_LIVEDUMP_APP_BLOCKED, pid, before + 1);
+	devices_in_error(sched, devs, n);
+	for (i = 0; i < n; i++)
+		vwddm_device_put(devs[i]);
 }
 
 /*
@@ -253,6 +359,8 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	LIST_HEAD(done);
 	int ret;
 
+	if (adapter_limit_hit(sched))
+		return;
 	if (promoted)
 		set_reason(sched, VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED);
 	pr_notice("vwddm: adapter reset%s\n",
@@ -418,7 +526,7 @@ static bool snapshot(struct vwddm_sched *sched, struct vwddm_sched_node *n,
  */
 static void recover_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 			 u32 aborted, bool timed_out_node,
-			 struct vwddm_device **devs, u32 *ndevs)
+			 struct vwddm_device **devs, u32 *ndevs, int *guilty_pid)
 {
 	struct vwddm_packet *pkt, *tmp;
 	unsigned long flags;
@@ -449,6 +557,7 @@ static void recover_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		list_move_tail(&pkt->link, &done);
 		if (!pkt->paging) {
 			make_guilty_locked(sched, pkt->ctx, &done);
+			*guilty_pid = pkt->ctx->dev->pid;
 			continue;
 		}
 		/* The system device carries on; the owners go to error. */
@@ -479,6 +588,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	u32 norder = 0, ndevs = 0, i;
 	u64 t0 = ktime_get_ns(), mask, t;
+	int guilty_pid = -1;
 	struct vwddm_sched_node *d;
 	unsigned long flags;
 	int ret;
@@ -590,7 +700,8 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	/* Step 9. */
 	for (i = 0; i < norder; i++) {
 		d = vwddm_sched_node(sched, n->engine, order[i]);
-		recover_node(sched, d, aborted[order[i]], i == 0, devs, &ndevs);
+		recover_node(sched, d, aborted[order[i]], i == 0, devs, &ndevs,
+			     &guilty_pid);
 	}
 	spin_lock_irqsave(&sched->lock, flags);
 	sched->tdr.engine_resets++;
@@ -606,6 +717,8 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		release_node(sched, vwddm_sched_node(sched, n->engine,
 						     order[i]));
 	vwddm_sched_process(sched);
+	if (guilty_pid >= 0)
+		charge_process(sched, guilty_pid);
 	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_RECOVERED,
 			       0, 0);
 	pr_notice("vwddm: node %u.%u: engine reset done in %llu us\n",

@@ -62,11 +62,12 @@ static int status_show(struct seq_file *m, void *unused)
 		   ks.dpc_coalesced, ks.dpc_runs, ks.missed_completions,
 		   is.raised, is.lost, is.duplicated, is.spurious);
 	vwddm_sched_tdr_stats(adev->sched, tdr, &bc);
-	seq_printf(m, "tdr timeouts=%llu faults=%llu engine_resets=%llu engine_reset_noops=%llu adapter_resets=%llu promoted=%llu guilty_contexts=%llu devices_in_error=%llu bugcheck=0x%x bugcheck_p1=0x%llx bugchecks=%u last_reason=%u last_dbg_reason=0x%x\n",
+	seq_printf(m, "tdr timeouts=%llu faults=%llu engine_resets=%llu engine_reset_noops=%llu adapter_resets=%llu promoted=%llu guilty_contexts=%llu devices_in_error=%llu bugcheck=0x%x bugcheck_p1=0x%llx bugchecks=%u blocked_processes=%llu last_blocked_pid=%d last_reason=%u last_dbg_reason=0x%x\n",
 		   tdr->timeouts, tdr->faults, tdr->engine_resets,
 		   tdr->engine_reset_noops, tdr->adapter_resets, tdr->promoted,
 		   tdr->guilty_contexts, tdr->devices_in_error, bc.code, bc.p1,
-		   bc.count, tdr->last_reason, tdr->last_dbg_reason);
+		   bc.count, tdr->blocked_processes, tdr->last_blocked_pid,
+		   tdr->last_reason, tdr->last_dbg_reason);
 	for (e = 0; e < cfg->engines; e++) {
 		for (n = 0; n < cfg->nodes; n++) {
 			u32 last = 0, done = 0, swq = 0, hwq = 0, ksub, kcomp;

@@ -134,6 +134,8 @@ static int vwddm_probe(struct platform_device *pdev)
 		.tdr_delay_ns = (u64)p->tdr_delay_ms * NSEC_PER_MSEC,
 		.tdr_ddi_delay_ns = (u64)p->tdr_ddi_delay_ms * NSEC_PER_MSEC,
 		.per_engine_reset = p->per_engine_reset,
+		.tdr_limit_count = p->tdr_limit_count,
+		.tdr_limit_time_ns = (u64)p->tdr_limit_time_ms * NSEC_PER_MSEC,
 	};
 	struct vwddm_hw_config hcfg = {
 		.engines = p->engines,

@@ -33,6 +33,8 @@ struct vwddm_sched;
  * @tdr_level: TdrLevel (enum vwddm_tdr_level)
  * @tdr_delay_ms: TdrDelay
  * @tdr_ddi_delay_ms: TdrDdiDelay (0: not checked)
+ * @tdr_limit_count: TdrLimitCount (0: no limit)
+ * @tdr_limit_time_ms: TdrLimitTime
  * @per_engine_reset: try an engine reset before an adapter reset
  */
 struct vwddm_params {
@@ -47,6 +49,8 @@ struct vwddm_params {
 	u32 tdr_level;
 	u32 tdr_delay_ms;
 	u32 tdr_ddi_delay_ms;
+	u32 tdr_limit_count;
+	u32 tdr_limit_time_ms;
 	bool per_engine_reset;
 };
 

@@ -42,6 +42,14 @@ static uint tdr_ddi_delay_ms = 5000;
 module_param(tdr_ddi_delay_ms, uint, 0444);
 MODULE_PARM_DESC(tdr_ddi_delay_ms, "TdrDdiDelay: a reset DDI that takes longer is the emulated bug check 0x116 (adapter lost), 0-600000 ms, 0 = not checked (default 5000)");
 
+static uint tdr_limit_count = 5;
+module_param(tdr_limit_count, uint, 0444);
+MODULE_PARM_DESC(tdr_limit_count, "TdrLimitCount: adapter TDRs allowed within tdr_limit_time_ms; the next is the emulated bug check 0x116 (adapter lost). A process may cause one engine TDR fewer before it is blocked (live dump 0x142). 0-64, 0 = no limit (default 5)");
+
+static uint tdr_limit_time_ms = 60000;
+module_param(tdr_limit_time_ms, uint, 0444);
+MODULE_PARM_DESC(tdr_limit_time_ms, "TdrLimitTime: the sliding window of tdr_limit_count, 1-3600000 ms (default 60000)");
+
 static bool per_engine_reset = true;
 module_param(per_engine_reset, bool, 0444);
 MODULE_PARM_DESC(per_engine_reset, "Try a per-engine (node) reset before an adapter-wide reset (default Y)");
@@ -121,6 +129,14 @@ int vwddm_params_parse(struct vwddm_params *p)
 		return -EINVAL;
 	}
 	p->tdr_ddi_delay_ms = tdr_ddi_delay_ms;
+	if (tdr_limit_count > VWDDM_TDR_LIMIT_MAX || !tdr_limit_time_ms ||
+	    tdr_limit_time_ms > 3600000) {
+		pr_err("vwddm: tdr_limit_count=%u (0-%u) or tdr_limit_time_ms=%u (1-3600000) out of range\n",
+		       tdr_limit_count, VWDDM_TDR_LIMIT_MAX, tdr_limit_time_ms);
+		return -EINVAL;
+	}
+	p->tdr_limit_count = tdr_limit_count;
+	p->tdr_limit_time_ms = tdr_limit_time_ms;
 	p->adapters = adapters;
 	p->quantum_us = quantum_us;
 	p->tdr_level = tdr_level;

@@ -620,6 +620,15 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 	s = tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_FORCED, s->last_reason);
+	{
+		char *dump = kunit_kzalloc(test, VWDDM_SCHED_DUMP_SIZE,
+					   GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, dump);
+		vwddm_sched_last_dump(rig->sched, dump, VWDDM_SCHED_DUMP_SIZE);
+		KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "reason: 0x117"));
+		KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "tdr_type: 1\n"));
+	}
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_VIDEO_TDR_TIMEOUT_DETECTED,
 			s->last_dbg_reason);
 	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));
@@ -636,15 +645,24 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 	dma_fence_put(fb2);
 }
 
-/* An engine reset collects debug info with reason 0x141 first. */
+/*
+ * An engine reset collects debug info with reason 0x141 before any reset
+ * work; the dump names the node, its fences and the suspect.
+ */
 static void tdr_engine_dbg_info(struct kunit *test)
 {
 	struct vwddm_rig *rig = tdr_setup(test, 1, false);
 	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	char *dump = kunit_kzalloc(test, VWDDM_SCHED_DUMP_SIZE, GFP_KERNEL);
 	struct dma_fence *fa, *fb;
 	struct vwddm_tdr_stats *s;
+	char line[48];
+	size_t len;
 
+	KUNIT_ASSERT_NOT_NULL(test, dump);
+	len = vwddm_sched_last_dump(rig->sched, dump, VWDDM_SCHED_DUMP_SIZE);
+	KUNIT_EXPECT_EQ(test, 0u, (u32)len);
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	tdr_run_to(rig, TDR_AT_US);
@@ -652,6 +670,18 @@ static void tdr_engine_dbg_info(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED,
 			s->last_dbg_reason);
 	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));
+	len = vwddm_sched_last_dump(rig->sched, dump, VWDDM_SCHED_DUMP_SIZE);
+	KUNIT_ASSERT_GT(test, (u32)len, 0u);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "reason: 0x141"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "tdr_type: 6\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "node: 0.0\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "last_completed_fence: 0\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "last_submitted_fence: 2\n"));
+	/* Taken before the reset: the hung packet is the suspect. */
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "suspect_fence: 1\n"));
+	snprintf(line, sizeof(line), "suspect_context: %u\n", a->id);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, line));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, s->last_dbg_info));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }

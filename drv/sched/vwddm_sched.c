@@ -1111,6 +1111,7 @@ void vwddm_sched_destroy(struct vwddm_sched *sched)
 	vwddm_device_put(sched->system);
 	WARN_ON(!list_empty(&sched->devices));
 	destroy_workqueue(sched->reset_wq);
+	kfree(sched->last_dump);
 	kfree(sched);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_destroy);

@@ -29,6 +29,8 @@
 #define VWDDM_SCHED_MAX_PACKET_ALLOCS	16
 /* Paging speed: bytes moved per microsecond (1 GB/s). */
 #define VWDDM_SCHED_PAGING_BYTES_PER_US	1000
+/* Largest TDR dump (devcoredump). */
+#define VWDDM_SCHED_DUMP_SIZE		4096
 
 /**
  * vwddm_fence_after_eq() - fence ID order with 32-bit wrap
@@ -374,6 +376,8 @@ struct vwddm_sched_node {
  *	@tdr_limit_time_ns; the next one is the 0x116 case. A process may
  *	have one engine TDR fewer before it is blocked. 0: no limit.
  * @tdr_limit_time_ns: TdrLimitTime: the sliding window
+ * @coredump_dev: the device TDR dumps are published for as devcoredumps,
+ *	or NULL (the dump is only kept)
  */
 struct vwddm_sched_config {
 	const struct vwddm_ddi_ops *ddi;
@@ -391,6 +395,7 @@ struct vwddm_sched_config {
 	bool per_engine_reset;
 	u32 tdr_limit_count;
 	u64 tdr_limit_time_ns;
+	struct device *coredump_dev;
 };
 
 /**
@@ -408,7 +413,8 @@ struct vwddm_sched_config {
  * @reset_lock: serialises resets with teardown (held by the reset worker)
  * @lock: protects @devices, @next_id, @dead, @lost, @reset_pending,
  *	@fault_pending, @forced_adapter_reset, the paging injection, the TDR
- *	windows, @bugcheck, @tdr and &vwddm_device.in_error; nests inside a
+ *	windows, @last_dump, @bugcheck, @tdr and &vwddm_device.in_error;
+ *	nests inside a
  *	node's lock and outside @residency_lock
  * @devices: every device
  * @next_id: next device/context ID
@@ -424,6 +430,8 @@ struct vwddm_sched_config {
  * @inject_paging_count: how many paging packets still get it
  * @adapter_window: adapter TDRs inside TdrLimitTime
  * @proc_window: per process, engine TDRs inside TdrLimitTime
+ * @last_dump: the last TDR dump (kmalloc'd), or NULL
+ * @last_dump_len: its length
  * @bugcheck: the last emulated bug check
  * @tdr: counters and the last debug report
  * @system: the system device
@@ -452,6 +460,8 @@ struct vwddm_sched {
 	u32 inject_paging_count;
 	struct vwddm_tdr_window adapter_window;
 	struct vwddm_tdr_window proc_window[VWDDM_TDR_PROCS];
+	char *last_dump;
+	size_t last_dump_len;
 	struct vwddm_bugcheck bugcheck;
 	struct vwddm_tdr_stats tdr;
 	struct vwddm_device *system;
@@ -517,6 +527,8 @@ void vwddm_sched_node_preempts(struct vwddm_sched *sched, u32 engine, u32 node,
 /* vwddm_sched_tdr.c: detection, engine and adapter reset */
 void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched);
 void vwddm_sched_flush_resets(struct vwddm_sched *sched);
+size_t vwddm_sched_last_dump(struct vwddm_sched *sched, char *buf,
+			     size_t size);
 void vwddm_sched_tdr_stats(struct vwddm_sched *sched,
 			   struct vwddm_tdr_stats *stats,
 			   struct vwddm_bugcheck *bugcheck);

@@ -32,6 +32,10 @@ void vwddm_sched_retire_packet_locked(struct vwddm_sched *sched,
 				      struct list_head *done);
 void vwddm_sched_process(struct vwddm_sched *sched);
 
+/* vwddm_sched_dump.c */
+void vwddm_sched_dump(struct vwddm_sched *sched, struct vwddm_sched_node *n,
+		      u32 reason, const char *report, size_t report_len);
+
 /* vwddm_sched_tdr.c */
 void vwddm_sched_tdr_timer_fn(struct vwddm_timer *timer);
 void vwddm_sched_request_reset(struct vwddm_sched *sched,

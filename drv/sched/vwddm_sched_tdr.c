@@ -302,6 +302,8 @@ static void collect_dbg_info(struct vwddm_sched *sched,
 				     (size_t)VWDDM_DBG_INFO_SIZE - 1)] = '\0';
 	sched->tdr.last_dbg_reason = reason;
 	spin_unlock_irqrestore(&sched->lock, flags);
+	vwddm_sched_dump(sched, n, reason, args.buffer,
+			 min(args.written, (size_t)VWDDM_DBG_INFO_SIZE));
 	kfree(args.buffer);
 }
 

@@ -10,6 +10,7 @@
  *   idle    (r)  wait (up to 30 s) until all work retired; prints "idle"
  *   inject  (w)  "lost_irq=N", "duplicate_irq=N", "spurious_irq",
  *                "paging_hang=N" or "adapter_reset"
+ *   last_dump (r) the last TDR dump (also published as a devcoredump)
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -201,6 +202,30 @@ static int idle_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(idle);
 
+static ssize_t last_dump_read(struct file *file, char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	struct vwddm_adapter *adev = file->private_data;
+	size_t n;
+	char *buf;
+	ssize_t ret;
+
+	buf = kzalloc(VWDDM_SCHED_DUMP_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = vwddm_sched_last_dump(adev->sched, buf, VWDDM_SCHED_DUMP_SIZE);
+	ret = simple_read_from_buffer(ubuf, len, ppos, buf, n);
+	kfree(buf);
+	return ret;
+}
+
+static const struct file_operations last_dump_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= last_dump_read,
+	.llseek	= default_llseek,
+};
+
 static ssize_t inject_write(struct file *file, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
@@ -268,4 +293,6 @@ void vwddm_debugfs_adapter_init(struct vwddm_adapter *adev,
 	debugfs_create_file("idle", 0400, adev->debugfs, adev, &idle_fops);
 	debugfs_create_file("inject", 0200, adev->debugfs, adev,
 			    &inject_fops);
+	debugfs_create_file("last_dump", 0400, adev->debugfs, adev,
+			    &last_dump_fops);
 }

@@ -152,6 +152,7 @@ static int vwddm_probe(struct platform_device *pdev)
 	adev->index = pdev->id;
 	vwddm_clock_init(&adev->clock, false);
 	scfg.clock = &adev->clock;
+	scfg.coredump_dev = &pdev->dev;
 
 	snprintf(name, sizeof(name), DRIVER_NAME "%u", adev->index);
 	hcfg.name = name;

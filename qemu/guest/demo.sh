@@ -67,6 +67,12 @@ if [ -f $TR/trace ]; then
 		sed 's/^ *//; s/^\([^ ]*\) .* \([0-9.]*: vwddm_\)/\2/' | head -20
 fi
 
+dump=$(ls /sys/class/devcoredump/devcd*/data 2>/dev/null | head -n 1)
+if [ -n "$dump" ]; then
+	heading "The devcoredump ($dump), first lines"
+	head -n 14 "$dump" | sed 's/^/  /'
+fi
+
 heading "Who was guilty, who was innocent"
 printf "  %-8s %-8s %-7s %-9s %-6s %-6s\n" client node state completed hangs resets
 for c in 0 1; do

@@ -74,6 +74,21 @@ hang_recover() {
 	rmmod vwddm
 }
 check hang-detected-and-recovered hang_recover
+
+# The reset left a devcoredump, created before recovery: well-formed,
+# naming the reason, the node and the suspect; then dismiss it.
+devcoredump_ok() {
+	f=$(ls /sys/class/devcoredump/devcd*/data 2>/dev/null | head -n 1)
+	[ -n "$f" ] || { echo "no devcoredump"; return 1; }
+	head -n 14 "$f"
+	grep -q '^vwddm devcoredump 1$' "$f" &&
+		grep -q '^reason: 0x141 VIDEO_ENGINE_TIMEOUT_DETECTED$' "$f" &&
+		grep -q '^node: 0.0$' "$f" &&
+		grep -q '^suspect_comm: debugfs$' "$f" &&
+		grep -q '^--- DxgkDdiCollectDbgInfo ---$' "$f" || return 1
+	echo 1 >"$f"
+}
+check devcoredump devcoredump_ok
 after=$(dmesg_splats)
 if [ "$after" = "$before" ]; then
 	check_ok dmesg-clean

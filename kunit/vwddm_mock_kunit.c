@@ -579,6 +579,32 @@ static void mock_tdr_limit_sixth_lost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ENODEV, PTR_ERR(vwddm_sched_submit(a, &args)));
 }
 
+/* The event log keeps the last VWDDM_TDR_EVENTS events, oldest first. */
+static void mock_event_log_wraps(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct vwddm_tdr_stats *st = kunit_kzalloc(test, sizeof(*st),
+						   GFP_KERNEL);
+	const struct vwddm_tdr_event *first, *last;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	/* 20 adapter TDRs, 20 s apart: never 6 in a minute. */
+	KUNIT_EXPECT_EQ(test, 20u, mock_adapter_tdrs(m, 20, 20000));
+	vwddm_sched_tdr_stats(m->sched, st, NULL);
+	KUNIT_ASSERT_EQ(test, (u32)VWDDM_TDR_EVENTS, st->event_count);
+	first = &st->events[st->event_head];
+	last = &st->events[(st->event_head + VWDDM_TDR_EVENTS - 1) %
+			   VWDDM_TDR_EVENTS];
+	/*
+	 * The i-th reset runs when the clock has moved on by i * 20 s
+	 * (mock_advance() moves it, then the reset worker runs): events
+	 * 5 to 20 are kept, from 100 s to 400 s.
+	 */
+	KUNIT_EXPECT_EQ(test, 100ull * NSEC_PER_SEC, first->time_ns);
+	KUNIT_EXPECT_EQ(test, 400ull * NSEC_PER_SEC, last->time_ns);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_ADAPTER_RESET, last->kind);
+}
+
 /* The window slides: TDRs older than TdrLimitTime no longer count. */
 static void mock_tdr_limit_window_slides(struct kunit *test)
 {
@@ -654,6 +680,7 @@ static struct kunit_case vwddm_mock_cases[] = {
 	KUNIT_CASE(mock_tdr_limit_five_recover),
 	KUNIT_CASE(mock_tdr_limit_sixth_lost),
 	KUNIT_CASE(mock_tdr_limit_window_slides),
+	KUNIT_CASE(mock_event_log_wraps),
 	KUNIT_CASE(mock_process_engine_budget),
 	{}
 };

@@ -80,6 +80,15 @@ static struct vwddm_tdr_stats *tdr_stats(struct kunit *test,
 	return st;
 }
 
+static u32 hist_count(const struct vwddm_tdr_stats *s, enum vwddm_tdr_step i)
+{
+	u32 b, total = 0;
+
+	for (b = 0; b < VWDDM_TDR_HIST_BUCKETS; b++)
+		total += s->hist[i][b];
+	return total;
+}
+
 static enum vwddm_context_state ctx_state(struct vwddm_context *ctx)
 {
 	struct vwddm_context_status st;
@@ -629,6 +638,15 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 		KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "reason: 0x117"));
 		KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "tdr_type: 1\n"));
 	}
+	KUNIT_EXPECT_EQ(test, 1u,
+			hist_count(s, VWDDM_TDR_STEP_RESET_FROM_TIMEOUT));
+	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_RESTART));
+	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_ADAPTER_TOTAL));
+	KUNIT_EXPECT_EQ(test, 0u, hist_count(s, VWDDM_TDR_STEP_ENGINE_TOTAL));
+	KUNIT_ASSERT_EQ(test, 1u, s->event_count);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_ADAPTER_RESET,
+			s->events[0].kind);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_FORCED, s->events[0].reason);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_VIDEO_TDR_TIMEOUT_DETECTED,
 			s->last_dbg_reason);
 	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));
@@ -682,6 +700,21 @@ static void tdr_engine_dbg_info(struct kunit *test)
 	snprintf(line, sizeof(line), "suspect_context: %u\n", a->id);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, line));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, s->last_dbg_info));
+	/* Statistics: one of each engine-reset step, and the event log. */
+	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_DETECT_TO_RESET));
+	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_COLLECT));
+	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_RESET_ENGINE));
+	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_ENGINE_TOTAL));
+	KUNIT_EXPECT_EQ(test, 0u, hist_count(s, VWDDM_TDR_STEP_ADAPTER_TOTAL));
+	KUNIT_ASSERT_EQ(test, 2u, s->event_count);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_TIMEOUT, s->events[0].kind);
+	KUNIT_EXPECT_EQ(test, (u64)TDR_AT_US * NSEC_PER_USEC,
+			s->events[0].time_ns);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_ENGINE_RESET,
+			s->events[1].kind);
+	KUNIT_EXPECT_EQ(test, (u32)RIG_MID, s->events[1].node);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_TIMEOUT,
+			s->events[1].reason);
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }

@@ -99,6 +99,51 @@ struct vwddm_bugcheck {
 	u32 count;
 };
 
+/* Reset steps whose duration is kept in a histogram. */
+enum vwddm_tdr_step {
+	VWDDM_TDR_STEP_DETECT_TO_RESET,	/* timer expiry to the reset worker */
+	VWDDM_TDR_STEP_COLLECT,		/* DxgkDdiCollectDbgInfo + dump */
+	VWDDM_TDR_STEP_RESET_ENGINE,	/* one DxgkDdiResetEngine call */
+	VWDDM_TDR_STEP_ENGINE_TOTAL,	/* a whole engine reset */
+	VWDDM_TDR_STEP_RESET_FROM_TIMEOUT, /* DxgkDdiResetFromTimeout */
+	VWDDM_TDR_STEP_RESTART,		/* DxgkDdiRestartFromTimeout */
+	VWDDM_TDR_STEP_ADAPTER_TOTAL,	/* a whole adapter reset */
+	VWDDM_TDR_STEP_COUNT,
+};
+
+/* Histogram buckets: bucket b counts durations below 2^b microseconds. */
+#define VWDDM_TDR_HIST_BUCKETS	24
+
+/* What a TDR event was. */
+enum vwddm_tdr_event_kind {
+	VWDDM_TDR_EVT_TIMEOUT,		/* preemption timeout detected */
+	VWDDM_TDR_EVT_FAULT,		/* DMA page fault */
+	VWDDM_TDR_EVT_ENGINE_RESET,	/* engine reset done */
+	VWDDM_TDR_EVT_NOOP,		/* queue drained, no reset */
+	VWDDM_TDR_EVT_ADAPTER_RESET,	/* adapter reset done */
+	VWDDM_TDR_EVT_BUGCHECK,		/* emulated bug check */
+	VWDDM_TDR_EVT_BLOCKED,		/* process blocked (0x142) */
+};
+
+/* TDR events kept for debugfs. */
+#define VWDDM_TDR_EVENTS	16
+
+/**
+ * struct vwddm_tdr_event - one entry of the TDR event log
+ * @time_ns: when, on the scheduler's clock
+ * @kind: enum vwddm_tdr_event_kind
+ * @engine: EngineOrdinal (or 0)
+ * @node: NodeOrdinal (or 0)
+ * @reason: TDR type, bug check code or pid, depending on @kind
+ */
+struct vwddm_tdr_event {
+	u64 time_ns;
+	u32 kind;
+	u32 engine;
+	u32 node;
+	u32 reason;
+};
+
 /**
  * struct vwddm_tdr_stats - what the TDR machinery did
  * @timeouts: preemption requests not acknowledged within TdrDelay
@@ -112,6 +157,11 @@ struct vwddm_bugcheck {
  * @blocked_processes: processes blocked for too many engine timeouts
  *	(live dump 0x142)
  * @last_blocked_pid: the last one
+ * @hist: per enum vwddm_tdr_step, a histogram of durations (real time)
+ * @events: the last VWDDM_TDR_EVENTS events, oldest first from
+ *	@event_head when the log is full
+ * @event_head: index of the oldest event
+ * @event_count: events logged (at most VWDDM_TDR_EVENTS)
  * @last_reason: the last TDR's type: VWDDM_TDR_TYPE_* or
  *	VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED (TdrEngineTimeoutPromotedToAdapterReset)
  * @last_dbg_info: the report of the last DxgkDdiCollectDbgInfo, NUL
@@ -129,6 +179,10 @@ struct vwddm_tdr_stats {
 	u64 devices_in_error;
 	u64 blocked_processes;
 	int last_blocked_pid;
+	u32 hist[VWDDM_TDR_STEP_COUNT][VWDDM_TDR_HIST_BUCKETS];
+	struct vwddm_tdr_event events[VWDDM_TDR_EVENTS];
+	u32 event_head;
+	u32 event_count;
 	u32 last_reason;
 	char last_dbg_info[1024];
 	u32 last_dbg_reason;
@@ -322,6 +376,8 @@ struct vwddm_sched_irq_state {
  * @preempt_fence_id: its PreemptionFenceId
  * @resetting: an engine or adapter reset owns the node: nothing is
  *	submitted
+ * @detected_ns: when its last timeout or fault was detected (real time;
+ *	under &vwddm_sched.lock)
  * @stats_preempts: preemption requests issued
  * @stats_preempted_packets: packets taken off the hardware by preemption
  * @irq: interrupt-level state; under &vwddm_sched.irq_lock
@@ -346,6 +402,7 @@ struct vwddm_sched_node {
 	bool preempt_pending;
 	u32 preempt_fence_id;
 	bool resetting;
+	u64 detected_ns;
 	u64 stats_preempts;
 	u64 stats_preempted_packets;
 

@@ -39,6 +39,44 @@
 
 #define VWDDM_DBG_INFO_SIZE	1024
 
+/* Count how long a reset step took since @t0 (real time). */
+static void hist_add(struct vwddm_sched *sched, enum vwddm_tdr_step step,
+		     u64 t0)
+{
+	u64 us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
+	u32 b = min_t(u32, fls64(us), VWDDM_TDR_HIST_BUCKETS - 1);
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->tdr.hist[step][b]++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/* Append to the event log, dropping the oldest entry when it is full. */
+static void log_event(struct vwddm_sched *sched, u32 kind, u32 engine,
+		      u32 node, u32 reason)
+{
+	struct vwddm_tdr_stats *t = &sched->tdr;
+	unsigned long flags;
+	u32 idx;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	if (t->event_count == VWDDM_TDR_EVENTS) {
+		idx = t->event_head;
+		t->event_head = (t->event_head + 1) % VWDDM_TDR_EVENTS;
+	} else {
+		idx = (t->event_head + t->event_count++) % VWDDM_TDR_EVENTS;
+	}
+	t->events[idx] = (struct vwddm_tdr_event){
+		.time_ns = vwddm_clock_now(sched->cfg.clock),
+		.kind = kind,
+		.engine = engine,
+		.node = node,
+		.reason = reason,
+	};
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
 static void bugcheck(struct vwddm_sched *sched, u32 code, u64 p1, u64 p2,
 		     u64 p3)
 {
@@ -51,6 +89,7 @@ static void bugcheck(struct vwddm_sched *sched, u32 code, u64 p1, u64 p2,
 	sched->bugcheck.p3 = p3;
 	sched->bugcheck.count++;
 	spin_unlock_irqrestore(&sched->lock, flags);
+	log_event(sched, VWDDM_TDR_EVT_BUGCHECK, 0, 0, code);
 	if (sched->in_kunit)
 		pr_info("vwddm: emulated bug check 0x%x (0x%llx, 0x%llx, 0x%llx)\n",
 			code, p1, p2, p3);
@@ -199,6 +238,7 @@ static void charge_process(struct vwddm_sched *sched, int pid)
 		    n < ARRAY_SIZE(devs) && kref_get_unless_zero(&dev->ref))
 			devs[n++] = dev;
 	spin_unlock_irqrestore(&sched->lock, flags);
+	log_event(sched, VWDDM_TDR_EVT_BLOCKED, 0, 0, pid);
 	pr_notice("vwddm: live dump 0x%x: process %d blocked after %u engine TDRs within TdrLimitTime\n",
 		  VWDDM_LIVEDUMP_APP_BLOCKED, pid, before + 1);
 	devices_in_error(sched, devs, n);
@@ -248,7 +288,10 @@ void vwddm_sched_request_reset(struct vwddm_sched *sched,
 		sched->reset_pending |= BIT_ULL(bit);
 		sched->tdr.timeouts++;
 	}
+	n->detected_ns = ktime_get_ns();
 	spin_unlock_irqrestore(&sched->lock, flags);
+	log_event(sched, fault ? VWDDM_TDR_EVT_FAULT : VWDDM_TDR_EVT_TIMEOUT,
+		  n->engine, n->ordinal, 0);
 	trace_vwddm_timeout(n->engine, n->ordinal, fault);
 	pr_notice("vwddm: node %u.%u: %s detected\n", n->engine, n->ordinal,
 		  fault ? "DMA page fault" :
@@ -288,6 +331,8 @@ static void collect_dbg_info(struct vwddm_sched *sched,
 	};
 	unsigned long flags;
 
+	u64 t0 = ktime_get_ns();
+
 	if (!sched->cfg.ddi->collect_dbg_info)
 		return;
 	args.buffer = kzalloc(VWDDM_DBG_INFO_SIZE, GFP_KERNEL);
@@ -305,6 +350,7 @@ static void collect_dbg_info(struct vwddm_sched *sched,
 	vwddm_sched_dump(sched, n, reason, args.buffer,
 			 min(args.written, (size_t)VWDDM_DBG_INFO_SIZE));
 	kfree(args.buffer);
+	hist_add(sched, VWDDM_TDR_STEP_COLLECT, t0);
 }
 
 /* Put a context in error as guilty; its queued work is cancelled. */
@@ -354,7 +400,7 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 {
 	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
-	u64 t0 = ktime_get_ns(), t;
+	u64 t0 = ktime_get_ns(), t, t1;
 	struct vwddm_allocation *alloc;
 	struct vwddm_packet *pkt, *tmp;
 	unsigned long flags;
@@ -382,7 +428,9 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	collect_dbg_info(sched, gn, VWDDM_VIDEO_TDR_TIMEOUT_DETECTED);
 
 	t = vwddm_clock_now(sched->cfg.clock);
+	t1 = ktime_get_ns();
 	ret = ddi->reset_from_timeout(sched->cfg.miniport);
+	hist_add(sched, VWDDM_TDR_STEP_RESET_FROM_TIMEOUT, t1);
 	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
 			       VWDDM_STEP_ADAPTER_RESET, ret, 0);
 	if (ddi_overran(sched, t, VWDDM_STEP_ADAPTER_RESET))
@@ -438,7 +486,9 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	vwddm_sched_finish_list(&done);
 
 	t = vwddm_clock_now(sched->cfg.clock);
+	t1 = ktime_get_ns();
 	ret = ddi->restart_from_timeout(sched->cfg.miniport);
+	hist_add(sched, VWDDM_TDR_STEP_RESTART, t1);
 	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
 			       VWDDM_STEP_ADAPTER_RESTART, ret, 0);
 	if (ddi_overran(sched, t, VWDDM_STEP_ADAPTER_RESTART))
@@ -456,6 +506,9 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 
 	for (i = 0; i < count; i++)
 		release_node(sched, &sched->nodes[i]);
+	hist_add(sched, VWDDM_TDR_STEP_ADAPTER_TOTAL, t0);
+	log_event(sched, VWDDM_TDR_EVT_ADAPTER_RESET, gn ? gn->engine : 0,
+		  gn ? gn->ordinal : 0, sched->tdr.last_reason);
 	pr_notice("vwddm: adapter reset done in %llu us\n",
 		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
 }
@@ -589,12 +642,17 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	u32 order[VWDDM_SCHED_MAX_ENGINE_NODES];
 	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	u32 norder = 0, ndevs = 0, i;
-	u64 t0 = ktime_get_ns(), mask, t;
+	u64 t0 = ktime_get_ns(), mask, t, t1, detected;
 	int guilty_pid = -1;
 	struct vwddm_sched_node *d;
 	unsigned long flags;
 	int ret;
 
+	spin_lock_irqsave(&sched->lock, flags);
+	detected = n->detected_ns;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	if (detected)
+		hist_add(sched, VWDDM_TDR_STEP_DETECT_TO_RESET, detected);
 	if (!sched->cfg.per_engine_reset) {
 		set_reason(sched, VWDDM_TDR_TYPE_PREEMPT_TIMEOUT);
 		adapter_reset(sched, n, 0, false);
@@ -624,6 +682,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		release_node(sched, n);
 		trace_vwddm_reset_step(n->engine, n->ordinal,
 				       VWDDM_STEP_DRAINED, 0, 0);
+		log_event(sched, VWDDM_TDR_EVT_NOOP, n->engine, n->ordinal, 0);
 		pr_notice("vwddm: node %u.%u: queue drained before the reset: nothing to do\n",
 			  n->engine, n->ordinal);
 		spin_lock_irqsave(&sched->lock, flags);
@@ -670,7 +729,9 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		};
 
 		t = vwddm_clock_now(sched->cfg.clock);
+		t1 = ktime_get_ns();
 		ret = ddi->reset_engine(sched->cfg.miniport, &re);
+		hist_add(sched, VWDDM_TDR_STEP_RESET_ENGINE, t1);
 		trace_vwddm_reset_step(n->engine, order[i],
 				       VWDDM_STEP_RESET_ENGINE,
 				       re.last_aborted_fence_id, ret);
@@ -723,6 +784,9 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		charge_process(sched, guilty_pid);
 	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_RECOVERED,
 			       0, 0);
+	hist_add(sched, VWDDM_TDR_STEP_ENGINE_TOTAL, t0);
+	log_event(sched, VWDDM_TDR_EVT_ENGINE_RESET, n->engine, n->ordinal,
+		  sched->tdr.last_reason);
 	pr_notice("vwddm: node %u.%u: engine reset done in %llu us\n",
 		  n->engine, n->ordinal,
 		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));

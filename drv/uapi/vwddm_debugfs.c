@@ -11,6 +11,7 @@
  *   inject  (w)  "lost_irq=N", "duplicate_irq=N", "spurious_irq",
  *                "paging_hang=N" or "adapter_reset"
  *   last_dump (r) the last TDR dump (also published as a devcoredump)
+ *   tdr_stats (r) resets by rung and kind, step-time histograms, events
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -202,6 +203,71 @@ static int idle_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(idle);
 
+static const char * const tdr_step_names[VWDDM_TDR_STEP_COUNT] = {
+	[VWDDM_TDR_STEP_DETECT_TO_RESET]	= "detect_to_reset",
+	[VWDDM_TDR_STEP_COLLECT]		= "collect_dbg_info",
+	[VWDDM_TDR_STEP_RESET_ENGINE]		= "reset_engine",
+	[VWDDM_TDR_STEP_ENGINE_TOTAL]		= "engine_reset_total",
+	[VWDDM_TDR_STEP_RESET_FROM_TIMEOUT]	= "reset_from_timeout",
+	[VWDDM_TDR_STEP_RESTART]		= "restart_from_timeout",
+	[VWDDM_TDR_STEP_ADAPTER_TOTAL]		= "adapter_reset_total",
+};
+
+static const char * const tdr_event_names[] = {
+	[VWDDM_TDR_EVT_TIMEOUT]		= "timeout",
+	[VWDDM_TDR_EVT_FAULT]		= "fault",
+	[VWDDM_TDR_EVT_ENGINE_RESET]	= "engine_reset",
+	[VWDDM_TDR_EVT_NOOP]		= "drained",
+	[VWDDM_TDR_EVT_ADAPTER_RESET]	= "adapter_reset",
+	[VWDDM_TDR_EVT_BUGCHECK]	= "bugcheck",
+	[VWDDM_TDR_EVT_BLOCKED]		= "process_blocked",
+};
+
+static int tdr_stats_show(struct seq_file *m, void *unused)
+{
+	struct vwddm_adapter *adev = m->private;
+	struct vwddm_tdr_stats *t;
+	struct vwddm_bugcheck bc;
+	u32 i, b, total;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	vwddm_sched_tdr_stats(adev->sched, t, &bc);
+	seq_printf(m, "rungs engine_reset=%llu adapter_reset=%llu adapter_lost=%d\n",
+		   t->engine_resets, t->adapter_resets,
+		   bc.code == VWDDM_BUGCHECK_TDR_FAILURE);
+	seq_printf(m, "kinds timeouts=%llu faults=%llu drained=%llu promoted=%llu guilty_contexts=%llu devices_in_error=%llu blocked_processes=%llu bugchecks=%u\n",
+		   t->timeouts, t->faults, t->engine_reset_noops, t->promoted,
+		   t->guilty_contexts, t->devices_in_error,
+		   t->blocked_processes, bc.count);
+	/* Bucket b: durations below 2^b microseconds. */
+	for (i = 0; i < VWDDM_TDR_STEP_COUNT; i++) {
+		total = 0;
+		for (b = 0; b < VWDDM_TDR_HIST_BUCKETS; b++)
+			total += t->hist[i][b];
+		seq_printf(m, "step %s count=%u", tdr_step_names[i], total);
+		for (b = 0; b < VWDDM_TDR_HIST_BUCKETS; b++)
+			if (t->hist[i][b])
+				seq_printf(m, " <%lluus=%u", 1ull << b,
+					   t->hist[i][b]);
+		seq_putc(m, '\n');
+	}
+	for (i = 0; i < t->event_count; i++) {
+		const struct vwddm_tdr_event *e =
+			&t->events[(t->event_head + i) % VWDDM_TDR_EVENTS];
+
+		seq_printf(m, "event time_us=%llu kind=%s node=%u.%u reason=0x%x\n",
+			   div_u64(e->time_ns, NSEC_PER_USEC),
+			   e->kind < ARRAY_SIZE(tdr_event_names) ?
+			   tdr_event_names[e->kind] : "?",
+			   e->engine, e->node, e->reason);
+	}
+	kfree(t);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tdr_stats);
+
 static ssize_t last_dump_read(struct file *file, char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
@@ -295,4 +361,6 @@ void vwddm_debugfs_adapter_init(struct vwddm_adapter *adev,
 			    &inject_fops);
 	debugfs_create_file("last_dump", 0400, adev->debugfs, adev,
 			    &last_dump_fops);
+	debugfs_create_file("tdr_stats", 0400, adev->debugfs, adev,
+			    &tdr_stats_fops);
 }

@@ -92,6 +92,9 @@ else
 	echo "    refused (EIO): the context is in error"
 fi
 
+heading "Reset statistics (tdr_stats)"
+grep -E '^(rungs|step (detect|collect|reset_engine|engine_reset)|event)' $D/tdr_stats | sed 's/^/  /'
+
 heading "Final counters"
 grep -E '^(adapter|tdr) ' $D/status | tr ' ' '\n' | grep -E 'isr=|isr_hardirq|dpc_runs|timeouts|engine_resets|adapter_resets|guilty_contexts' | sed 's/^/  /'
 grep -E 'CPU|vwddm' /proc/interrupts

@@ -71,6 +71,11 @@ hang_recover() {
 		return 1
 	grep -q '^context client=1 engine=0 ordinal=0 state=active submitted=20 completed=20 ' \
 		$d/status || return 1
+	cat $d/tdr_stats
+	grep -q '^step engine_reset_total count=1 ' $d/tdr_stats &&
+		grep -q '^event .* kind=timeout node=0.0 ' $d/tdr_stats &&
+		grep -q '^event .* kind=engine_reset node=0.0 reason=0x6$' \
+			$d/tdr_stats || return 1
 	rmmod vwddm
 }
 check hang-detected-and-recovered hang_recover

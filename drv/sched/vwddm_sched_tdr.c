@@ -392,20 +392,46 @@ static void release_node(struct vwddm_sched *sched, struct vwddm_sched_node *n)
 }
 
 /*
- * The adapter-wide reset. @guilty_ctx/@guilty_fence name the guilty packet
- * when known (an engine reset promoted), with its node @gn.
+ * Call DxgkDdiResetFromTimeout or DxgkDdiRestartFromTimeout: timed,
+ * traced, held to TdrDdiDelay. A failure (or an overrun) is the 0x116
+ * case: the adapter is lost. Return: true if the adapter carries on.
+ */
+static bool adapter_ddi(struct vwddm_sched *sched, struct vwddm_sched_node *gn,
+			int (*fn)(void *miniport), u32 trace_step,
+			enum vwddm_tdr_step hist_step, u32 p1)
+{
+	u64 t = vwddm_clock_now(sched->cfg.clock), t1 = ktime_get_ns();
+	int ret = fn(sched->cfg.miniport);
+
+	hist_add(sched, hist_step, t1);
+	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
+			       trace_step, ret, 0);
+	if (ddi_overran(sched, t, trace_step))
+		return false;
+	if (ret) {
+		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, p1, 0, 0);
+		mark_lost(sched);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The adapter-wide reset. @gn is the node whose timeout led here (NULL for
+ * a forced reset); @promoted: an engine reset was promoted (TdrReason 9).
+ * Which packet was guilty is not known here: everything in flight is lost
+ * by its context, which must be recreated.
  */
 static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn,
-			  u32 guilty_fence, bool promoted)
+			  bool promoted)
 {
 	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
-	u64 t0 = ktime_get_ns(), t, t1;
 	struct vwddm_allocation *alloc;
 	struct vwddm_packet *pkt, *tmp;
+	u64 t0 = ktime_get_ns();
 	unsigned long flags;
 	LIST_HEAD(done);
-	int ret;
 
 	if (adapter_limit_hit(sched))
 		return;
@@ -427,19 +453,10 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	vwddm_sched_process(sched);
 	collect_dbg_info(sched, gn, VWDDM_VIDEO_TDR_TIMEOUT_DETECTED);
 
-	t = vwddm_clock_now(sched->cfg.clock);
-	t1 = ktime_get_ns();
-	ret = ddi->reset_from_timeout(sched->cfg.miniport);
-	hist_add(sched, VWDDM_TDR_STEP_RESET_FROM_TIMEOUT, t1);
-	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
-			       VWDDM_STEP_ADAPTER_RESET, ret, 0);
-	if (ddi_overran(sched, t, VWDDM_STEP_ADAPTER_RESET))
+	if (!adapter_ddi(sched, gn, ddi->reset_from_timeout,
+			 VWDDM_STEP_ADAPTER_RESET,
+			 VWDDM_TDR_STEP_RESET_FROM_TIMEOUT, 0))
 		return;
-	if (ret) {
-		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, 0, 0, 0);
-		mark_lost(sched);
-		return;
-	}
 
 	for (i = 0; i < count; i++) {
 		struct vwddm_sched_node *n = &sched->nodes[i];
@@ -452,22 +469,16 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 		n->irq.faulted = false;
 		raw_spin_unlock(&sched->irq_lock);
 		list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
-			if (n == gn && pkt->fence_id == guilty_fence) {
-				dma_fence_set_error(&pkt->base, -ETIME);
-				make_guilty_locked(sched, pkt->ctx, &done);
-			} else {
-				/*
-				 * Lost by an innocent: it must recreate, and
-				 * what it still had queued will never run.
-				 */
-				dma_fence_set_error(&pkt->base, -ECANCELED);
-				pkt->ctx->resets++;
-				if (pkt->ctx->state == VWDDM_CONTEXT_ACTIVE)
-					pkt->ctx->state = VWDDM_CONTEXT_RESET;
-				vwddm_sched_cancel_list_locked(&pkt->ctx->queue,
-							       &done,
-							       -ECANCELED);
-			}
+			/*
+			 * Lost work: its context must recreate, and what it
+			 * still had queued will never run.
+			 */
+			dma_fence_set_error(&pkt->base, -ECANCELED);
+			pkt->ctx->resets++;
+			if (pkt->ctx->state == VWDDM_CONTEXT_ACTIVE)
+				pkt->ctx->state = VWDDM_CONTEXT_RESET;
+			vwddm_sched_cancel_list_locked(&pkt->ctx->queue, &done,
+						       -ECANCELED);
 			list_move_tail(&pkt->link, &done);
 		}
 		vwddm_sched_cancel_list_locked(&n->paging_resubmit, &done,
@@ -485,19 +496,9 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	spin_unlock_irqrestore(&sched->residency_lock, flags);
 	vwddm_sched_finish_list(&done);
 
-	t = vwddm_clock_now(sched->cfg.clock);
-	t1 = ktime_get_ns();
-	ret = ddi->restart_from_timeout(sched->cfg.miniport);
-	hist_add(sched, VWDDM_TDR_STEP_RESTART, t1);
-	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
-			       VWDDM_STEP_ADAPTER_RESTART, ret, 0);
-	if (ddi_overran(sched, t, VWDDM_STEP_ADAPTER_RESTART))
+	if (!adapter_ddi(sched, gn, ddi->restart_from_timeout,
+			 VWDDM_STEP_ADAPTER_RESTART, VWDDM_TDR_STEP_RESTART, 1))
 		return;
-	if (ret) {
-		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, 1, 0, 0);
-		mark_lost(sched);
-		return;
-	}
 	spin_lock_irqsave(&sched->lock, flags);
 	sched->tdr.adapter_resets++;
 	if (promoted)
@@ -655,7 +656,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		hist_add(sched, VWDDM_TDR_STEP_DETECT_TO_RESET, detected);
 	if (!sched->cfg.per_engine_reset) {
 		set_reason(sched, VWDDM_TDR_TYPE_PREEMPT_TIMEOUT);
-		adapter_reset(sched, n, 0, false);
+		adapter_reset(sched, n, false);
 		return;
 	}
 	/*
@@ -704,7 +705,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		bugcheck(sched, VWDDM_BUGCHECK_SCHEDULER_INTERNAL,
 			 VWDDM_119_INVALID_NODE_MASK,
 			 qg.dependent_node_ordinal_mask, n->ordinal);
-		adapter_reset(sched, n, 0, true);
+		adapter_reset(sched, n, true);
 		return;
 	}
 	mask = qg.dependent_node_ordinal_mask &
@@ -740,7 +741,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		if (ret) {
 			trace_vwddm_reset_step(n->engine, n->ordinal,
 					       VWDDM_STEP_PROMOTED, 0, 0);
-			adapter_reset(sched, n, 0, true);
+			adapter_reset(sched, n, true);
 			return;
 		}
 		aborted[order[i]] = re.last_aborted_fence_id;
@@ -755,7 +756,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 			bugcheck(sched, VWDDM_BUGCHECK_SCHEDULER_INTERNAL,
 				 VWDDM_119_INVALID_ABORTED_FENCE,
 				 re.last_aborted_fence_id, snap_c[order[i]]);
-			adapter_reset(sched, n, 0, true);
+			adapter_reset(sched, n, true);
 			return;
 		}
 	}
@@ -773,7 +774,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	if (ndevs) {
 		/* A paging packet was hit: adapter reset, owners in error. */
 		devices_in_error(sched, devs, ndevs);
-		adapter_reset(sched, n, 0, true);
+		adapter_reset(sched, n, true);
 		return;
 	}
 	for (i = 0; i < norder; i++)
@@ -826,7 +827,7 @@ void vwddm_sched_reset_work(struct work_struct *work)
 			break;
 		if (forced) {
 			set_reason(sched, VWDDM_TDR_TYPE_FORCED);
-			adapter_reset(sched, NULL, 0, false);
+			adapter_reset(sched, NULL, false);
 			continue;
 		}
 		if (sched->cfg.tdr_level == VWDDM_TDR_BUGCHECK) {

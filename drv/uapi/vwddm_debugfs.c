@@ -236,7 +236,7 @@ static int tdr_stats_show(struct seq_file *m, void *unused)
 	vwddm_sched_tdr_stats(adev->sched, t, &bc);
 	seq_printf(m, "rungs engine_reset=%llu adapter_reset=%llu adapter_lost=%d\n",
 		   t->engine_resets, t->adapter_resets,
-		   bc.code == VWDDM_BUGCHECK_TDR_FAILURE);
+		   READ_ONCE(adev->sched->lost));
 	seq_printf(m, "kinds timeouts=%llu faults=%llu drained=%llu promoted=%llu guilty_contexts=%llu devices_in_error=%llu blocked_processes=%llu bugchecks=%u\n",
 		   t->timeouts, t->faults, t->engine_reset_noops, t->promoted,
 		   t->guilty_contexts, t->devices_in_error,

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) OR MIT */
+/*
+ * vwddm_drm.h - the vwddm render-node uAPI.
+ *
+ * A process opens /dev/dri/renderD*, which makes it a device of its own (a
+ * DXGDEVICE). It creates contexts (one node of one engine each) and
+ * allocations, submits packets on a context, waits on the fences they
+ * return, and asks a context what a reset did to it.
+ *
+ * Conventions, for every ioctl:
+ *  - Every "flags" member takes only the bits defined for it; any other bit
+ *    is -EINVAL. Every "pad" member must be zero (-EINVAL).
+ *  - Handles are per file: a handle of another file is -ENOENT.
+ *  - A failed ioctl changes nothing, except where its documentation says
+ *    so (a submission is never half done).
+ *  - User pointers are __u64; an array is a pointer plus a count, and the
+ *    size of one element ("stride"-free: the structures are fixed).
+ *
+ * Documentation/uapi.rst lists every field and every errno.
+ */
+#ifndef _UAPI_VWDDM_DRM_H_
+#define _UAPI_VWDDM_DRM_H_
+
+#include <drm/drm.h>
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/* The version of this interface; bumped when something is added. */
+#define VWDDM_UAPI_VERSION		1
+
+#define DRM_VWDDM_QUERY_ADAPTER		0x00
+#define DRM_VWDDM_CTX_CREATE		0x01
+#define DRM_VWDDM_CTX_DESTROY		0x02
+#define DRM_VWDDM_ALLOC_CREATE		0x03
+#define DRM_VWDDM_ALLOC_DESTROY		0x04
+#define DRM_VWDDM_SUBMIT		0x05
+#define DRM_VWDDM_WAIT			0x06
+#define DRM_VWDDM_CTX_QUERY		0x07
+
+/* Limits (the errno when exceeded is in brackets). */
+#define VWDDM_MAX_NODES_INFO		32	/* nodes in one query */
+#define VWDDM_MAX_CONTEXTS_PER_FILE	256	/* -ENOSPC */
+#define VWDDM_MAX_ALLOCS_PER_FILE	4096	/* -ENOSPC */
+#define VWDDM_MAX_ALLOC_SIZE		(256ULL << 20)	/* -EINVAL */
+#define VWDDM_MAX_PACKETS_PER_SUBMIT	64	/* -EINVAL */
+#define VWDDM_MAX_PACKET_ALLOCS		16	/* -EINVAL */
+#define VWDDM_MAX_PACKET_NS		(10ULL * 1000 * 1000 * 1000) /* -EINVAL */
+#define VWDDM_MAX_INFLIGHT_PER_CONTEXT	1024	/* -EAGAIN */
+#define VWDDM_PRIORITY_MIN		(-1023)
+#define VWDDM_PRIORITY_MAX		1023	/* above 0: CAP_SYS_NICE */
+
+/* Node kinds (struct drm_vwddm_node_info.kind). */
+#define VWDDM_KIND_3D			0
+#define VWDDM_KIND_COMPUTE		1
+#define VWDDM_KIND_COPY			2
+#define VWDDM_KIND_VIDEO		3
+
+/* Preemption granularity (struct drm_vwddm_node_info.preemption). */
+#define VWDDM_PREEMPTION_DMA_BUFFER	0
+#define VWDDM_PREEMPTION_MID_PACKET	1
+
+/* Scheduling modes (struct drm_vwddm_query_adapter.sched_mode). */
+#define VWDDM_SCHED_MODE_SOFTWARE	0
+#define VWDDM_SCHED_MODE_HARDWARE	1
+
+/* Capabilities (struct drm_vwddm_query_adapter.caps). */
+#define VWDDM_CAP_PER_ENGINE_RESET	(1ULL << 0)	/* engine reset first */
+#define VWDDM_CAP_HW_SCHEDULING		(1ULL << 1)	/* HWS supported */
+#define VWDDM_CAP_USER_INJECT		(1ULL << 2)	/* this file may inject */
+#define VWDDM_CAP_SYNC_FILE		(1ULL << 3)	/* in/out fences */
+
+/* TdrLevel (struct drm_vwddm_query_adapter.tdr_level). */
+#define VWDDM_TDR_LEVEL_OFF		0
+#define VWDDM_TDR_LEVEL_BUGCHECK	1
+#define VWDDM_TDR_LEVEL_RECOVER		3
+
+/**
+ * struct drm_vwddm_node_info - one node
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @kind: VWDDM_KIND_*
+ * @preemption: VWDDM_PREEMPTION_*
+ * @submitted_fence: the last fence ID given to the hardware on this node
+ * @completed_fence: the last fence ID the hardware completed
+ * @queued: packets waiting in software queues
+ * @pad: zero
+ */
+struct drm_vwddm_node_info {
+	__u32 engine;
+	__u32 node;
+	__u32 kind;
+	__u32 preemption;
+	__u32 submitted_fence;
+	__u32 completed_fence;
+	__u32 queued;
+	__u32 pad;
+};
+
+/**
+ * struct drm_vwddm_query_adapter - DRM_IOCTL_VWDDM_QUERY_ADAPTER
+ * @flags: in: zero
+ * @num_nodes: in: entries @nodes_ptr has room for (0: just count);
+ *	out: nodes the adapter has. Filled: the smaller of the two.
+ * @nodes_ptr: in: array of struct drm_vwddm_node_info, or 0
+ * @version: out: VWDDM_UAPI_VERSION
+ * @adapter: out: adapter index
+ * @engines: out: physical adapters (EngineOrdinal range)
+ * @nodes_per_engine: out: NodeOrdinal range
+ * @sched_mode: out: VWDDM_SCHED_MODE_*
+ * @tdr_level: out: VWDDM_TDR_LEVEL_*
+ * @caps: out: VWDDM_CAP_*
+ * @tdr_delay_ms: out: TdrDelay
+ * @tdr_ddi_delay_ms: out: TdrDdiDelay (0: not checked)
+ * @tdr_limit_count: out: TdrLimitCount (0: no limit)
+ * @tdr_limit_time_ms: out: TdrLimitTime
+ * @quantum_us: out: how long a packet may run while other work waits
+ * @hw_queue_depth: out: packets per node in the hardware queue
+ * @lost: out: 1 if the adapter is lost (every submission fails)
+ * @pad: zero
+ * @timeouts: out: preemption timeouts detected
+ * @faults: out: DMA page faults handled
+ * @engine_resets: out: engine resets
+ * @adapter_resets: out: adapter-wide resets
+ */
+struct drm_vwddm_query_adapter {
+	__u32 flags;
+	__u32 num_nodes;
+	__u64 nodes_ptr;
+	__u32 version;
+	__u32 adapter;
+	__u32 engines;
+	__u32 nodes_per_engine;
+	__u32 sched_mode;
+	__u32 tdr_level;
+	__u64 caps;
+	__u32 tdr_delay_ms;
+	__u32 tdr_ddi_delay_ms;
+	__u32 tdr_limit_count;
+	__u32 tdr_limit_time_ms;
+	__u32 quantum_us;
+	__u32 hw_queue_depth;
+	__u32 lost;
+	__u32 pad;
+	__u64 timeouts;
+	__u64 faults;
+	__u64 engine_resets;
+	__u64 adapter_resets;
+};
+
+/**
+ * struct drm_vwddm_ctx_create - DRM_IOCTL_VWDDM_CTX_CREATE
+ * @flags: in: zero
+ * @engine: in: EngineOrdinal
+ * @node: in: NodeOrdinal
+ * @priority: in: VWDDM_PRIORITY_MIN..VWDDM_PRIORITY_MAX; higher runs
+ *	first; above 0 needs CAP_SYS_NICE (-EACCES)
+ * @handle: out: the context's handle in this file (never 0)
+ * @pad: zero
+ */
+struct drm_vwddm_ctx_create {
+	__u32 flags;
+	__u32 engine;
+	__u32 node;
+	__s32 priority;
+	__u32 handle;
+	__u32 pad;
+};
+
+/**
+ * struct drm_vwddm_ctx_destroy - DRM_IOCTL_VWDDM_CTX_DESTROY
+ * @handle: in: the context. Its queued packets complete with -ECANCELED;
+ *	a packet on the hardware runs to its end (or to a reset).
+ * @pad: zero
+ */
+struct drm_vwddm_ctx_destroy {
+	__u32 handle;
+	__u32 pad;
+};
+
+/**
+ * struct drm_vwddm_alloc_create - DRM_IOCTL_VWDDM_ALLOC_CREATE
+ * @flags: in: zero
+ * @handle: out: the allocation's handle in this file (never 0)
+ * @size: in: bytes, 1..VWDDM_MAX_ALLOC_SIZE. It becomes resident, by a
+ *	paging transfer on the engine's copy node, before the first packet
+ *	that references it runs.
+ */
+struct drm_vwddm_alloc_create {
+	__u32 flags;
+	__u32 handle;
+	__u64 size;
+};
+
+/**
+ * struct drm_vwddm_alloc_destroy - DRM_IOCTL_VWDDM_ALLOC_DESTROY
+ * @handle: in: the allocation; packets that reference it keep it alive
+ * @pad: zero
+ */
+struct drm_vwddm_alloc_destroy {
+	__u32 handle;
+	__u32 pad;
+};
+
+/* struct drm_vwddm_packet.flags */
+/* Ignores preemption requests: one that outlives TdrDelay is a timeout. */
+#define VWDDM_PACKET_NO_PREEMPT		(1U << 0)
+/* A transfer: its duration is @transfer_bytes at the paging speed. */
+#define VWDDM_PACKET_TRANSFER		(1U << 1)
+/* Injection (root, or the allow_user_inject module parameter): -EPERM. */
+#define VWDDM_PACKET_INJECT_HANG	(1U << 8)	/* never completes */
+#define VWDDM_PACKET_INJECT_FAULT	(1U << 9)	/* DMA page fault */
+#define VWDDM_PACKET_FLAGS_INJECT	(VWDDM_PACKET_INJECT_HANG | \
+					 VWDDM_PACKET_INJECT_FAULT)
+#define VWDDM_PACKET_FLAGS		(VWDDM_PACKET_NO_PREEMPT | \
+					 VWDDM_PACKET_TRANSFER | \
+					 VWDDM_PACKET_FLAGS_INJECT)
+
+/**
+ * struct drm_vwddm_packet - one DMA buffer of a submission
+ * @flags: VWDDM_PACKET_*
+ * @num_allocs: entries in @allocs_ptr, 0..VWDDM_MAX_PACKET_ALLOCS
+ * @allocs_ptr: array of __u32 allocation handles it references
+ * @duration_ns: the work, 1..VWDDM_MAX_PACKET_NS (0 with
+ *	VWDDM_PACKET_TRANSFER)
+ * @transfer_bytes: with VWDDM_PACKET_TRANSFER, 1..VWDDM_MAX_ALLOC_SIZE
+ *	bytes moved at 1 byte/ns; the node must be a copy node. Else zero.
+ */
+struct drm_vwddm_packet {
+	__u32 flags;
+	__u32 num_allocs;
+	__u64 allocs_ptr;
+	__u64 duration_ns;
+	__u64 transfer_bytes;
+};
+
+/* struct drm_vwddm_submit.flags */
+#define VWDDM_SUBMIT_IN_FENCE		(1U << 0)	/* wait for @in_fence_fd */
+#define VWDDM_SUBMIT_OUT_FENCE		(1U << 1)	/* return @out_fence_fd */
+#define VWDDM_SUBMIT_FLAGS		(VWDDM_SUBMIT_IN_FENCE | \
+					 VWDDM_SUBMIT_OUT_FENCE)
+
+/**
+ * struct drm_vwddm_submit - DRM_IOCTL_VWDDM_SUBMIT
+ * @flags: in: VWDDM_SUBMIT_*
+ * @ctx: in: the context
+ * @num_packets: in: entries in @packets_ptr, 1..VWDDM_MAX_PACKETS_PER_SUBMIT
+ * @in_fence_fd: in: with VWDDM_SUBMIT_IN_FENCE, a sync_file; no packet of
+ *	the submission starts before it signals, and if it signals with an
+ *	error every packet completes with -ECANCELED instead of running.
+ *	Without the flag, zero.
+ * @packets_ptr: in: array of struct drm_vwddm_packet, run in order
+ * @fence: out: the fence of the last packet; context fences are
+ *	increasing, and one that fails makes every later one of the context
+ *	fail too, so it tells how the whole submission ended
+ * @out_fence_fd: out: with VWDDM_SUBMIT_OUT_FENCE, a sync_file (O_CLOEXEC)
+ *	of @fence; its status (poll, SYNC_IOC_FILE_INFO) carries the error
+ * @pad: zero
+ */
+struct drm_vwddm_submit {
+	__u32 flags;
+	__u32 ctx;
+	__u32 num_packets;
+	__s32 in_fence_fd;
+	__u64 packets_ptr;
+	__u64 fence;
+	__s32 out_fence_fd;
+	__u32 pad;
+};
+
+/**
+ * struct drm_vwddm_wait - DRM_IOCTL_VWDDM_WAIT
+ * @ctx: in: the context
+ * @flags: in: zero
+ * @fence: in: a fence the context returned from a submission
+ * @timeout_ns: in: how long to wait (relative); 0 polls
+ * @error: out: 0 if the fence completed, else its error (a negative
+ *	errno: -ETIME guilty of a hang, -EFAULT page fault, -ECANCELED
+ *	never ran, -ENODEV adapter lost, -EIO device in error)
+ * @pad: zero
+ *
+ * Returns 0 once the fence has signalled, -ETIME if @timeout_ns passed
+ * first (then @error is 0), -EINVAL for a fence the context never
+ * returned.
+ */
+struct drm_vwddm_wait {
+	__u32 ctx;
+	__u32 flags;
+	__u64 fence;
+	__u64 timeout_ns;
+	__s32 error;
+	__u32 pad;
+};
+
+/* struct drm_vwddm_ctx_query.state, after D3DKMT_DEVICEEXECUTION_STATE */
+#define VWDDM_CTX_STATE_ACTIVE		1 /* runs (maybe saw resets: @resets) */
+#define VWDDM_CTX_STATE_RESET		2 /* innocent, lost work: recreate */
+#define VWDDM_CTX_STATE_HUNG		3 /* guilty of a hang or fault */
+#define VWDDM_CTX_STATE_LOST		4 /* device in error or adapter lost */
+
+/* struct drm_vwddm_ctx_query.reset_flags, after AMDGPU_CTX_QUERY2_FLAGS */
+#define VWDDM_CTX_RESET_SEEN		(1U << 0) /* a reset touched it */
+#define VWDDM_CTX_RESET_GUILTY		(1U << 1) /* it caused one */
+#define VWDDM_CTX_RESET_ADAPTER_LOST	(1U << 2) /* the adapter is lost */
+#define VWDDM_CTX_RESET_BLOCKED		(1U << 3) /* its process is blocked */
+
+/**
+ * struct drm_vwddm_ctx_query - DRM_IOCTL_VWDDM_CTX_QUERY
+ * @ctx: in: the context
+ * @flags: in: zero
+ * @state: out: VWDDM_CTX_STATE_*
+ * @reset_flags: out: VWDDM_CTX_RESET_*
+ * @submitted: out: packets submitted
+ * @completed: out: packets that ran to completion
+ * @preempted: out: times one of its packets was preempted
+ * @hangs: out: times it was found guilty
+ * @resets: out: resets it lived through as innocent
+ * @last_fence: out: the last fence it returned
+ * @errno_submit: out: what a submission gets now (0 or a negative errno)
+ * @pad: zero
+ */
+struct drm_vwddm_ctx_query {
+	__u32 ctx;
+	__u32 flags;
+	__u32 state;
+	__u32 reset_flags;
+	__u64 submitted;
+	__u64 completed;
+	__u64 preempted;
+	__u32 hangs;
+	__u32 resets;
+	__u64 last_fence;
+	__s32 errno_submit;
+	__u32 pad;
+};
+
+#define DRM_IOCTL_VWDDM_QUERY_ADAPTER \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VWDDM_QUERY_ADAPTER, \
+		 struct drm_vwddm_query_adapter)
+#define DRM_IOCTL_VWDDM_CTX_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VWDDM_CTX_CREATE, \
+		 struct drm_vwddm_ctx_create)
+#define DRM_IOCTL_VWDDM_CTX_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VWDDM_CTX_DESTROY, \
+		struct drm_vwddm_ctx_destroy)
+#define DRM_IOCTL_VWDDM_ALLOC_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VWDDM_ALLOC_CREATE, \
+		 struct drm_vwddm_alloc_create)
+#define DRM_IOCTL_VWDDM_ALLOC_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VWDDM_ALLOC_DESTROY, \
+		struct drm_vwddm_alloc_destroy)
+#define DRM_IOCTL_VWDDM_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VWDDM_SUBMIT, struct drm_vwddm_submit)
+#define DRM_IOCTL_VWDDM_WAIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VWDDM_WAIT, struct drm_vwddm_wait)
+#define DRM_IOCTL_VWDDM_CTX_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VWDDM_CTX_QUERY, \
+		 struct drm_vwddm_ctx_query)
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* _UAPI_VWDDM_DRM_H_ */

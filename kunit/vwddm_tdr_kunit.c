@@ -129,13 +129,14 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	struct vwddm_rig *rig = tdr_setup(test, 1, false);
 	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
-	struct dma_fence *fa, *fa2, *fb;
+	struct dma_fence *fa, *fa2, *fb, *fb2;
 	struct vwddm_context_status st;
 	struct vwddm_tdr_stats *s;
 
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fa2 = vwddm_rig_run(rig, a, 10, 0);
 	fb = vwddm_rig_run(rig, b, 10, 0);
+	fb2 = vwddm_rig_run(rig, b, 10, 0);
 	tdr_run_to(rig, TDR_AT_US - 1);
 	s = tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
@@ -154,13 +155,15 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EIO, submit_errno(a));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
 
-	tdr_run_to(rig, TDR_AT_US + 10);
+	tdr_run_to(rig, TDR_AT_US + 20);
 	KUNIT_EXPECT_TRUE(test, ok(fb));
+	KUNIT_EXPECT_TRUE(test, ok(fb2));
 	/* The hung packet is off the node; the node is idle again. */
 	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
 			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
 	vwddm_context_status(b, &st);
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	/* One reset, however many of its packets it took off. */
 	KUNIT_EXPECT_EQ(test, 1u, st.resets);
 	KUNIT_EXPECT_EQ(test, 0u, st.hangs);
 	KUNIT_EXPECT_EQ(test, 0, submit_errno(b));
@@ -169,6 +172,7 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	dma_fence_put(fa);
 	dma_fence_put(fa2);
 	dma_fence_put(fb);
+	dma_fence_put(fb2);
 }
 
 /* Work on another node and another engine never sees the reset. */

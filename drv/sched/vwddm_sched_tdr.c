@@ -474,7 +474,7 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 			 * still had queued will never run.
 			 */
 			dma_fence_set_error(&pkt->base, -ECANCELED);
-			pkt->ctx->resets++;
+			vwddm_context_note_reset(sched, pkt->ctx);
 			if (pkt->ctx->state == VWDDM_CONTEXT_ACTIVE)
 				pkt->ctx->state = VWDDM_CONTEXT_RESET;
 			vwddm_sched_cancel_list_locked(&pkt->ctx->queue, &done,
@@ -808,6 +808,8 @@ void vwddm_sched_reset_work(struct work_struct *work)
 	bool forced;
 
 	mutex_lock(&sched->reset_lock);
+	/* One run of the worker is one reset for the contexts it touches. */
+	sched->reset_seq++;
 	for (;;) {
 		spin_lock_irqsave(&sched->lock, flags);
 		timeouts = sched->reset_pending;

@@ -7,10 +7,12 @@
 #define _VWDDM_DRV_H_
 
 #include <drm/drm_device.h>
+#include <drm/drm_ioctl.h>
 
 #include "../base/vwddm_clock.h"
 #include "../hw/vwddm_hw.h"
 
+struct drm_file;
 struct vwddm_context;
 struct vwddm_device;
 struct vwddm_kmd;
@@ -36,6 +38,8 @@ struct vwddm_sched;
  * @tdr_limit_count: TdrLimitCount (0: no limit)
  * @tdr_limit_time_ms: TdrLimitTime
  * @per_engine_reset: try an engine reset before an adapter reset
+ * @allow_user_inject: any process may set the injection flags of a packet
+ *	(otherwise only CAP_SYS_ADMIN)
  */
 struct vwddm_params {
 	u32 adapters;
@@ -52,6 +56,7 @@ struct vwddm_params {
 	u32 tdr_limit_count;
 	u32 tdr_limit_time_ms;
 	bool per_engine_reset;
+	bool allow_user_inject;
 };
 
 /**
@@ -64,6 +69,7 @@ struct vwddm_params {
  * @sched: the OS side
  * @workload: the kernel-owned device behind debugfs work generation
  * @workload_ctx: its contexts: [client][engine * nodes + ordinal]
+ * @params: the module parameters it was built with
  * @debugfs: the adapter's debugfs directory
  */
 struct vwddm_adapter {
@@ -76,10 +82,17 @@ struct vwddm_adapter {
 	struct vwddm_device *workload;
 	struct vwddm_context *workload_ctx[VWDDM_WORKLOAD_CLIENTS]
 					  [VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
+	const struct vwddm_params *params;
 	struct dentry *debugfs;
 };
 
 int vwddm_params_parse(struct vwddm_params *p);
+
+/* vwddm_ioctl.c: the render-node uAPI */
+#define VWDDM_NUM_IOCTLS	8
+extern const struct drm_ioctl_desc vwddm_ioctls[VWDDM_NUM_IOCTLS];
+int vwddm_file_open(struct vwddm_adapter *adev, struct drm_file *file);
+void vwddm_file_close(struct drm_file *file);
 
 void vwddm_debugfs_adapter_init(struct vwddm_adapter *adev,
 				struct dentry *root);

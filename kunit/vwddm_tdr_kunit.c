@@ -781,6 +781,45 @@ static void tdr_two_hangs_at_once(struct kunit *test)
 	dma_fence_put(fd);
 }
 
+/*
+ * A forced engine TDR (the ENGINETDR debug control) resets one node: the
+ * packet executing there is guilty, the one queued behind it runs.
+ * A forced TDR of an idle node changes nothing.
+ */
+static void tdr_forced_engine_tdr(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			vwddm_sched_force_engine_reset(rig->sched, 0, 99));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_force_engine_reset(rig->sched, 0,
+								 RIG_DMA));
+	tdr_run_to(rig, 10);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
+
+	fa = vwddm_rig_run(rig, a, 1000, 0);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, 110);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_force_engine_reset(rig->sched, 0,
+								 RIG_MID));
+	tdr_run_to(rig, 111);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
+	tdr_run_to(rig, 130);
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(b));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
 static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_engine_reset_guilty_and_innocent),
 	KUNIT_CASE(tdr_other_nodes_untouched),
@@ -800,6 +839,7 @@ static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_engine_dbg_info),
 	KUNIT_CASE(tdr_close_while_hung),
 	KUNIT_CASE(tdr_two_hangs_at_once),
+	KUNIT_CASE(tdr_forced_engine_tdr),
 	{}
 };
 

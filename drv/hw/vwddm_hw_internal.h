@@ -33,6 +33,8 @@
  * @preempt: registers left by the last finished preemption
  * @fault_fence: fence of the packet that faulted
  * @stats: counters
+ * @inject_next: VWDDM_HW_PKT_* behaviours the next packet written to the
+ *	ring gets (injection; vwddm_hw_inject_next())
  */
 struct vwddm_hw_node {
 	struct vwddm_hw *hw;
@@ -54,6 +56,7 @@ struct vwddm_hw_node {
 	struct vwddm_hw_preempt_regs preempt;
 	u32 fault_fence;
 	struct vwddm_hw_node_stats stats;
+	u32 inject_next;
 };
 
 /**

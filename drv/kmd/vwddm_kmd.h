@@ -69,6 +69,10 @@ struct vwddm_kmd_stats {
  *	with -EIO before touching the hardware
  * @restart_fail: the next restart_from_timeout calls that fail with -EIO
  *	before touching the hardware
+ * @slow_ddi: the next reset DDI calls (reset_engine, reset_from_timeout,
+ *	restart_from_timeout) that sleep @slow_ddi_ms before their work
+ * @slow_ddi_ms: how long; vwddm_kmd_inject_add() replaces it when it adds
+ *	to @slow_ddi
  *
  * Each member counts calls still to be affected; it is decremented by
  * every call it affects.
@@ -78,6 +82,8 @@ struct vwddm_kmd_inject {
 	u32 bad_aborted_fence;
 	u32 reset_from_timeout_fail;
 	u32 restart_fail;
+	u32 slow_ddi;
+	u32 slow_ddi_ms;
 };
 
 /**

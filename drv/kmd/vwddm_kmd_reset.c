@@ -13,6 +13,7 @@
  */
 #include <linux/bits.h>
 #include <linux/interrupt.h>
+#include <linux/delay.h>
 #include <linux/jhash.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
@@ -42,6 +43,10 @@ void vwddm_kmd_inject_add(struct vwddm_kmd *kmd,
 	kmd->inject.bad_aborted_fence += add->bad_aborted_fence;
 	kmd->inject.reset_from_timeout_fail += add->reset_from_timeout_fail;
 	kmd->inject.restart_fail += add->restart_fail;
+	if (add->slow_ddi) {
+		kmd->inject.slow_ddi += add->slow_ddi;
+		kmd->inject.slow_ddi_ms = add->slow_ddi_ms;
+	}
 	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_inject_add);
@@ -72,6 +77,25 @@ static bool kmd_inject_take(struct vwddm_kmd *kmd, u32 *counter)
 		return false;
 	(*counter)--;
 	return true;
+}
+
+/* With the interrupt lock held: consume an injected slowness into @arg. */
+static void kmd_take_slow(struct vwddm_kmd *kmd, void *arg)
+{
+	u32 *ms = arg;
+
+	*ms = kmd_inject_take(kmd, &kmd->inject.slow_ddi) ?
+	      kmd->inject.slow_ddi_ms : 0;
+}
+
+/* An injected slow DDI: sleep before doing the work. */
+static void kmd_maybe_slow(struct vwddm_kmd *kmd)
+{
+	u32 ms;
+
+	vwddm_kmd_synchronize_execution(kmd, kmd_take_slow, &ms);
+	if (ms)
+		msleep(ms);
 }
 
 /**
@@ -169,6 +193,7 @@ int vwddm_kmd_reset_engine(void *miniport, struct vwddm_ddi_reset_engine *a)
 	might_sleep();
 	if (!vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal))
 		return -EINVAL;
+	kmd_maybe_slow(kmd);
 	vwddm_kmd_synchronize_execution(kmd, kmd_reset_node_locked, &r);
 	if (r.ret)
 		return r.ret;
@@ -232,6 +257,7 @@ int vwddm_kmd_reset_from_timeout(void *miniport)
 	u32 e, n;
 
 	might_sleep();
+	kmd_maybe_slow(kmd);
 	vwddm_kmd_synchronize_execution(kmd, kmd_take_reset_fail, &fail);
 	if (fail)
 		return -EIO;
@@ -267,6 +293,8 @@ int vwddm_kmd_restart_from_timeout(void *miniport)
 	bool fail;
 	u32 e, n;
 
+	might_sleep();
+	kmd_maybe_slow(kmd);
 	vwddm_kmd_synchronize_execution(kmd, kmd_take_restart_fail, &fail);
 	if (fail)
 		return -EIO;

@@ -124,6 +124,7 @@ enum vwddm_tdr_event_kind {
 	VWDDM_TDR_EVT_ADAPTER_RESET,	/* adapter reset done */
 	VWDDM_TDR_EVT_BUGCHECK,		/* emulated bug check */
 	VWDDM_TDR_EVT_BLOCKED,		/* process blocked (0x142) */
+	VWDDM_TDR_EVT_FORCED,		/* engine TDR forced (debugfs) */
 };
 
 /* TDR events kept for debugfs. */
@@ -610,6 +611,8 @@ void vwddm_sched_node_preempts(struct vwddm_sched *sched, u32 engine, u32 node,
 
 /* vwddm_sched_tdr.c: detection, engine and adapter reset */
 void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched);
+int vwddm_sched_force_engine_reset(struct vwddm_sched *sched, u32 engine,
+				   u32 node);
 void vwddm_sched_flush_resets(struct vwddm_sched *sched);
 size_t vwddm_sched_last_dump(struct vwddm_sched *sched, char *buf,
 			     size_t size);

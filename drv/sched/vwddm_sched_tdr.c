@@ -862,6 +862,37 @@ void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched)
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_force_adapter_reset);
 
 /**
+ * vwddm_sched_force_engine_reset() - request an engine reset of one node
+ * @sched: the scheduler
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Like the TDR debug-control escape's ENGINETDR: the node is reset by the
+ * reset worker as if its preemption had timed out; the packet executing
+ * there, if any, is the guilty one. A node that drained first is left
+ * alone.
+ *
+ * Return: 0, or -EINVAL for an ordinal out of range.
+ */
+int vwddm_sched_force_engine_reset(struct vwddm_sched *sched, u32 engine,
+				   u32 node)
+{
+	unsigned long flags;
+
+	if (engine >= sched->cfg.engines || node >= sched->cfg.nodes)
+		return -EINVAL;
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->reset_pending |= BIT_ULL(engine * sched->cfg.nodes + node);
+	spin_unlock_irqrestore(&sched->lock, flags);
+	log_event(sched, VWDDM_TDR_EVT_FORCED, engine, node,
+		  VWDDM_TDR_TYPE_FORCED);
+	pr_notice("vwddm: node %u.%u: engine TDR forced\n", engine, node);
+	queue_work(sched->reset_wq, &sched->reset_work);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_force_engine_reset);
+
+/**
  * vwddm_sched_flush_resets() - wait until requested resets have run
  * @sched: the scheduler
  *

@@ -796,8 +796,8 @@ static void tdr_forced_engine_tdr(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, -EINVAL,
 			vwddm_sched_force_engine_reset(rig->sched, 0, 99));
-	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_force_engine_reset(rig->sched, 0,
-								 RIG_DMA));
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_sched_force_engine_reset(rig->sched, 0, RIG_DMA));
 	tdr_run_to(rig, 10);
 	s = tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
@@ -805,8 +805,8 @@ static void tdr_forced_engine_tdr(struct kunit *test)
 	fa = vwddm_rig_run(rig, a, 1000, 0);
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	tdr_run_to(rig, 110);
-	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_force_engine_reset(rig->sched, 0,
-								 RIG_MID));
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_sched_force_engine_reset(rig->sched, 0, RIG_MID));
 	tdr_run_to(rig, 111);
 	s = tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);

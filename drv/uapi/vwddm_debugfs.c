@@ -418,14 +418,14 @@ static ssize_t inject_write(struct file *file, const char __user *ubuf,
 	*val++ = '\0';
 	if (kstrtou32(val, 0, &count) || !count || count > 1000)
 		return -EINVAL;
-	if (!strcmp(word, "lost_irq") && !rest)
+	if (!strcmp(word, "lost_irq") && !rest) {
 		vwddm_hw_inject_lost_irqs(adev->hw, count);
-	else if (!strcmp(word, "duplicate_irq") && !rest)
+	} else if (!strcmp(word, "duplicate_irq") && !rest) {
 		vwddm_hw_inject_duplicate_irqs(adev->hw, count);
-	else if (!strcmp(word, "paging_hang") && !rest)
+	} else if (!strcmp(word, "paging_hang") && !rest) {
 		vwddm_sched_inject_paging(adev->sched, VWDDM_HW_PKT_HANG,
 					  count);
-	else {
+	} else {
 		ret = inject_kmd(adev, word, count, rest);
 		if (ret)
 			return ret;

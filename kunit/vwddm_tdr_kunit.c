@@ -820,6 +820,49 @@ static void tdr_forced_engine_tdr(struct kunit *test)
 	dma_fence_put(fb);
 }
 
+/*
+ * The watchdog: a packet alone on its node is preempted once it has run
+ * TdrDelay. A long but healthy packet on a mid-packet node is resumed and
+ * completes; one that never ends is a timeout TdrDelay later, exactly.
+ */
+static void tdr_lone_hang_detected(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+	u64 req, pk;
+
+	fa = vwddm_rig_run(rig, a, RIG_TDR_DELAY_US + 500, 0);
+	tdr_run_to(rig, RIG_TDR_DELAY_US - 1);
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 0ull, req);
+	tdr_run_to(rig, RIG_TDR_DELAY_US);
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 1ull, req);
+	/* Saved mid-packet and resumed: it completes, late by the save. */
+	tdr_run_to(rig, RIG_TDR_DELAY_US + 600);
+	KUNIT_EXPECT_TRUE(test, ok(fa));
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+
+	/* Alone and hung: the watchdog's preemption times out. */
+	fb = vwddm_rig_run(rig, b, 10, VWDDM_HW_PKT_HANG);
+	tdr_run_to(rig, 3 * RIG_TDR_DELAY_US + 600 - 1);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
+	tdr_run_to(rig, 3 * RIG_TDR_DELAY_US + 600);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, -ETIME, err(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(b));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
 static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_engine_reset_guilty_and_innocent),
 	KUNIT_CASE(tdr_other_nodes_untouched),
@@ -840,6 +883,7 @@ static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_close_while_hung),
 	KUNIT_CASE(tdr_two_hangs_at_once),
 	KUNIT_CASE(tdr_forced_engine_tdr),
+	KUNIT_CASE(tdr_lone_hang_detected),
 	{}
 };
 

@@ -298,19 +298,32 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 		.engine_ordinal = n->engine,
 	};
 	unsigned long flags;
+	u64 now, watchdog;
 	int ret;
 
 	spin_lock_irqsave(&n->lock, flags);
 	if (sched->dead || n->preempt_pending || n->resetting || !n->hw_queued)
 		goto out_unlock;
-	if (vwddm_clock_now(sched->cfg.clock) <
-	    n->head_since_ns + sched->cfg.quantum_ns) {
+	now = vwddm_clock_now(sched->cfg.clock);
+	if (now < n->head_since_ns + sched->cfg.quantum_ns) {
 		arm_quantum_locked(n);
 		goto out_unlock;
 	}
-	/* A long packet alone on the node keeps running (submit re-checks). */
-	if (!others_wait_locked(n))
-		goto out_unlock;
+	/*
+	 * A long packet alone on the node keeps running (submit re-checks)
+	 * until it has run TdrDelay. Then it is preempted anyway, and resumed
+	 * at once if that succeeds: a packet that never ends is detected even
+	 * when nothing else wants the node (the watchdog).
+	 */
+	if (!others_wait_locked(n)) {
+		watchdog = n->head_since_ns + sched->cfg.tdr_delay_ns;
+		if (sched->cfg.tdr_level == VWDDM_TDR_OFF)
+			goto out_unlock;
+		if (now < watchdog) {
+			vwddm_timer_start(&n->quantum_timer, watchdog);
+			goto out_unlock;
+		}
+	}
 	pc.preemption_fence_id = ++n->last_fence_id;
 	n->preempt_fence_id = pc.preemption_fence_id;
 	n->preempt_pending = true;

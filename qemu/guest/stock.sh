@@ -94,6 +94,9 @@ devcoredump_ok() {
 	echo 1 >"$f"
 }
 check devcoredump devcoredump_ok
+
+. /inject_checks.sh
+check debugfs-injection inject_checks
 after=$(dmesg_splats)
 if [ "$after" = "$before" ]; then
 	check_ok dmesg-clean

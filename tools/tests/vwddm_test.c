@@ -1,0 +1,1084 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_test.c - the render-node uAPI and TDR from user space, in the VM.
+ *
+ * kselftest harness (TAP output; each test runs in a child process of its
+ * own), modelled on IGT's gem_ctx_exec/amdgpu reset tests. The device is
+ * $VWDDM_DEVICE or the first vwddm render node. Tests that inject hangs
+ * or faults need VWDDM_CAP_USER_INJECT (root) and skip without it. Run
+ * with a short TdrDelay (e.g. tdr_delay_ms=500 quantum_us=5000
+ * tdr_limit_count=0) to keep them quick; every time limit is derived
+ * from the adapter's TdrDelay and quantum as the query reports them.
+ *
+ *   vwddm_test [-l] [-t TEST]...     (harness options, -h for all)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "kselftest_harness.h"
+#include "vwddm_lib.h"
+
+/* Packets are a few ms: the VM is QEMU/TCG. */
+#define SHORT_US	3000
+#define LONG_MS		300
+
+FIXTURE(vw) {
+	struct vw_dev d;
+	uint64_t tdr_ms;	/* quantum + TdrDelay: a hang's detection */
+	bool can_inject;
+};
+
+FIXTURE_SETUP(vw)
+{
+	int ret;
+
+	ret = vw_dev_open(&self->d, getenv("VWDDM_DEVICE"), -1);
+	if (ret == -ENODEV || ret == -ENOENT)
+		SKIP(return, "no vwddm render node");
+	ASSERT_EQ(0, ret) TH_LOG("open/query %s: %s", self->d.path,
+				 strerror(-ret));
+	ASSERT_EQ(VWDDM_UAPI_VERSION, self->d.q.version);
+	ASSERT_LT(0, self->d.num_nodes);
+	ASSERT_EQ(self->d.q.engines * self->d.q.nodes_per_engine,
+		  self->d.q.num_nodes);
+	self->tdr_ms = self->d.q.tdr_delay_ms + self->d.q.quantum_us / 1000 + 1;
+	self->can_inject = self->d.q.caps & VWDDM_CAP_USER_INJECT;
+}
+
+FIXTURE_TEARDOWN(vw)
+{
+	vw_dev_close(&self->d);
+}
+
+/*
+ * How long @work_ms of work may take while a hang is detected and reset:
+ * the work, two detections (a reset may need a second round), and slack
+ * for a slow TCG guest.
+ */
+static uint64_t limit_ms(FIXTURE_DATA(vw) *self, uint64_t work_ms)
+{
+	return work_ms + 2 * self->tdr_ms + 5000;
+}
+
+#define NEED_INJECT() do { \
+	if (!self->can_inject) \
+		SKIP(return, "no VWDDM_CAP_USER_INJECT (not root)"); \
+} while (0)
+
+#define NEED_TDR() do { \
+	if (self->d.q.tdr_level != VWDDM_TDR_LEVEL_RECOVER) \
+		SKIP(return, "TdrLevel %u: no recovery", \
+		     self->d.q.tdr_level); \
+	if (self->d.q.lost) \
+		SKIP(return, "adapter lost"); \
+} while (0)
+
+/* Submit one packet with @flags; out-fence FD in *@sync_fd if asked. */
+static int submit_one(int fd, uint32_t ctx, uint64_t us, uint32_t flags,
+		      int in_fd, int *sync_fd, uint64_t *fence)
+{
+	struct vw_submit s = {
+		.ctx = ctx,
+		.num_packets = 1,
+		.duration_ns = us * 1000,
+		.pkt_flags = flags,
+		.in_fence_fd = in_fd,
+		.out_fence = sync_fd != NULL,
+	};
+	int ret = vw_submit(fd, &s);
+
+	if (!ret && sync_fd)
+		*sync_fd = s.out_fence_fd;
+	if (!ret && fence)
+		*fence = s.fence;
+	return ret;
+}
+
+/* Wait for @fence with a limit; returns the wait's result, error out. */
+static int wait_ms(int fd, uint32_t ctx, uint64_t fence, uint64_t ms,
+		   int32_t *error)
+{
+	*error = 0x7fffffff;
+	return vw_wait(fd, ctx, fence, ms * 1000000ULL, error);
+}
+
+/* The work on every node drains (submitted == completed, none queued). */
+static int adapter_drains(int fd, uint64_t ms)
+{
+	struct drm_vwddm_node_info nodes[VWDDM_MAX_NODES_INFO];
+	uint64_t end = vw_now_ns() + ms * 1000000ULL;
+	struct drm_vwddm_query_adapter q;
+	unsigned int i, busy;
+	int ret;
+
+	do {
+		ret = vw_query(fd, &q, nodes, VWDDM_MAX_NODES_INFO);
+		if (ret)
+			return ret;
+		for (i = busy = 0; i < q.num_nodes && i < VWDDM_MAX_NODES_INFO;
+		     i++)
+			busy += nodes[i].submitted_fence !=
+				nodes[i].completed_fence || nodes[i].queued;
+		if (!busy)
+			return 0;
+		vw_sleep_ms(20);
+	} while (vw_now_ns() < end);
+	return -ETIME;
+}
+
+/* ---- basics ------------------------------------------------------------- */
+
+/* Work on every node completes, with increasing fences and counters. */
+TEST_F(vw, submit_every_node)
+{
+	unsigned int i;
+
+	for (i = 0; i < self->d.num_nodes; i++) {
+		const struct drm_vwddm_node_info *n = &self->d.nodes[i];
+		struct drm_vwddm_ctx_query cq;
+		uint64_t f1, f2;
+		uint32_t ctx;
+		int32_t e;
+
+		ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0,
+					   &ctx));
+		ASSERT_NE(0, ctx);
+		ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 2, SHORT_US, 0,
+					      &f1));
+		ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 3, SHORT_US, 0,
+					      &f2));
+		EXPECT_LT(f1, f2);
+		ASSERT_EQ(0, wait_ms(self->d.fd, ctx, f2, limit_ms(self, 15),
+				     &e)) TH_LOG("node %u.%u", n->engine,
+						 n->node);
+		EXPECT_EQ(0, e);
+		/* Context fences are ordered: the first is done too. */
+		ASSERT_EQ(0, vw_wait(self->d.fd, ctx, f1, 0, &e));
+		EXPECT_EQ(0, e);
+		ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
+		EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
+		EXPECT_EQ(0, cq.reset_flags);
+		EXPECT_EQ(5, cq.submitted);
+		EXPECT_EQ(5, cq.completed);
+		EXPECT_EQ(f2, cq.last_fence);
+		EXPECT_EQ(0, cq.errno_submit);
+		EXPECT_EQ(0, vw_ctx_destroy(self->d.fd, ctx));
+	}
+}
+
+/* A wait with a timeout returns -ETIME quickly for a long packet, 0 after. */
+TEST_F(vw, wait_timeout)
+{
+	uint64_t fence, t0, dt_ms;
+	uint32_t ctx;
+	int32_t e;
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &ctx));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 1, LONG_MS * 1000, 0,
+				      &fence));
+	t0 = vw_now_ns();
+	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, ctx, fence, 10 * 1000000ULL,
+				  &e));
+	dt_ms = (vw_now_ns() - t0) / 1000000;
+	EXPECT_EQ(0, e);
+	/* 10 ms asked: it did wait, and returned long before the end. */
+	EXPECT_LE(9, dt_ms);
+	EXPECT_GT(LONG_MS, dt_ms) TH_LOG("a 10 ms wait took %llu ms",
+					 (unsigned long long)dt_ms);
+	/* A zero timeout polls. */
+	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, ctx, fence, 0, &e));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, fence,
+			     limit_ms(self, LONG_MS), &e));
+	EXPECT_EQ(0, e);
+	dt_ms = (vw_now_ns() - t0) / 1000000;
+	/* The packet really ran for its duration (minus our 10 ms head). */
+	EXPECT_LE(LONG_MS - 50, dt_ms);
+	EXPECT_EQ(0, vw_wait(self->d.fd, ctx, fence, 0, &e));
+	EXPECT_EQ(0, e);
+}
+
+/* ---- hangs ------------------------------------------------------------- */
+
+/*
+ * A hang on one node while spinners run on every other node: the
+ * innocents never see an error and finish in time; the guilty one ends
+ * with -ETIME and is HUNG + GUILTY.
+ */
+TEST_F_TIMEOUT(vw, hang_one_node_others_progress, 180)
+{
+	uint32_t gctx, ctx[VWDDM_MAX_NODES_INFO];
+	uint64_t gfence, fence[VWDDM_MAX_NODES_INFO];
+	struct drm_vwddm_query_adapter q0 = self->d.q, q1;
+	const unsigned int pkt_us = 10000;
+	struct drm_vwddm_ctx_query cq;
+	uint64_t spin_ms, t0, dt_ms;
+	unsigned int i, npk, left;
+	int32_t e;
+
+	NEED_TDR();
+	NEED_INJECT();
+	if (self->d.num_nodes < 2)
+		SKIP(return, "one node only");
+	/* Spinners busy for the whole detection, capped for TCG. */
+	spin_ms = self->tdr_ms + self->tdr_ms / 4;
+	if (spin_ms > 3000)
+		spin_ms = 3000;
+	npk = spin_ms * 1000 / pkt_us + 1;
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &gctx));
+	t0 = vw_now_ns();
+	ASSERT_EQ(0, submit_one(self->d.fd, gctx, 100,
+				VWDDM_PACKET_INJECT_HANG, -1, NULL, &gfence));
+	for (i = 1; i < self->d.num_nodes; i++) {
+		ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[i].engine,
+					   self->d.nodes[i].node, 0, &ctx[i]));
+		for (left = npk; left; ) {
+			uint32_t n = left > 64 ? 64 : left;
+
+			ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx[i], n,
+						      pkt_us, 0, &fence[i]));
+			left -= n;
+		}
+	}
+	for (i = 1; i < self->d.num_nodes; i++) {
+		ASSERT_EQ(0, wait_ms(self->d.fd, ctx[i], fence[i],
+				     limit_ms(self, spin_ms), &e))
+			TH_LOG("innocent on node %u.%u not done in %llu ms",
+			       self->d.nodes[i].engine, self->d.nodes[i].node,
+			       (unsigned long long)limit_ms(self, spin_ms));
+		EXPECT_EQ(0, e) TH_LOG("innocent node %u.%u: %s",
+				       self->d.nodes[i].engine,
+				       self->d.nodes[i].node, strerror(-e));
+		ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx[i], &cq));
+		EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
+		EXPECT_FALSE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+		EXPECT_EQ(0, cq.hangs);
+		EXPECT_EQ(npk, cq.completed);
+	}
+	dt_ms = (vw_now_ns() - t0) / 1000000;
+	EXPECT_GE(limit_ms(self, spin_ms), dt_ms);
+
+	ASSERT_EQ(0, wait_ms(self->d.fd, gctx, gfence, limit_ms(self, 0), &e))
+		TH_LOG("the hang was not detected in %llu ms",
+		       (unsigned long long)limit_ms(self, 0));
+	EXPECT_EQ(-ETIME, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, gctx, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	EXPECT_EQ(1, cq.hangs);
+	EXPECT_EQ(0, cq.completed);
+	EXPECT_EQ(-EIO, cq.errno_submit);
+
+	ASSERT_EQ(0, vw_query(self->d.fd, &q1, NULL, 0));
+	EXPECT_LT(q0.timeouts, q1.timeouts);
+	EXPECT_LT(q0.engine_resets + q0.adapter_resets,
+		  q1.engine_resets + q1.adapter_resets);
+	EXPECT_EQ(0, q1.lost);
+}
+
+/*
+ * Four files with four contexts each, spread over the nodes, exactly one
+ * guilty: it reports HUNG + GUILTY and -ETIME, every other context
+ * ACTIVE (maybe RESET_SEEN), never GUILTY, and all its fences end with 0.
+ */
+TEST_F_TIMEOUT(vw, four_files_one_guilty, 180)
+{
+	int fds[4], sync[4][4];
+	uint32_t ctx[4][4];
+	uint64_t fence[4][4];
+	unsigned int f, c;
+	int32_t e;
+
+	NEED_TDR();
+	NEED_INJECT();
+	for (f = 0; f < 4; f++) {
+		fds[f] = vw_open_path(self->d.path);
+		ASSERT_LE(0, fds[f]);
+		for (c = 0; c < 4; c++) {
+			const struct drm_vwddm_node_info *n =
+				&self->d.nodes[c % self->d.num_nodes];
+
+			ASSERT_EQ(0, vw_ctx_create(fds[f], n->engine, n->node,
+						   0, &ctx[f][c]));
+		}
+	}
+	/* The guilty one first (file 2, context 0, node 0), then the rest. */
+	ASSERT_EQ(0, submit_one(fds[2], ctx[2][0], 100,
+				VWDDM_PACKET_INJECT_HANG, -1, &sync[2][0],
+				&fence[2][0]));
+	for (f = 0; f < 4; f++) {
+		for (c = 0; c < 4; c++) {
+			struct vw_submit s = {
+				.ctx = ctx[f][c],
+				.num_packets = 3,
+				.duration_ns = SHORT_US * 1000ULL,
+				.in_fence_fd = -1,
+				.out_fence = true,
+			};
+
+			if (f == 2 && c == 0)
+				continue;
+			ASSERT_EQ(0, vw_submit(fds[f], &s));
+			fence[f][c] = s.fence;
+			sync[f][c] = s.out_fence_fd;
+			ASSERT_LE(0, sync[f][c]);
+		}
+	}
+	for (f = 0; f < 4; f++) {
+		for (c = 0; c < 4; c++) {
+			struct drm_vwddm_ctx_query cq;
+			int st = 0x7fff;
+
+			ASSERT_EQ(0, wait_ms(fds[f], ctx[f][c], fence[f][c],
+					     limit_ms(self, 200), &e))
+				TH_LOG("file %u context %u", f, c);
+			ASSERT_EQ(0, vw_sync_status(sync[f][c], &st));
+			ASSERT_EQ(0, vw_ctx_query(fds[f], ctx[f][c], &cq));
+			if (f == 2 && c == 0) {
+				EXPECT_EQ(-ETIME, e);
+				EXPECT_GT(0, st);
+				EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+				EXPECT_TRUE(cq.reset_flags &
+					    VWDDM_CTX_RESET_GUILTY);
+				EXPECT_EQ(1, cq.hangs);
+			} else {
+				EXPECT_EQ(0, e) TH_LOG("innocent file %u ctx %u: %s",
+						       f, c, strerror(-e));
+				EXPECT_EQ(1, st);
+				EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state)
+					TH_LOG("innocent file %u ctx %u: %s",
+					       f, c, vw_state_name(cq.state));
+				EXPECT_EQ(0, cq.reset_flags &
+					  ~VWDDM_CTX_RESET_SEEN);
+				EXPECT_EQ(0, cq.hangs);
+				EXPECT_EQ(3, cq.completed);
+				EXPECT_EQ(0, cq.errno_submit);
+			}
+			close(sync[f][c]);
+		}
+	}
+	for (f = 0; f < 4; f++)
+		close(fds[f]);
+}
+
+/*
+ * Innocent work queued behind the guilty packet on the same node (another
+ * context) completes; the guilty context refuses new work with -EIO.
+ */
+TEST_F_TIMEOUT(vw, innocent_behind_guilty_same_node, 120)
+{
+	uint32_t g, ctx, e0 = self->d.nodes[0].engine, n0 =
+		self->d.nodes[0].node;
+	struct drm_vwddm_ctx_query cq;
+	uint64_t gfence, fence;
+	int32_t e;
+
+	NEED_TDR();
+	NEED_INJECT();
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &g));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
+	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
+				-1, NULL, &gfence));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 4, SHORT_US, 0, &fence));
+	/* It waits behind the hang. */
+	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, ctx, fence, 0, &e));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, fence, limit_ms(self, 50), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
+	EXPECT_EQ(4, cq.completed);
+	EXPECT_FALSE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+
+	ASSERT_EQ(0, wait_ms(self->d.fd, g, gfence, limit_ms(self, 0), &e));
+	EXPECT_EQ(-ETIME, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, g, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+	EXPECT_EQ(-EIO, cq.errno_submit);
+	EXPECT_EQ(-EIO, vw_submit_simple(self->d.fd, g, 1, SHORT_US, 0, NULL));
+	/* The innocent context still takes work. */
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 1, SHORT_US, 0, &fence));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, fence, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+}
+
+/*
+ * Close a file while its work is hung on the hardware: the hang is still
+ * detected and reset, and the adapter keeps working for another file.
+ */
+TEST_F_TIMEOUT(vw, close_file_while_hung, 120)
+{
+	uint32_t e0 = self->d.nodes[0].engine, n0 = self->d.nodes[0].node;
+	struct drm_vwddm_query_adapter q1;
+	uint64_t gfence, fence;
+	uint32_t g, ctx;
+	int32_t e;
+	int fd;
+
+	NEED_TDR();
+	NEED_INJECT();
+	fd = vw_open_path(self->d.path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, vw_ctx_create(fd, e0, n0, 0, &g));
+	ASSERT_EQ(0, submit_one(fd, g, 100, VWDDM_PACKET_INJECT_HANG, -1,
+				NULL, &gfence));
+	ASSERT_EQ(0, vw_submit_simple(fd, g, 8, SHORT_US, 0, NULL));
+	/* It is on the hardware, not done. */
+	EXPECT_EQ(-ETIME, vw_wait(fd, g, gfence, 20 * 1000000ULL, &e));
+	close(fd);
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 3, SHORT_US, 0,
+				      &fence));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, fence, limit_ms(self, 20), &e));
+	EXPECT_EQ(0, e);
+	EXPECT_EQ(0, adapter_drains(self->d.fd, limit_ms(self, 0)));
+	ASSERT_EQ(0, vw_query(self->d.fd, &q1, NULL, 0));
+	EXPECT_LT(self->d.q.timeouts, q1.timeouts);
+	EXPECT_EQ(0, q1.lost);
+}
+
+/*
+ * sync_file: poll on the out-fence wakes after the reset with the error
+ * (SYNC_IOC_FILE_INFO status < 0); an innocent one ends with status 1.
+ */
+TEST_F_TIMEOUT(vw, sync_file_poll_error, 120)
+{
+	uint32_t e0 = self->d.nodes[0].engine, n0 = self->d.nodes[0].node;
+	int gsync, isync, st = 0x7fff;
+	uint32_t g, ctx;
+	uint64_t t0;
+
+	NEED_TDR();
+	NEED_INJECT();
+	if (!(self->d.q.caps & VWDDM_CAP_SYNC_FILE))
+		SKIP(return, "no VWDDM_CAP_SYNC_FILE");
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &g));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
+	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
+				-1, &gsync, NULL));
+	ASSERT_EQ(0, submit_one(self->d.fd, ctx, SHORT_US, 0, -1, &isync,
+				NULL));
+	ASSERT_LE(0, gsync);
+	ASSERT_LE(0, isync);
+	EXPECT_NE(gsync, isync);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(gsync, F_GETFD) & FD_CLOEXEC);
+	/* Not signalled yet: poll times out, status 0 (active). */
+	EXPECT_EQ(-ETIME, vw_sync_wait(gsync, 0));
+	ASSERT_EQ(0, vw_sync_status(gsync, &st));
+	EXPECT_EQ(0, st);
+
+	t0 = vw_now_ns();
+	ASSERT_EQ(0, vw_sync_wait(gsync, limit_ms(self, 0)))
+		TH_LOG("poll did not wake in %llu ms",
+		       (unsigned long long)limit_ms(self, 0));
+	ASSERT_EQ(0, vw_sync_status(gsync, &st));
+	EXPECT_GT(0, st) TH_LOG("status %d after the reset", st);
+	EXPECT_EQ(-ETIME, st);
+	/* Woken by the detection, not before it. */
+	EXPECT_LE(self->d.q.tdr_delay_ms / 2,
+		  (vw_now_ns() - t0) / 1000000);
+
+	ASSERT_EQ(0, vw_sync_wait(isync, limit_ms(self, 10)));
+	ASSERT_EQ(0, vw_sync_status(isync, &st));
+	EXPECT_EQ(1, st);
+	close(gsync);
+	close(isync);
+}
+
+/* ---- fences ------------------------------------------------------------- */
+
+/*
+ * An in-fence: a short submission waiting on a long one's out-fence
+ * (another node when there is one) starts only after it.
+ */
+TEST_F(vw, in_fence_orders)
+{
+	const struct drm_vwddm_node_info *na = &self->d.nodes[0];
+	const struct drm_vwddm_node_info *nb =
+		&self->d.nodes[self->d.num_nodes > 1 ? 1 : 0];
+	int async, bsync, st = 0x7fff;
+	uint64_t bfence;
+	uint32_t a, b;
+	int32_t e;
+
+	if (!(self->d.q.caps & VWDDM_CAP_SYNC_FILE))
+		SKIP(return, "no VWDDM_CAP_SYNC_FILE");
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, na->engine, na->node, 0, &a));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, nb->engine, nb->node, 0, &b));
+	ASSERT_EQ(0, submit_one(self->d.fd, a, LONG_MS * 1000, 0, -1, &async,
+				NULL));
+	ASSERT_EQ(0, submit_one(self->d.fd, b, 1000, 0, async, &bsync,
+				&bfence));
+	/* 1 ms of work, but it waits for 300 ms of another. */
+	vw_sleep_ms(LONG_MS / 3);
+	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, b, bfence, 0, &e));
+	ASSERT_EQ(0, vw_sync_wait(bsync, limit_ms(self, LONG_MS)));
+	/* When it signalled, its in-fence had signalled already. */
+	ASSERT_EQ(0, vw_sync_status(async, &st));
+	EXPECT_EQ(1, st);
+	ASSERT_EQ(0, vw_sync_status(bsync, &st));
+	EXPECT_EQ(1, st);
+	ASSERT_EQ(0, vw_wait(self->d.fd, b, bfence, 0, &e));
+	EXPECT_EQ(0, e);
+	close(async);
+	close(bsync);
+}
+
+/* An errored in-fence: the waiting submission completes with -ECANCELED. */
+TEST_F_TIMEOUT(vw, in_fence_error_cancels, 120)
+{
+	const struct drm_vwddm_node_info *nb =
+		&self->d.nodes[self->d.num_nodes > 1 ? 1 : 0];
+	struct drm_vwddm_ctx_query cq;
+	uint32_t g, b;
+	uint64_t bfence;
+	int gsync, bsync, st = 0x7fff;
+	int32_t e;
+
+	NEED_TDR();
+	NEED_INJECT();
+	if (!(self->d.q.caps & VWDDM_CAP_SYNC_FILE))
+		SKIP(return, "no VWDDM_CAP_SYNC_FILE");
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &g));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, nb->engine, nb->node, 0, &b));
+	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
+				-1, &gsync, NULL));
+	{
+		struct vw_submit s = {
+			.ctx = b,
+			.num_packets = 2,
+			.duration_ns = SHORT_US * 1000ULL,
+			.in_fence_fd = gsync,
+			.out_fence = true,
+		};
+
+		ASSERT_EQ(0, vw_submit(self->d.fd, &s));
+		bfence = s.fence;
+		bsync = s.out_fence_fd;
+	}
+	ASSERT_EQ(0, wait_ms(self->d.fd, b, bfence, limit_ms(self, 10), &e));
+	EXPECT_EQ(-ECANCELED, e);
+	ASSERT_EQ(0, vw_sync_status(bsync, &st));
+	EXPECT_EQ(-ECANCELED, st);
+	ASSERT_EQ(0, vw_sync_status(gsync, &st));
+	EXPECT_GT(0, st);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, b, &cq));
+	EXPECT_EQ(0, cq.completed);
+	EXPECT_FALSE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	close(gsync);
+	close(bsync);
+}
+
+/* ---- processes ---------------------------------------------------------- */
+
+/*
+ * fork/exit with work in flight: a child submits long work on a file of
+ * its own and on the parent's (inherited) file, then exits at once. The
+ * parent keeps working, the inherited file's work completes, everything
+ * drains.
+ */
+TEST_F(vw, fork_exit_in_flight)
+{
+	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	struct drm_vwddm_ctx_query cq;
+	uint32_t pctx, shared;
+	uint64_t fence;
+	int status;
+	int32_t e;
+	pid_t pid;
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &pctx));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0,
+				   &shared));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		uint32_t c;
+		int fd = vw_open_path(self->d.path);
+
+		if (fd < 0 || vw_ctx_create(fd, n->engine, n->node, 0, &c) ||
+		    vw_submit_simple(fd, c, 20, 10000, 0, NULL) ||
+		    vw_submit_simple(self->d.fd, shared, 10, 10000, 0, NULL))
+			_exit(1);
+		_exit(0);	/* with 300 ms of work in flight */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, pctx, 3, SHORT_US, 0,
+				      &fence));
+	ASSERT_EQ(0, wait_ms(self->d.fd, pctx, fence, limit_ms(self, 400),
+			     &e));
+	EXPECT_EQ(0, e);
+	/* The child's work on the inherited file ran to its end. */
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, shared, &cq));
+	EXPECT_EQ(10, cq.submitted);
+	ASSERT_EQ(0, vw_wait(self->d.fd, shared, cq.last_fence,
+			     limit_ms(self, 400) * 1000000ULL, &e));
+	EXPECT_EQ(0, e);
+	EXPECT_EQ(0, adapter_drains(self->d.fd, limit_ms(self, 400)));
+	/* And the device is still usable. */
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, pctx, 1, SHORT_US, 0,
+				      &fence));
+	ASSERT_EQ(0, wait_ms(self->d.fd, pctx, fence, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+}
+
+/* ---- invalid arguments -------------------------------------------------- */
+
+#define BAD_PTR		((uint64_t)8)	/* never mapped */
+
+static int raw(int fd, unsigned long req, void *arg)
+{
+	return vw_ioctl(fd, req, arg);
+}
+
+/* QUERY_ADAPTER: flags, pad, bad pointers; nothing changes. */
+TEST_F(vw, invalid_query_adapter)
+{
+	struct drm_vwddm_query_adapter q, q1;
+	struct drm_vwddm_node_info one;
+
+	memset(&q, 0, sizeof(q));
+	q.flags = 1;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_QUERY_ADAPTER, &q));
+	memset(&q, 0, sizeof(q));
+	q.flags = 0x80000000u;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_QUERY_ADAPTER, &q));
+	memset(&q, 0, sizeof(q));
+	q.pad = 1;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_QUERY_ADAPTER, &q));
+	memset(&q, 0, sizeof(q));
+	q.num_nodes = 1;
+	q.nodes_ptr = BAD_PTR;
+	EXPECT_EQ(-EFAULT, raw(self->d.fd, DRM_IOCTL_VWDDM_QUERY_ADAPTER, &q));
+	EXPECT_EQ(-EFAULT, raw(self->d.fd, DRM_IOCTL_VWDDM_QUERY_ADAPTER,
+			       (void *)BAD_PTR));
+	/* Just counting, then a short array: the smaller is filled. */
+	memset(&q, 0, sizeof(q));
+	ASSERT_EQ(0, raw(self->d.fd, DRM_IOCTL_VWDDM_QUERY_ADAPTER, &q));
+	EXPECT_EQ(self->d.q.num_nodes, q.num_nodes);
+	memset(&q, 0, sizeof(q));
+	memset(&one, 0xa5, sizeof(one));
+	q.num_nodes = 1;
+	q.nodes_ptr = (uintptr_t)&one;
+	ASSERT_EQ(0, raw(self->d.fd, DRM_IOCTL_VWDDM_QUERY_ADAPTER, &q));
+	EXPECT_EQ(self->d.q.num_nodes, q.num_nodes);
+	EXPECT_EQ(self->d.nodes[0].engine, one.engine);
+	EXPECT_EQ(self->d.nodes[0].node, one.node);
+	EXPECT_EQ(self->d.nodes[0].kind, one.kind);
+	EXPECT_EQ(0, one.pad);
+	ASSERT_EQ(0, vw_query(self->d.fd, &q1, NULL, 0));
+	EXPECT_EQ(self->d.q.timeouts, q1.timeouts);
+	EXPECT_EQ(self->d.q.engine_resets, q1.engine_resets);
+	EXPECT_EQ(self->d.q.adapter_resets, q1.adapter_resets);
+}
+
+/* CTX_CREATE / CTX_DESTROY / CTX_QUERY: every field. */
+TEST_F(vw, invalid_ctx)
+{
+	struct drm_vwddm_ctx_create c;
+	struct drm_vwddm_ctx_destroy d;
+	struct drm_vwddm_ctx_query cq;
+	uint32_t ctx;
+	int32_t e;
+	uint64_t f;
+
+#define CREATE(field, val, err) do { \
+	memset(&c, 0, sizeof(c)); \
+	c.engine = self->d.nodes[0].engine; \
+	c.node = self->d.nodes[0].node; \
+	c.field = (val); \
+	EXPECT_EQ(err, raw(self->d.fd, DRM_IOCTL_VWDDM_CTX_CREATE, &c)) \
+		TH_LOG("ctx_create " #field "=" #val); \
+	if (!(err)) \
+		EXPECT_EQ(0, vw_ctx_destroy(self->d.fd, c.handle)); \
+} while (0)
+	CREATE(flags, 1, -EINVAL);
+	CREATE(flags, 0x80000000u, -EINVAL);
+	CREATE(pad, 1, -EINVAL);
+	CREATE(engine, self->d.q.engines, -EINVAL);
+	CREATE(engine, 0xffffffffu, -EINVAL);
+	CREATE(node, self->d.q.nodes_per_engine, -EINVAL);
+	CREATE(node, 0xffffffffu, -EINVAL);
+	CREATE(priority, VWDDM_PRIORITY_MAX + 1, -EINVAL);
+	CREATE(priority, VWDDM_PRIORITY_MIN - 1, -EINVAL);
+	CREATE(priority, VWDDM_PRIORITY_MIN, 0);
+	CREATE(priority, 0, 0);
+#undef CREATE
+	EXPECT_EQ(-EFAULT, raw(self->d.fd, DRM_IOCTL_VWDDM_CTX_CREATE,
+			       (void *)BAD_PTR));
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &ctx));
+	/* Destroy: pad, bad handles; the context survives. */
+	memset(&d, 0, sizeof(d));
+	d.handle = ctx;
+	d.pad = 1;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_CTX_DESTROY, &d));
+	EXPECT_EQ(-ENOENT, vw_ctx_destroy(self->d.fd, 0));
+	EXPECT_EQ(-ENOENT, vw_ctx_destroy(self->d.fd, ctx + 1000));
+	EXPECT_EQ(-ENOENT, vw_ctx_destroy(self->d.fd, 0xffffffffu));
+	/* Query: flags, pad, bad handles. */
+	memset(&cq, 0, sizeof(cq));
+	cq.ctx = ctx;
+	cq.flags = 1;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_CTX_QUERY, &cq));
+	memset(&cq, 0, sizeof(cq));
+	cq.ctx = ctx;
+	cq.pad = 1;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_CTX_QUERY, &cq));
+	EXPECT_EQ(-ENOENT, vw_ctx_query(self->d.fd, 0, &cq));
+	EXPECT_EQ(-ENOENT, vw_ctx_query(self->d.fd, ctx + 1000, &cq));
+
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 1, SHORT_US, 0, &f));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, f, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_destroy(self->d.fd, ctx));
+	/* Gone: a second destroy, a query or a submit is -ENOENT. */
+	EXPECT_EQ(-ENOENT, vw_ctx_destroy(self->d.fd, ctx));
+	EXPECT_EQ(-ENOENT, vw_ctx_query(self->d.fd, ctx, &cq));
+	EXPECT_EQ(-ENOENT, vw_submit_simple(self->d.fd, ctx, 1, SHORT_US, 0,
+					    NULL));
+}
+
+/* SUBMIT: every field of the submission and of a packet; none half done. */
+TEST_F(vw, invalid_submit)
+{
+	struct drm_vwddm_packet p[VWDDM_MAX_PACKETS_PER_SUBMIT + 1];
+	const struct drm_vwddm_node_info *copy = NULL, *notcopy = NULL;
+	struct drm_vwddm_ctx_query before, after;
+	struct drm_vwddm_submit s;
+	uint32_t ctx, actx = 0, alloc, allocs[VWDDM_MAX_PACKET_ALLOCS + 1];
+	unsigned int i;
+	uint64_t f;
+	int32_t e;
+
+	for (i = 0; i < self->d.num_nodes; i++) {
+		if (self->d.nodes[i].kind == VWDDM_KIND_COPY && !copy)
+			copy = &self->d.nodes[i];
+		if (self->d.nodes[i].kind != VWDDM_KIND_COPY && !notcopy)
+			notcopy = &self->d.nodes[i];
+	}
+	if (!notcopy)
+		notcopy = &self->d.nodes[0];
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, notcopy->engine, notcopy->node,
+				   0, &ctx));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 1, SHORT_US, 0, &f));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, f, limit_ms(self, 10), &e));
+	ASSERT_EQ(0, vw_alloc_create(self->d.fd, 4096, &alloc));
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &before));
+	for (i = 0; i < VWDDM_MAX_PACKET_ALLOCS + 1; i++)
+		allocs[i] = alloc;
+
+#define RESET() do { \
+	memset(&s, 0, sizeof(s)); \
+	memset(p, 0, sizeof(p)); \
+	for (i = 0; i < VWDDM_MAX_PACKETS_PER_SUBMIT + 1; i++) \
+		p[i].duration_ns = 1000; \
+	s.ctx = ctx; \
+	s.num_packets = 1; \
+	s.packets_ptr = (uintptr_t)p; \
+} while (0)
+#define BAD(err, what) do { \
+	EXPECT_EQ(err, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s)) \
+		TH_LOG("submit: %s", what); \
+} while (0)
+	RESET(); s.flags = 1u << 2; BAD(-EINVAL, "unknown submit flag");
+	RESET(); s.flags = 0x80000000u; BAD(-EINVAL, "submit flag 31");
+	RESET(); s.pad = 1; BAD(-EINVAL, "pad");
+	RESET(); s.ctx = 0; BAD(-ENOENT, "ctx 0");
+	RESET(); s.ctx = ctx + 1000; BAD(-ENOENT, "unknown ctx");
+	RESET(); s.num_packets = 0; BAD(-EINVAL, "no packets");
+	RESET(); s.num_packets = VWDDM_MAX_PACKETS_PER_SUBMIT + 1;
+	BAD(-EINVAL, "too many packets");
+	RESET(); s.num_packets = 0xffffffffu; BAD(-EINVAL, "huge count");
+	RESET(); s.packets_ptr = BAD_PTR; BAD(-EFAULT, "packets_ptr");
+	RESET(); s.packets_ptr = 0; BAD(-EFAULT, "packets_ptr 0");
+	RESET(); s.in_fence_fd = 3; BAD(-EINVAL, "in_fence_fd w/o flag");
+	RESET(); s.flags = VWDDM_SUBMIT_IN_FENCE; s.in_fence_fd = -1;
+	e = raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s);
+	EXPECT_TRUE(e == -EINVAL || e == -EBADF) TH_LOG("in-fence -1: %d", e);
+	RESET(); s.flags = VWDDM_SUBMIT_IN_FENCE; s.in_fence_fd = self->d.fd;
+	BAD(-EINVAL, "in-fence not a sync_file");
+	/* Packet fields. */
+	RESET(); p[0].flags = 1u << 2; BAD(-EINVAL, "unknown packet flag");
+	RESET(); p[0].flags = 1u << 31; BAD(-EINVAL, "packet flag 31");
+	RESET(); p[0].duration_ns = 0; BAD(-EINVAL, "duration 0");
+	RESET(); p[0].duration_ns = VWDDM_MAX_PACKET_NS + 1;
+	BAD(-EINVAL, "duration too long");
+	RESET(); p[0].duration_ns = ~0ULL; BAD(-EINVAL, "duration ~0");
+	RESET(); p[0].transfer_bytes = 4096; BAD(-EINVAL, "bytes w/o transfer");
+	RESET(); p[0].flags = VWDDM_PACKET_TRANSFER; p[0].duration_ns = 0;
+	p[0].transfer_bytes = 4096; BAD(-EINVAL, "transfer on a non-copy node");
+	RESET(); p[0].num_allocs = VWDDM_MAX_PACKET_ALLOCS + 1;
+	p[0].allocs_ptr = (uintptr_t)allocs; BAD(-EINVAL, "too many allocs");
+	RESET(); p[0].num_allocs = 0xffffffffu;
+	p[0].allocs_ptr = (uintptr_t)allocs; BAD(-EINVAL, "huge allocs");
+	RESET(); p[0].num_allocs = 1; p[0].allocs_ptr = BAD_PTR;
+	BAD(-EFAULT, "allocs_ptr");
+	allocs[1] = alloc + 1000;
+	RESET(); p[0].num_allocs = 2; p[0].allocs_ptr = (uintptr_t)allocs;
+	BAD(-ENOENT, "unknown allocation");
+	allocs[1] = alloc;
+	/* The last of several packets bad: nothing of it is submitted. */
+	RESET(); s.num_packets = 4; p[3].flags = 1u << 5;
+	BAD(-EINVAL, "fourth packet bad");
+	RESET(); s.num_packets = 4; p[3].duration_ns = 0;
+	BAD(-EINVAL, "fourth packet empty");
+	RESET(); s.num_packets = VWDDM_MAX_PACKETS_PER_SUBMIT;
+	p[VWDDM_MAX_PACKETS_PER_SUBMIT - 1].num_allocs = 1;
+	p[VWDDM_MAX_PACKETS_PER_SUBMIT - 1].allocs_ptr = BAD_PTR;
+	BAD(-EFAULT, "last packet's allocs_ptr");
+	EXPECT_EQ(-EFAULT, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT,
+			       (void *)BAD_PTR));
+
+	if (copy) {
+		ASSERT_EQ(0, vw_ctx_create(self->d.fd, copy->engine,
+					   copy->node, 0, &actx));
+		RESET(); s.ctx = actx; p[0].flags = VWDDM_PACKET_TRANSFER;
+		p[0].duration_ns = 1000; p[0].transfer_bytes = 4096;
+		BAD(-EINVAL, "transfer with a duration");
+		RESET(); s.ctx = actx; p[0].flags = VWDDM_PACKET_TRANSFER;
+		p[0].duration_ns = 0; p[0].transfer_bytes = 0;
+		BAD(-EINVAL, "transfer of 0 bytes");
+		RESET(); s.ctx = actx; p[0].flags = VWDDM_PACKET_TRANSFER;
+		p[0].duration_ns = 0;
+		p[0].transfer_bytes = VWDDM_MAX_ALLOC_SIZE + 1;
+		BAD(-EINVAL, "transfer too big");
+		RESET(); s.ctx = actx; p[0].flags = VWDDM_PACKET_TRANSFER;
+		p[0].duration_ns = 0; p[0].transfer_bytes = 4096;
+		EXPECT_EQ(0, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s));
+		ASSERT_EQ(0, wait_ms(self->d.fd, actx, s.fence,
+				     limit_ms(self, 10), &e));
+		EXPECT_EQ(0, e);
+	}
+#undef BAD
+#undef RESET
+	/* Nothing of the failed submissions happened. */
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &after));
+	EXPECT_EQ(before.submitted, after.submitted);
+	EXPECT_EQ(before.last_fence, after.last_fence);
+	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, after.state);
+	/* A good one with 16 allocations still works. */
+	memset(&s, 0, sizeof(s));
+	memset(p, 0, sizeof(p));
+	p[0].duration_ns = 1000;
+	p[0].num_allocs = VWDDM_MAX_PACKET_ALLOCS;
+	p[0].allocs_ptr = (uintptr_t)allocs;
+	s.ctx = ctx;
+	s.num_packets = 1;
+	s.packets_ptr = (uintptr_t)p;
+	ASSERT_EQ(0, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s));
+	EXPECT_LT(before.last_fence, s.fence);
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, s.fence, limit_ms(self, 50), &e));
+	EXPECT_EQ(0, e);
+}
+
+/* WAIT: flags, pad, a fence never returned, bad context. */
+TEST_F(vw, invalid_wait)
+{
+	struct drm_vwddm_wait w;
+	struct drm_vwddm_ctx_query cq;
+	uint32_t ctx;
+	uint64_t f;
+	int32_t e;
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &ctx));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 1, SHORT_US, 0, &f));
+#define W(field, val, err) do { \
+	memset(&w, 0, sizeof(w)); \
+	w.ctx = ctx; \
+	w.fence = f; \
+	w.timeout_ns = 0; \
+	w.field = (val); \
+	EXPECT_EQ(err, raw(self->d.fd, DRM_IOCTL_VWDDM_WAIT, &w)) \
+		TH_LOG("wait " #field "=" #val); \
+} while (0)
+	W(flags, 1, -EINVAL);
+	W(pad, 1, -EINVAL);
+	W(ctx, 0, -ENOENT);
+	W(ctx, ctx + 1000, -ENOENT);
+	W(fence, f + 1000, -EINVAL);
+	W(fence, ~0ULL, -EINVAL);
+#undef W
+	EXPECT_EQ(-EFAULT, raw(self->d.fd, DRM_IOCTL_VWDDM_WAIT,
+			       (void *)BAD_PTR));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, f, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
+	EXPECT_EQ(1, cq.submitted);
+	EXPECT_EQ(1, cq.completed);
+}
+
+/* ALLOC_CREATE / ALLOC_DESTROY. */
+TEST_F(vw, invalid_alloc)
+{
+	struct drm_vwddm_alloc_create a;
+	struct drm_vwddm_alloc_destroy d;
+	uint32_t h;
+
+	memset(&a, 0, sizeof(a));
+	a.size = 4096;
+	a.flags = 1;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_ALLOC_CREATE, &a));
+	memset(&a, 0, sizeof(a));
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_ALLOC_CREATE, &a));
+	a.size = VWDDM_MAX_ALLOC_SIZE + 1;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_ALLOC_CREATE, &a));
+	a.size = ~0ULL;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_ALLOC_CREATE, &a));
+	EXPECT_EQ(-EFAULT, raw(self->d.fd, DRM_IOCTL_VWDDM_ALLOC_CREATE,
+			       (void *)BAD_PTR));
+	ASSERT_EQ(0, vw_alloc_create(self->d.fd, VWDDM_MAX_ALLOC_SIZE, &h));
+	EXPECT_NE(0, h);
+	memset(&d, 0, sizeof(d));
+	d.handle = h;
+	d.pad = 1;
+	EXPECT_EQ(-EINVAL, raw(self->d.fd, DRM_IOCTL_VWDDM_ALLOC_DESTROY, &d));
+	EXPECT_EQ(-ENOENT, vw_alloc_destroy(self->d.fd, 0));
+	EXPECT_EQ(-ENOENT, vw_alloc_destroy(self->d.fd, h + 1000));
+	EXPECT_EQ(0, vw_alloc_destroy(self->d.fd, h));
+	EXPECT_EQ(-ENOENT, vw_alloc_destroy(self->d.fd, h));
+}
+
+/* Another file's handles are -ENOENT in every ioctl, and stay intact. */
+TEST_F(vw, invalid_foreign_handles)
+{
+	uint32_t mine, theirs = 0, theirs_alloc = 0, a, tmp;
+	struct drm_vwddm_packet p = { .duration_ns = 1000, .num_allocs = 1 };
+	struct drm_vwddm_submit s = { .num_packets = 1 };
+	struct drm_vwddm_ctx_query cq;
+	unsigned int i;
+	uint64_t f;
+	int32_t e;
+	int other;
+
+	other = vw_open_path(self->d.path);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &mine));
+	ASSERT_EQ(0, vw_alloc_create(self->d.fd, 4096, &a));
+	/* Handles of the other file that this one does not have. */
+	for (i = 0; i < 8 && (!theirs || theirs == mine); i++)
+		ASSERT_EQ(0, vw_ctx_create(other, self->d.nodes[0].engine,
+					   self->d.nodes[0].node, 0, &theirs));
+	for (i = 0; i < 8 && (!theirs_alloc || theirs_alloc == a); i++)
+		ASSERT_EQ(0, vw_alloc_create(other, 4096, &theirs_alloc));
+	ASSERT_NE(mine, theirs);
+	ASSERT_NE(a, theirs_alloc);
+
+	EXPECT_EQ(-ENOENT, vw_ctx_query(self->d.fd, theirs, &cq));
+	EXPECT_EQ(-ENOENT, vw_submit_simple(self->d.fd, theirs, 1, 1000, 0,
+					    NULL));
+	EXPECT_EQ(-ENOENT, vw_wait(self->d.fd, theirs, 1, 0, &e));
+	EXPECT_EQ(-ENOENT, vw_ctx_destroy(self->d.fd, theirs));
+	EXPECT_EQ(-ENOENT, vw_alloc_destroy(self->d.fd, theirs_alloc));
+	tmp = theirs_alloc;
+	p.allocs_ptr = (uintptr_t)&tmp;
+	s.ctx = mine;
+	s.packets_ptr = (uintptr_t)&p;
+	EXPECT_EQ(-ENOENT, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s));
+	/* The other file's objects are intact. */
+	ASSERT_EQ(0, vw_ctx_query(other, theirs, &cq));
+	EXPECT_EQ(0, cq.submitted);
+	tmp = theirs_alloc;
+	s.ctx = theirs;
+	ASSERT_EQ(0, raw(other, DRM_IOCTL_VWDDM_SUBMIT, &s));
+	ASSERT_EQ(0, wait_ms(other, theirs, s.fence, limit_ms(self, 50), &e));
+	EXPECT_EQ(0, e);
+	EXPECT_EQ(0, vw_ctx_destroy(other, theirs));
+	EXPECT_EQ(0, vw_alloc_destroy(other, theirs_alloc));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, mine, 1, 1000, 0, &f));
+	ASSERT_EQ(0, wait_ms(self->d.fd, mine, f, limit_ms(self, 10), &e));
+	close(other);
+}
+
+/* VWDDM_MAX_CONTEXTS_PER_FILE, then -ENOSPC; and room again after one goes. */
+TEST_F(vw, invalid_context_limit)
+{
+	static uint32_t h[VWDDM_MAX_CONTEXTS_PER_FILE];
+	uint32_t extra;
+	unsigned int i;
+
+	for (i = 0; i < VWDDM_MAX_CONTEXTS_PER_FILE; i++)
+		ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+					   self->d.nodes[0].node, 0, &h[i]))
+			TH_LOG("context %u", i);
+	EXPECT_EQ(-ENOSPC, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+					 self->d.nodes[0].node, 0, &extra));
+	EXPECT_EQ(0, vw_ctx_destroy(self->d.fd, h[7]));
+	EXPECT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &extra));
+}
+
+/* Drop CAP_SYS_NICE from the effective set (no libcap in a static build). */
+static int drop_cap_sys_nice(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[CAP_TO_INDEX(CAP_SYS_NICE)].effective &=
+		~CAP_TO_MASK(CAP_SYS_NICE);
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/* A priority above 0 needs CAP_SYS_NICE (-EACCES), below it does not. */
+TEST_F(vw, invalid_priority_needs_cap_sys_nice)
+{
+	uint32_t ctx;
+	int ret;
+
+	ret = drop_cap_sys_nice();
+	if (ret)
+		SKIP(return, "cannot drop CAP_SYS_NICE: %s", strerror(-ret));
+	EXPECT_EQ(-EACCES, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+					 self->d.nodes[0].node, 1, &ctx));
+	EXPECT_EQ(-EACCES, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+					 self->d.nodes[0].node,
+					 VWDDM_PRIORITY_MAX, &ctx));
+	EXPECT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, -5, &ctx));
+	EXPECT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &ctx));
+}
+
+/* With CAP_SYS_NICE (root), a high priority context runs. */
+TEST_F(vw, priority_with_cap_sys_nice)
+{
+	uint32_t ctx;
+	uint64_t f;
+	int32_t e;
+
+	if (geteuid())
+		SKIP(return, "not root");
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, VWDDM_PRIORITY_MAX,
+				   &ctx));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 2, SHORT_US, 0, &f));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, f, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+}
+
+TEST_HARNESS_MAIN

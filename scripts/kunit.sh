@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the vwddm KUnit suites on the debug test kernel under QEMU/TCG:
-# build vwddm.ko + vwddm_kunit.ko against the cached test kernel, pack them
-# into an initramfs, boot in "kunit" mode (qemu/guest/kunit.sh), parse.
+# build vwddm.ko + vwddm_kunit.ko against the cached test kernel and the
+# user-space tools (scripts/build-tools.sh), pack them into an initramfs,
+# boot in "kunit" mode (qemu/guest/kunit.sh), parse.
 #
 # Usage: scripts/kunit.sh       env: KDIR (default: scripts/build-kernel.sh),
 #        VWDDM_PARAMS="..." (vwddm.ko params), VWDDM_KUNIT_TIMEOUT (1200 s)
@@ -24,6 +25,14 @@ if ! "$REPO/scripts/build-module.sh" "$KDIR" "$out" >/dev/null 2>&1; then
 fi
 vw_pass "build-test-kernel"
 vw_phase_end
+
+# vwddmctl and the vwddm_test suite for the guest's /tools (static).
+if "$REPO/scripts/build-tools.sh" >/dev/null 2>&1; then
+	vw_pass "build-tools"
+else
+	tail -n 30 "$VWDDM_BUILD/tools/build.log" >&2 || true
+	vw_fail "build-tools: tools/ build failed (the guest reports them missing)"
+fi
 
 vw_phase_begin "KUnit VM run (TCG, debug kernel)"
 files=("$out/src/vwddm.ko")

@@ -16,6 +16,14 @@ which=("$@")
 # deps.sh may just have resolved/installed these: re-read them.
 . "$REPO/scripts/lib.sh"
 
+# vwddmctl and the vwddm_test suite for the guest's /tools (static).
+if "$REPO/scripts/build-tools.sh" >/dev/null 2>&1; then
+	vw_pass "build-tools"
+else
+	tail -n 30 "$VWDDM_BUILD/tools/build.log" >&2 || true
+	vw_fail "build-tools: tools/ build failed (the guest reports them missing)"
+fi
+
 for w in "${which[@]}"; do
 	case $w in
 	61) kver=$STOCK_61_KVER hdr=$STOCK_61_HDR img=$STOCK_61_IMG ;;

@@ -91,3 +91,85 @@ SPLAT_RE='WARNING:|BUG:|possible circular locking|possible recursive locking|inc
 dmesg_splats() {
 	dmesg | grep -cE "$SPLAT_RE"
 }
+
+# ---- user-space tools (tools/: /tools/vwddmctl, /tools/vwddm_test) ----
+
+VWDDM_TOOLS=/tools
+# Module parameters for the tools' runs: a short TdrDelay keeps hang tests
+# quick on TCG, and no TDR limit (the suite causes a dozen TDRs).
+VWDDM_TOOLS_PARAMS=${VWDDM_TOOLS_PARAMS:-tdr_delay_ms=500 quantum_us=5000 tdr_limit_count=0}
+
+# load_for_tools: (re)load vwddm.ko with VWDDM_TOOLS_PARAMS.
+load_for_tools() {
+	if grep -q '^vwddm ' /proc/modules; then
+		rmmod vwddm || return 1
+	fi
+	# shellcheck disable=SC2086  # params are split on purpose
+	insmod /vwddm.ko $VWDDM_TOOLS_PARAMS || return 1
+	test -c /dev/dri/renderD128
+}
+
+# run_tap PREFIX PROGRAM [ARGS...]: run a TAP producer (the kselftest
+# harness of tools/tests), show its output, and turn every result line
+# into one VWDDM-CHECK line "PREFIX-NAME" (a SKIP stays visible after
+# "#"). A missing program, a crash, results missing from its plan, or a
+# non-zero exit with no failed test fail "PREFIX-complete".
+run_tap() {
+	prefix=$1
+	shift
+	if [ ! -x "$1" ]; then
+		check_fail "$prefix-complete" "$1 missing from the initramfs"
+		return 1
+	fi
+	out=/tmp/tap.$$
+	"$@" >"$out" 2>&1
+	trc=$?
+	cat "$out"
+	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out" | head -n 1)
+	nres=0
+	nfail=0
+	while IFS= read -r l; do
+		case $l in
+		"ok "* | "not ok "*) ;;
+		*) continue ;;
+		esac
+		nres=$((nres + 1))
+		rest=$(echo "$l" | sed 's/^\(not \)\{0,1\}ok [0-9]* //')
+		name=${rest%% *}
+		why=""
+		case $rest in *"# "*) why=${rest#*# } ;; esac
+		case $l in
+		"ok "*) echo "VWDDM-CHECK: ok $prefix-$name${why:+ # $why}" ;;
+		*)
+			nfail=$((nfail + 1))
+			check_fail "$prefix-$name" "${why:-see the TAP output above}"
+			;;
+		esac
+	done <"$out"
+	rm -f "$out"
+	if [ -z "$plan" ] || [ "$nres" != "$plan" ]; then
+		check_fail "$prefix-complete" "$nres result(s) for a plan of ${plan:-none} (exit $trc)"
+	elif [ "$trc" != 0 ] && [ "$nfail" = 0 ]; then
+		check_fail "$prefix-complete" "exit status $trc with no failed test"
+	else
+		check_ok "$prefix-complete"
+	fi
+}
+
+# vwddmctl_info_json: the adapter query as JSON, with its main members.
+vwddmctl_info_json() {
+	j=$("$VWDDM_TOOLS/vwddmctl" --json info) || return 1
+	echo "$j"
+	echo "$j" | grep -q '^{"device":"/dev/dri/renderD12[0-9]","version":1,' &&
+		echo "$j" | grep -q '"tdr":{"level":3,' &&
+		echo "$j" | grep -q '"nodes":\[{"engine":0,"node":0,' &&
+		echo "$j" | grep -q '}]}$'
+}
+
+# vwddmctl_status: debugfs status pretty-printed (node table present).
+vwddmctl_status() {
+	s=$("$VWDDM_TOOLS/vwddmctl" status) || return 1
+	echo "$s"
+	echo "$s" | grep -q '^TDR: timeouts=' &&
+		echo "$s" | grep -qE '^ +0 +0 +[a-z0-9]+ +(mid|dma) '
+}

@@ -1,6 +1,7 @@
 # KUnit mode: load vwddm.ko, then vwddm_kunit.ko (KUnit runs the suites on
 # load), print every suite's KTAP results from debugfs between markers, then
-# check that vwddm unloads cleanly with work in flight.
+# check that vwddm unloads cleanly with work in flight; then run the
+# user-space tools (vwddm_test, vwddmctl) on a fresh load.
 . /common.sh
 
 check load-vwddm load_vwddm
@@ -49,5 +50,52 @@ if grep -q '^vwddm ' /proc/modules; then
 	check unload-with-work-in-flight unload_in_flight
 else
 	check_fail unload-with-work-in-flight "vwddm not loaded"
+fi
+
+# The user-space suite (tools/tests: vwddm_test, TAP) and vwddmctl on a
+# fresh load with a short TdrDelay: each TAP result is one VWDDM-CHECK
+# line "tools-vw.<test>"; the console (and so the splat scan) covers it.
+vwddmctl_hang() {
+	o=$("$VWDDM_TOOLS/vwddmctl" --json submit --node 0 --count 1 --us 100 \
+		--hang --wait)
+	rc=$?
+	echo "$o (exit $rc)"
+	[ $rc = 3 ] && echo "$o" | grep -q '"fence_error":-62,"state":"hung"'
+}
+vwddmctl_lost_irq() {
+	"$VWDDM_TOOLS/vwddmctl" inject lost_irq=2 &&
+		"$VWDDM_TOOLS/vwddmctl" submit --node 0 --count 4 --us 1000 --wait
+}
+vwddmctl_inject_hang() {
+	"$VWDDM_TOOLS/vwddmctl" inject hang --node 0 || return 1
+	wait_idle 0 || return 1
+	grep '^context client=0 engine=0 ordinal=0 state=hung ' \
+		"$VWDDM_DBG/0/status"
+}
+vwddmctl_watch() {
+	n=$("$VWDDM_TOOLS/vwddmctl" --json watch --count 3 --interval 50 |
+		grep -c '^{"t":.*"nodes":\[{"engine":0,')
+	[ "$n" = 3 ]
+}
+vwddmctl_usage() {
+	"$VWDDM_TOOLS/vwddmctl" bogus 2>/dev/null
+	[ $? = 2 ]
+}
+heading "user-space tools: vwddm_test and vwddmctl ($VWDDM_TOOLS_PARAMS)"
+if load_for_tools; then
+	check_ok load-for-tools
+	run_tap tools "$VWDDM_TOOLS/vwddm_test"
+	check vwddmctl-info-json vwddmctl_info_json
+	check vwddmctl-submit-wait "$VWDDM_TOOLS/vwddmctl" submit --node 0 \
+		--ctx 2 --count 4 --us 2000 --wait
+	check vwddmctl-submit-hang vwddmctl_hang
+	check vwddmctl-inject-lost-irq vwddmctl_lost_irq
+	check vwddmctl-inject-hang vwddmctl_inject_hang
+	check vwddmctl-status vwddmctl_status
+	check vwddmctl-watch vwddmctl_watch
+	check vwddmctl-usage-error vwddmctl_usage
+	check unload-after-tools rmmod vwddm
+else
+	check_fail load-for-tools "insmod /vwddm.ko $VWDDM_TOOLS_PARAMS"
 fi
 exit $VW_FAILS

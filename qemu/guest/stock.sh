@@ -97,6 +97,21 @@ check devcoredump devcoredump_ok
 
 . /inject_checks.sh
 check debugfs-injection inject_checks
+
+# The user-space tools on this kernel: vwddmctl smoke checks and a subset
+# of vwddm_test (guilty/innocent, sync_file, the invalid-argument sweep).
+if load_for_tools; then
+	check_ok load-for-tools
+	check vwddmctl-info-json vwddmctl_info_json
+	check vwddmctl-status vwddmctl_status
+	run_tap tools "$VWDDM_TOOLS/vwddm_test" -t submit_every_node \
+		-t four_files_one_guilty -t sync_file_poll_error \
+		-t invalid_query_adapter -t invalid_ctx -t invalid_submit \
+		-t invalid_wait -t invalid_alloc -t invalid_foreign_handles
+	check unload-after-tools rmmod vwddm
+else
+	check_fail load-for-tools "insmod /vwddm.ko $VWDDM_TOOLS_PARAMS"
+fi
 after=$(dmesg_splats)
 if [ "$after" = "$before" ]; then
 	check_ok dmesg-clean

@@ -56,8 +56,10 @@ fi
 # fresh load with a short TdrDelay: each TAP result is one VWDDM-CHECK
 # line "tools-vw.<test>"; the console (and so the splat scan) covers it.
 vwddmctl_hang() {
-	o=$("$VWDDM_TOOLS/vwddmctl" --json submit --node 0 --count 1 --us 100 \
-		--hang --wait)
+	# Two contexts: the second one's work waiting behind the hang is what
+	# makes the scheduler ask for preemption (a lone hang is no TDR).
+	o=$("$VWDDM_TOOLS/vwddmctl" --json submit --node 0 --ctx 2 --count 2 \
+		--us 1000 --hang --wait)
 	rc=$?
 	echo "$o (exit $rc)"
 	[ $rc = 3 ] && echo "$o" | grep -q '"fence_error":-62,"state":"hung"'
@@ -68,6 +70,8 @@ vwddmctl_lost_irq() {
 }
 vwddmctl_inject_hang() {
 	"$VWDDM_TOOLS/vwddmctl" inject hang --node 0 || return 1
+	"$VWDDM_TOOLS/vwddmctl" inject submit engine=0 node=0 ctx=1 count=2 \
+		us=1000 || return 1
 	wait_idle 0 || return 1
 	grep '^context client=0 engine=0 ordinal=0 state=hung ' \
 		"$VWDDM_DBG/0/status"

@@ -213,12 +213,16 @@ TEST_F(vw, wait_timeout)
 /*
  * A hang on one node while spinners run on every other node: the
  * innocents never see an error and finish in time; the guilty one ends
- * with -ETIME and is HUNG + GUILTY.
+ * with -ETIME and is HUNG + GUILTY. The scheduler asks a packet to yield
+ * only when another context's work waits on its node, so a witness
+ * context queues a little work behind the hang: that is what gets the
+ * hang detected (a lone hung packet is never preempted, hence never a
+ * timeout), and it must complete too.
  */
 TEST_F_TIMEOUT(vw, hang_one_node_others_progress, 180)
 {
-	uint32_t gctx, ctx[VWDDM_MAX_NODES_INFO];
-	uint64_t gfence, fence[VWDDM_MAX_NODES_INFO];
+	uint32_t gctx, wctx, ctx[VWDDM_MAX_NODES_INFO];
+	uint64_t gfence, wfence, fence[VWDDM_MAX_NODES_INFO];
 	struct drm_vwddm_query_adapter q0 = self->d.q, q1;
 	const unsigned int pkt_us = 10000;
 	struct drm_vwddm_ctx_query cq;
@@ -239,8 +243,12 @@ TEST_F_TIMEOUT(vw, hang_one_node_others_progress, 180)
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &gctx));
 	t0 = vw_now_ns();
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &wctx));
 	ASSERT_EQ(0, submit_one(self->d.fd, gctx, 100,
 				VWDDM_PACKET_INJECT_HANG, -1, NULL, &gfence));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, wctx, 2, SHORT_US, 0,
+				      &wfence));
 	for (i = 1; i < self->d.num_nodes; i++) {
 		ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[i].engine,
 					   self->d.nodes[i].node, 0, &ctx[i]));
@@ -269,6 +277,12 @@ TEST_F_TIMEOUT(vw, hang_one_node_others_progress, 180)
 	}
 	dt_ms = (vw_now_ns() - t0) / 1000000;
 	EXPECT_GE(limit_ms(self, spin_ms), dt_ms);
+	/* The witness behind the hang on its node. */
+	ASSERT_EQ(0, wait_ms(self->d.fd, wctx, wfence, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, wctx, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
+	EXPECT_EQ(2, cq.completed);
 
 	ASSERT_EQ(0, wait_ms(self->d.fd, gctx, gfence, limit_ms(self, 0), &e))
 		TH_LOG("the hang was not detected in %llu ms",
@@ -542,8 +556,9 @@ TEST_F_TIMEOUT(vw, in_fence_error_cancels, 120)
 	const struct drm_vwddm_node_info *nb =
 		&self->d.nodes[self->d.num_nodes > 1 ? 1 : 0];
 	struct drm_vwddm_ctx_query cq;
-	uint32_t g, b;
-	uint64_t bfence;
+	struct vw_submit s = { 0 };
+	uint32_t g, b, w;
+	uint64_t bfence, wfence;
 	int gsync, bsync, st = 0x7fff;
 	int32_t e;
 
@@ -554,21 +569,20 @@ TEST_F_TIMEOUT(vw, in_fence_error_cancels, 120)
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &g));
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, nb->engine, nb->node, 0, &b));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &w));
 	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
 				-1, &gsync, NULL));
-	{
-		struct vw_submit s = {
-			.ctx = b,
-			.num_packets = 2,
-			.duration_ns = SHORT_US * 1000ULL,
-			.in_fence_fd = gsync,
-			.out_fence = true,
-		};
-
-		ASSERT_EQ(0, vw_submit(self->d.fd, &s));
-		bfence = s.fence;
-		bsync = s.out_fence_fd;
-	}
+	/* A witness behind the hang: without it no preemption, no TDR. */
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, w, 1, SHORT_US, 0, &wfence));
+	s.ctx = b;
+	s.num_packets = 2;
+	s.duration_ns = SHORT_US * 1000ULL;
+	s.in_fence_fd = gsync;
+	s.out_fence = true;
+	ASSERT_EQ(0, vw_submit(self->d.fd, &s));
+	bfence = s.fence;
+	bsync = s.out_fence_fd;
 	ASSERT_EQ(0, wait_ms(self->d.fd, b, bfence, limit_ms(self, 10), &e));
 	EXPECT_EQ(-ECANCELED, e);
 	ASSERT_EQ(0, vw_sync_status(bsync, &st));
@@ -578,6 +592,8 @@ TEST_F_TIMEOUT(vw, in_fence_error_cancels, 120)
 	ASSERT_EQ(0, vw_ctx_query(self->d.fd, b, &cq));
 	EXPECT_EQ(0, cq.completed);
 	EXPECT_FALSE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	ASSERT_EQ(0, wait_ms(self->d.fd, w, wfence, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
 	close(gsync);
 	close(bsync);
 }

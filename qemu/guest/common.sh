@@ -122,9 +122,12 @@ run_tap() {
 		return 1
 	fi
 	out=/tmp/tap.$$
-	"$@" >"$out" 2>&1
-	trc=$?
-	cat "$out"
+	# Streamed, so kernel messages interleave with the test they belong to.
+	{
+		"$@" 2>&1
+		echo $? >"$out.rc"
+	} | tee "$out"
+	trc=$(cat "$out.rc" 2>/dev/null || echo 255)
 	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out" | head -n 1)
 	nres=0
 	nfail=0
@@ -146,7 +149,7 @@ run_tap() {
 			;;
 		esac
 	done <"$out"
-	rm -f "$out"
+	rm -f "$out" "$out.rc"
 	if [ -z "$plan" ] || [ "$nres" != "$plan" ]; then
 		check_fail "$prefix-complete" "$nres result(s) for a plan of ${plan:-none} (exit $trc)"
 	elif [ "$trc" != 0 ] && [ "$nfail" = 0 ]; then

@@ -5,7 +5,9 @@
 # boot in "kunit" mode (qemu/guest/kunit.sh), parse.
 #
 # Usage: scripts/kunit.sh       env: KDIR (default: scripts/build-kernel.sh),
-#        VWDDM_PARAMS="..." (vwddm.ko params), VWDDM_KUNIT_TIMEOUT (1200 s)
+#        VWDDM_PARAMS="..." (vwddm.ko params), VWDDM_KUNIT_TIMEOUT (1200 s),
+#        VWDDM_TOOLS_PARAMS="..." (vwddm.ko params for the tools' run;
+#        default in qemu/guest/common.sh)
 # Log: build/logs/kunit.log; last line: VWDDM-RESULT passed=N failed=M.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -44,9 +46,12 @@ fi
 initrd=$out/initramfs-kunit.cpio.gz
 "$REPO/scripts/mkinitramfs.sh" "$initrd" kunit "${files[@]}"
 log=$logdir/kunit.log
+append=""
+[[ -n ${VWDDM_PARAMS:-} ]] && append+=" vwddm.params=\"$VWDDM_PARAMS\""
+[[ -n ${VWDDM_TOOLS_PARAMS:-} ]] && append+=" vwddm.tools_params=\"$VWDDM_TOOLS_PARAMS\""
 "$REPO/scripts/run-vm.sh" --kernel "$KDIR/arch/x86/boot/bzImage" --initrd "$initrd" \
 	--mode kunit --timeout "${VWDDM_KUNIT_TIMEOUT:-1200}" --log "$log" \
-	${VWDDM_PARAMS:+--append "vwddm.params=\"$VWDDM_PARAMS\""} >/dev/null || true
+	--append "$append" >/dev/null || true
 "$REPO/scripts/parse-results.sh" "$log" --kunit-tool "$KDIR" --expect-kunit >"$log.result" 2>&1 || true
 cat "$log.result"
 vw_add_results "$log.result"

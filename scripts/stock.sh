@@ -5,6 +5,7 @@
 # kernel's drm.ko (+ deps) and vwddm.ko in "stock" mode (qemu/guest/stock.sh).
 #
 # Usage: scripts/stock.sh [61|612 ...]     (default: both)
+#   env: VWDDM_PARAMS, VWDDM_TOOLS_PARAMS (vwddm.ko params of the tools' run)
 # Logs: build/stock-<kver>/build.log, build/logs/stock-<kver>.log
 # Last line: VWDDM-RESULT passed=N failed=M; exit 1 on any failure.
 set -euo pipefail
@@ -75,9 +76,12 @@ for w in "${which[@]}"; do
 	initrd=$out/initramfs-stock.cpio.gz
 	"$REPO/scripts/mkinitramfs.sh" "$initrd" stock "$out/src/vwddm.ko" "$moddir"/* >&2
 	log=$logdir/stock-$kver.log
+	append=""
+	[[ -n ${VWDDM_PARAMS:-} ]] && append+=" vwddm.params=\"$VWDDM_PARAMS\""
+	[[ -n ${VWDDM_TOOLS_PARAMS:-} ]] && append+=" vwddm.tools_params=\"$VWDDM_TOOLS_PARAMS\""
 	"$REPO/scripts/run-vm.sh" --kernel "$img/boot/vmlinuz-$kver" --initrd "$initrd" \
 		--mode stock --timeout "${VWDDM_STOCK_TIMEOUT:-300}" --log "$log" \
-		${VWDDM_PARAMS:+--append "vwddm.params=\"$VWDDM_PARAMS\""} >/dev/null || true
+		--append "$append" >/dev/null || true
 	"$REPO/scripts/parse-results.sh" "$log" >"$log.result" 2>&1 || true
 	cat "$log.result" >&2
 	vw_add_results "$log.result"

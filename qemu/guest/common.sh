@@ -97,6 +97,8 @@ dmesg_splats() {
 VWDDM_TOOLS=/tools
 # Module parameters for the tools' runs: a short TdrDelay keeps hang tests
 # quick on TCG, and no TDR limit (the suite causes a dozen TDRs).
+# The host may override them: vwddm.tools_params="..." on the command line.
+VWDDM_TOOLS_PARAMS=$(sed -n 's/.*vwddm\.tools_params="\([^"]*\)".*/\1/p' /proc/cmdline 2>/dev/null)
 VWDDM_TOOLS_PARAMS=${VWDDM_TOOLS_PARAMS:-tdr_delay_ms=500 quantum_us=5000 tdr_limit_count=0}
 
 # load_for_tools: (re)load vwddm.ko with VWDDM_TOOLS_PARAMS.

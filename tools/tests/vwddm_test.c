@@ -75,12 +75,19 @@ static uint64_t limit_ms(FIXTURE_DATA(vw) *self, uint64_t work_ms)
 		SKIP(return, "no VWDDM_CAP_USER_INJECT (not root)"); \
 } while (0)
 
+/*
+ * Hang tests need recovery, and per-engine resets: an adapter-wide reset
+ * singles out no guilty context (every context with work on the hardware
+ * is reset, its work -ECANCELED; see forced_adapter_reset).
+ */
 #define NEED_TDR() do { \
 	if (self->d.q.tdr_level != VWDDM_TDR_LEVEL_RECOVER) \
 		SKIP(return, "TdrLevel %u: no recovery", \
 		     self->d.q.tdr_level); \
 	if (self->d.q.lost) \
 		SKIP(return, "adapter lost"); \
+	if (!(self->d.q.caps & VWDDM_CAP_PER_ENGINE_RESET)) \
+		SKIP(return, "no per-engine reset: no guilty context"); \
 } while (0)
 
 /* Submit one packet with @flags; out-fence FD in *@sync_fd if asked. */
@@ -509,6 +516,65 @@ TEST_F_TIMEOUT(vw, sync_file_poll_error, 120)
 	EXPECT_EQ(1, st);
 	close(gsync);
 	close(isync);
+}
+
+/*
+ * An adapter-wide reset (debugfs inject adapter_reset, as FORCETDR): a
+ * context with work on the hardware loses it (-ECANCELED), is RESET with
+ * RESET_SEEN and refuses new work with -ECANCELED; an idle context of
+ * the same file stays ACTIVE and works; a new context works.
+ */
+TEST_F_TIMEOUT(vw, forced_adapter_reset, 120)
+{
+	uint32_t e0 = self->d.nodes[0].engine, n0 = self->d.nodes[0].node;
+	struct drm_vwddm_query_adapter q1;
+	struct drm_vwddm_ctx_query cq;
+	uint32_t busy, idle, fresh;
+	uint64_t fence, f;
+	int32_t e;
+	int ret;
+
+	if (self->d.q.lost)
+		SKIP(return, "adapter lost");
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &busy));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &idle));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, idle, 1, SHORT_US, 0, &f));
+	ASSERT_EQ(0, wait_ms(self->d.fd, idle, f, limit_ms(self, 10), &e));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, busy, 40, 10000, 0,
+				      &fence));
+	/* Its first packet is on the hardware. */
+	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, busy, fence, 20 * 1000000ULL,
+				  &e));
+	ret = vw_debugfs_write(self->d.q.adapter, "inject", "adapter_reset");
+	if (ret == -ENOENT || ret == -EACCES || ret == -EPERM)
+		SKIP(return, "debugfs inject: %s", strerror(-ret));
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, wait_ms(self->d.fd, busy, fence, limit_ms(self, 400),
+			     &e));
+	EXPECT_EQ(-ECANCELED, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, busy, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_RESET, cq.state);
+	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_SEEN);
+	EXPECT_FALSE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	EXPECT_EQ(0, cq.hangs);
+	EXPECT_LE(1, cq.resets);
+	EXPECT_GT(40, cq.completed);
+	EXPECT_EQ(-ECANCELED, cq.errno_submit);
+	EXPECT_EQ(-ECANCELED, vw_submit_simple(self->d.fd, busy, 1, SHORT_US,
+					       0, NULL));
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, idle, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
+	EXPECT_EQ(0, cq.errno_submit);
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, idle, 2, SHORT_US, 0, &f));
+	ASSERT_EQ(0, wait_ms(self->d.fd, idle, f, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &fresh));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, fresh, 2, SHORT_US, 0, &f));
+	ASSERT_EQ(0, wait_ms(self->d.fd, fresh, f, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_query(self->d.fd, &q1, NULL, 0));
+	EXPECT_LT(self->d.q.adapter_resets, q1.adapter_resets);
+	EXPECT_EQ(0, q1.lost);
 }
 
 /* ---- fences ------------------------------------------------------------- */

@@ -62,7 +62,16 @@ vwddmctl_hang() {
 		--us 1000 --hang --wait)
 	rc=$?
 	echo "$o (exit $rc)"
-	[ $rc = 3 ] && echo "$o" | grep -q '"fence_error":-62,"state":"hung"'
+	[ $rc = 3 ] && echo "$o" | grep -q "\"fence_error\":$(hang_outcome)"
+}
+# What a hang does to its context: engine reset: guilty (-ETIME, hung);
+# adapter-wide reset (per_engine_reset=N): cancelled (-ECANCELED, reset).
+hang_outcome() {
+	if "$VWDDM_TOOLS/vwddmctl" --json info | grep -q '"per_engine_reset"'; then
+		echo '-62,"state":"hung"'
+	else
+		echo '-125,"state":"reset"'
+	fi
 }
 vwddmctl_lost_irq() {
 	"$VWDDM_TOOLS/vwddmctl" inject lost_irq=2 &&
@@ -73,7 +82,9 @@ vwddmctl_inject_hang() {
 	"$VWDDM_TOOLS/vwddmctl" inject submit engine=0 node=0 ctx=1 count=2 \
 		us=1000 || return 1
 	wait_idle 0 || return 1
-	grep '^context client=0 engine=0 ordinal=0 state=hung ' \
+	st=hung
+	hang_outcome | grep -q hung || st=reset
+	grep "^context client=0 engine=0 ordinal=0 state=$st " \
 		"$VWDDM_DBG/0/status"
 }
 vwddmctl_watch() {

@@ -1015,6 +1015,7 @@ TEST_F(vw, invalid_wait)
 	W(pad, 1, -EINVAL);
 	W(ctx, 0, -ENOENT);
 	W(ctx, ctx + 1000, -ENOENT);
+	W(fence, 0, -EINVAL);
 	W(fence, f + 1000, -EINVAL);
 	W(fence, ~0ULL, -EINVAL);
 #undef W
@@ -1129,6 +1130,91 @@ TEST_F(vw, invalid_context_limit)
 	EXPECT_EQ(0, vw_ctx_destroy(self->d.fd, h[7]));
 	EXPECT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &extra));
+}
+
+/* VWDDM_MAX_INFLIGHT_PER_CONTEXT, then -EAGAIN, and nothing of it queued. */
+TEST_F(vw, invalid_inflight_limit)
+{
+	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	struct drm_vwddm_ctx_query cq;
+	unsigned int i;
+	uint32_t ctx;
+	uint64_t f;
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &ctx));
+	/* 1024 packets of 200 ms: none can complete during the loop. */
+	for (i = 0; i < VWDDM_MAX_INFLIGHT_PER_CONTEXT /
+			VWDDM_MAX_PACKETS_PER_SUBMIT; i++) {
+		ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx,
+					      VWDDM_MAX_PACKETS_PER_SUBMIT,
+					      200000, 0, &f));
+	}
+	EXPECT_EQ(-EAGAIN, vw_submit_simple(self->d.fd, ctx, 1, 200000, 0,
+					    NULL));
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
+	EXPECT_EQ(VWDDM_MAX_INFLIGHT_PER_CONTEXT, cq.submitted);
+	EXPECT_EQ(f, cq.last_fence);
+	/* Destroying it cancels the queue; the hardware queue runs out. */
+	EXPECT_EQ(0, vw_ctx_destroy(self->d.fd, ctx));
+	EXPECT_EQ(0, adapter_drains(self->d.fd,
+				    limit_ms(self, 200 * (self->d.q.hw_queue_depth
+							 + 1))));
+}
+
+/* VWDDM_MAX_ALLOCS_PER_FILE, then -ENOSPC; room again after a destroy. */
+TEST_F(vw, invalid_alloc_limit)
+{
+	static uint32_t h[VWDDM_MAX_ALLOCS_PER_FILE];
+	unsigned int i;
+	uint32_t extra;
+
+	for (i = 0; i < VWDDM_MAX_ALLOCS_PER_FILE; i++) {
+		ASSERT_EQ(0, vw_alloc_create(self->d.fd, 1, &h[i]))
+			TH_LOG("allocation %u", i);
+	}
+	EXPECT_EQ(-ENOSPC, vw_alloc_create(self->d.fd, 1, &extra));
+	EXPECT_EQ(0, vw_alloc_destroy(self->d.fd, h[100]));
+	EXPECT_EQ(0, vw_alloc_create(self->d.fd, 1, &extra));
+}
+
+/*
+ * CTX_DESTROY with work queued: what is on the hardware runs to its end
+ * (sync_file status 1), what was still queued completes with -ECANCELED.
+ */
+TEST_F(vw, ctx_destroy_cancels_queued)
+{
+	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	unsigned int depth = self->d.q.hw_queue_depth;
+	struct vw_submit s = { .in_fence_fd = -1, .out_fence = true };
+	int first, last, st = 0x7fff;
+	uint32_t ctx;
+
+	if (!(self->d.q.caps & VWDDM_CAP_SYNC_FILE))
+		SKIP(return, "no VWDDM_CAP_SYNC_FILE");
+	if (depth + 8 > VWDDM_MAX_PACKETS_PER_SUBMIT)
+		SKIP(return, "hardware queue depth %u", depth);
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &ctx));
+	s.ctx = ctx;
+	s.num_packets = 1;
+	s.duration_ns = 100 * 1000000ULL;
+	ASSERT_EQ(0, vw_submit(self->d.fd, &s));
+	first = s.out_fence_fd;
+	/* Enough behind it that the last ones cannot be on the hardware. */
+	s.num_packets = depth + 8;
+	s.duration_ns = SHORT_US * 1000ULL;
+	ASSERT_EQ(0, vw_submit(self->d.fd, &s));
+	last = s.out_fence_fd;
+	EXPECT_EQ(-ETIME, vw_sync_wait(first, 10));
+	ASSERT_EQ(0, vw_ctx_destroy(self->d.fd, ctx));
+	ASSERT_EQ(0, vw_sync_wait(last, limit_ms(self, 100)));
+	ASSERT_EQ(0, vw_sync_status(last, &st));
+	EXPECT_EQ(-ECANCELED, st);
+	ASSERT_EQ(0, vw_sync_wait(first, limit_ms(self, 100)));
+	ASSERT_EQ(0, vw_sync_status(first, &st));
+	EXPECT_EQ(1, st);
+	close(first);
+	close(last);
+	EXPECT_EQ(0, adapter_drains(self->d.fd, limit_ms(self, 200)));
 }
 
 /* Drop CAP_SYS_NICE from the effective set (no libcap in a static build). */

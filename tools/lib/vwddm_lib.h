@@ -14,6 +14,10 @@
 
 #include <drm/vwddm_drm.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define VWDDM_DEBUGFS		"/sys/kernel/debug/vwddm"
 #define VWDDM_RENDER_FIRST	128
 #define VWDDM_RENDER_LAST	191

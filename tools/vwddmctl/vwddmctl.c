@@ -160,7 +160,7 @@ static void print_info_json(const struct vw_dev *d)
 	printf("\"quantum_us\":%u,\"hw_queue_depth\":%u,\"lost\":%s,",
 	       q->quantum_us, q->hw_queue_depth, q->lost ? "true" : "false");
 	printf("\"caps\":%" PRIu64 ",\"cap_names\":[", (uint64_t)q->caps);
-	for (i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cap_names); i++) {
 		if (!(q->caps & (1ULL << i)))
 			continue;
 		printf("%s\"%s\"", first ? "" : ",", cap_names[i]);
@@ -202,7 +202,7 @@ static void print_info_text(const struct vw_dev *d)
 	printf("scheduling      quantum %u us, hardware queue depth %u\n",
 	       q->quantum_us, q->hw_queue_depth);
 	printf("caps            0x%llx", (unsigned long long)q->caps);
-	for (i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cap_names); i++)
 		if (q->caps & (1ULL << i))
 			printf(" %s", cap_names[i]);
 	printf("\nstate           %s\n", q->lost ? "LOST" : "ok");
@@ -438,14 +438,15 @@ static int cmd_submit(int argc, char **argv)
 		uint64_t deadline = vw_now_ns() + timeout_ms * 1000000ULL;
 
 		for (c = 0; c < nctx; c++) {
-			uint64_t now = vw_now_ns();
+			uint64_t now = vw_now_ns(), last;
 
 			if (!runs[c].nsubmits)
 				continue;
-			runs[c].wait_ret = vw_wait(d.fd, runs[c].handle,
-				runs[c].fences[runs[c].nsubmits - 1],
-				deadline > now ? deadline - now : 0,
-				&runs[c].fence_err);
+			last = runs[c].fences[runs[c].nsubmits - 1];
+			runs[c].wait_ret = vw_wait(d.fd, runs[c].handle, last,
+						   deadline > now ?
+						   deadline - now : 0,
+						   &runs[c].fence_err);
 			if (runs[c].wait_ret == -ETIME ||
 			    (!runs[c].wait_ret && runs[c].fence_err)) {
 				if (!rc)
@@ -723,7 +724,7 @@ static void status_text(const char *text, int adapter)
 			 (int)(end ? end - line : (long)strlen(line)), line);
 		if (strncmp(l, "node ", 5))
 			continue;
-		for (i = 0; i < sizeof(node_keys) / sizeof(node_keys[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(node_keys); i++)
 			kv_print(l, "node ", node_keys[i], w[i] - (i ? 0 : 1));
 		printf("\n");
 	}
@@ -738,7 +739,7 @@ static void status_text(const char *text, int adapter)
 			 (int)(end ? end - line : (long)strlen(line)), line);
 		if (strncmp(l, "context ", 8))
 			continue;
-		for (i = 0; i < sizeof(ctx_keys) / sizeof(ctx_keys[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(ctx_keys); i++)
 			kv_print(l, "context ", ctx_keys[i],
 				 w[i] - (i ? 0 : 1));
 		printf("\n");
@@ -936,7 +937,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[optind], cmds[i].name))
 			return cmds[i].fn(argc - optind, argv + optind);
 	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[optind]);

@@ -56,8 +56,9 @@ fi
 # fresh load with a short TdrDelay: each TAP result is one VWDDM-CHECK
 # line "tools-vw.<test>"; the console (and so the splat scan) covers it.
 vwddmctl_hang() {
-	# Two contexts: the second one's work waiting behind the hang is what
-	# makes the scheduler ask for preemption (a lone hang is no TDR).
+	# Two contexts: the second one's work waiting behind the hang makes
+	# the scheduler ask for preemption after a quantum (innocent, it must
+	# complete).
 	o=$("$VWDDM_TOOLS/vwddmctl" --json submit --node 0 --ctx 2 --count 2 \
 		--us 1000 --hang --wait)
 	rc=$?

@@ -128,27 +128,64 @@ static int wait_ms(int fd, uint32_t ctx, uint64_t fence, uint64_t ms,
 	return vw_wait(fd, ctx, fence, ms * 1000000ULL, error);
 }
 
-/* The work on every node drains (submitted == completed, none queued). */
+/*
+ * Every node drains and still works: a probe packet on every node (from a
+ * context of its own) completes without error, and then every node's
+ * last submitted fence is its last completed one with nothing queued.
+ * (The probe matters: a preemption request takes a fence ID from the
+ * node's sequence, so after a reset that discarded one the node is idle
+ * with submitted_fence one ahead of completed_fence until new work.)
+ */
 static int adapter_drains(int fd, uint64_t ms)
 {
 	struct drm_vwddm_node_info nodes[VWDDM_MAX_NODES_INFO];
-	uint64_t end = vw_now_ns() + ms * 1000000ULL;
+	uint64_t end = vw_now_ns() + ms * 1000000ULL, f, now;
 	struct drm_vwddm_query_adapter q;
-	unsigned int i, busy;
+	unsigned int i, n, busy;
+	uint32_t ctx;
+	int32_t e;
 	int ret;
 
+	ret = vw_query(fd, &q, nodes, VWDDM_MAX_NODES_INFO);
+	if (ret)
+		return ret;
+	n = q.num_nodes < VWDDM_MAX_NODES_INFO ? q.num_nodes :
+	    VWDDM_MAX_NODES_INFO;
+	for (i = 0; i < n; i++) {
+		ret = vw_ctx_create(fd, nodes[i].engine, nodes[i].node, 0,
+				    &ctx);
+		if (!ret)
+			ret = vw_submit_simple(fd, ctx, 1, 100, 0, &f);
+		now = vw_now_ns();
+		if (!ret)
+			ret = vw_wait(fd, ctx, f, end > now ? end - now : 0,
+				      &e);
+		if (!ret && e)
+			ret = e;
+		if (ret) {
+			fprintf(stderr, "# probe on node %u.%u: %s\n",
+				nodes[i].engine, nodes[i].node,
+				strerror(-ret));
+			return ret;
+		}
+		vw_ctx_destroy(fd, ctx);
+	}
 	do {
 		ret = vw_query(fd, &q, nodes, VWDDM_MAX_NODES_INFO);
 		if (ret)
 			return ret;
-		for (i = busy = 0; i < q.num_nodes && i < VWDDM_MAX_NODES_INFO;
-		     i++)
+		for (i = busy = 0; i < n; i++)
 			busy += nodes[i].submitted_fence !=
 				nodes[i].completed_fence || nodes[i].queued;
 		if (!busy)
 			return 0;
 		vw_sleep_ms(20);
 	} while (vw_now_ns() < end);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "# node %u.%u: submitted %u completed %u queued %u\n",
+			nodes[i].engine, nodes[i].node,
+			nodes[i].submitted_fence, nodes[i].completed_fence,
+			nodes[i].queued);
 	return -ETIME;
 }
 
@@ -229,11 +266,10 @@ TEST_F(vw, wait_timeout)
 /*
  * A hang on one node while spinners run on every other node: the
  * innocents never see an error and finish in time; the guilty one ends
- * with -ETIME and is HUNG + GUILTY. The scheduler asks a packet to yield
- * only when another context's work waits on its node, so a witness
- * context queues a little work behind the hang: that is what gets the
- * hang detected (a lone hung packet is never preempted, hence never a
- * timeout), and it must complete too.
+ * with -ETIME and is HUNG + GUILTY. A witness context queues a little
+ * work behind the hang: the scheduler asks for preemption after a
+ * quantum when others wait (a hang alone is only preempted by the
+ * watchdog, after TdrDelay: lone_hang_detected), and it must complete.
  */
 TEST_F_TIMEOUT(vw, hang_one_node_others_progress, 180)
 {
@@ -412,7 +448,7 @@ TEST_F_TIMEOUT(vw, innocent_behind_guilty_same_node, 120)
 	uint32_t g, ctx, e0 = self->d.nodes[0].engine, n0 =
 		self->d.nodes[0].node;
 	struct drm_vwddm_ctx_query cq;
-	uint64_t gfence, fence;
+	uint64_t gfence, glater, fence;
 	int32_t e;
 
 	NEED_TDR();
@@ -421,6 +457,8 @@ TEST_F_TIMEOUT(vw, innocent_behind_guilty_same_node, 120)
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
 	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
 				-1, NULL, &gfence));
+	/* The guilty context's own work behind its hang never runs. */
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, g, 2, SHORT_US, 0, &glater));
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 4, SHORT_US, 0, &fence));
 	/* It waits behind the hang. */
 	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, ctx, fence, 0, &e));
@@ -430,11 +468,21 @@ TEST_F_TIMEOUT(vw, innocent_behind_guilty_same_node, 120)
 	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
 	EXPECT_EQ(4, cq.completed);
 	EXPECT_FALSE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	/* All on the hardware: taken off by the reset and resubmitted. */
+	if (self->d.q.hw_queue_depth >= 7) {
+		EXPECT_EQ(VWDDM_CTX_RESET_SEEN, cq.reset_flags);
+		EXPECT_EQ(1, cq.resets);
+	}
 
 	ASSERT_EQ(0, wait_ms(self->d.fd, g, gfence, limit_ms(self, 0), &e));
 	EXPECT_EQ(-ETIME, e);
+	ASSERT_EQ(0, wait_ms(self->d.fd, g, glater, limit_ms(self, 0), &e));
+	EXPECT_EQ(-ECANCELED, e);
 	ASSERT_EQ(0, vw_ctx_query(self->d.fd, g, &cq));
 	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+	EXPECT_EQ(VWDDM_CTX_RESET_SEEN | VWDDM_CTX_RESET_GUILTY,
+		  cq.reset_flags);
+	EXPECT_EQ(0, cq.completed);
 	EXPECT_EQ(-EIO, cq.errno_submit);
 	EXPECT_EQ(-EIO, vw_submit_simple(self->d.fd, g, 1, SHORT_US, 0, NULL));
 	/* The innocent context still takes work. */
@@ -530,6 +578,76 @@ TEST_F_TIMEOUT(vw, sync_file_poll_error, 120)
 	}
 	close(gsync);
 	close(isync);
+}
+
+/*
+ * A hang alone on its node (nothing waits behind it) is still detected:
+ * the watchdog preempts a packet that has run TdrDelay, so it is a
+ * timeout at about twice TdrDelay; not before TdrDelay.
+ */
+TEST_F_TIMEOUT(vw, lone_hang_detected, 120)
+{
+	const struct drm_vwddm_node_info *n =
+		&self->d.nodes[self->d.num_nodes - 1];
+	struct drm_vwddm_ctx_query cq;
+	uint64_t fence, t0, dt_ms;
+	uint32_t g;
+	int32_t e;
+
+	NEED_TDR();
+	NEED_INJECT();
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &g));
+	t0 = vw_now_ns();
+	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
+				-1, NULL, &fence));
+	ASSERT_EQ(0, wait_ms(self->d.fd, g, fence,
+			     limit_ms(self, self->d.q.tdr_delay_ms), &e))
+		TH_LOG("a lone hang on node %u.%u was not detected",
+		       n->engine, n->node);
+	dt_ms = (vw_now_ns() - t0) / 1000000;
+	EXPECT_EQ(-ETIME, e);
+	EXPECT_LE(self->d.q.tdr_delay_ms, dt_ms);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, g, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	EXPECT_EQ(0, adapter_drains(self->d.fd, limit_ms(self, 0)));
+}
+
+/*
+ * A DMA page fault (VWDDM_PACKET_INJECT_FAULT): the faulting packet ends
+ * with -EFAULT, its context is HUNG + GUILTY (guilty of a hang or a
+ * fault), an innocent context on the same node completes, and the
+ * adapter's fault counter grew.
+ */
+TEST_F_TIMEOUT(vw, fault_guilty, 120)
+{
+	uint32_t e0 = self->d.nodes[0].engine, n0 = self->d.nodes[0].node;
+	struct drm_vwddm_query_adapter q1;
+	struct drm_vwddm_ctx_query cq;
+	uint64_t gfence, fence;
+	uint32_t g, ctx;
+	int32_t e;
+
+	NEED_TDR();
+	NEED_INJECT();
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &g));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
+	ASSERT_EQ(0, submit_one(self->d.fd, g, SHORT_US,
+				VWDDM_PACKET_INJECT_FAULT, -1, NULL, &gfence));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 3, SHORT_US, 0, &fence));
+	ASSERT_EQ(0, wait_ms(self->d.fd, g, gfence, limit_ms(self, 10), &e));
+	EXPECT_EQ(-EFAULT, e);
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, fence, limit_ms(self, 20), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, g, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	EXPECT_EQ(-EIO, cq.errno_submit);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
+	EXPECT_EQ(3, cq.completed);
+	ASSERT_EQ(0, vw_query(self->d.fd, &q1, NULL, 0));
+	EXPECT_LT(self->d.q.faults, q1.faults);
 }
 
 /*
@@ -653,7 +771,7 @@ TEST_F_TIMEOUT(vw, in_fence_error_cancels, 120)
 				   self->d.nodes[0].node, 0, &w));
 	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
 				-1, &gsync, NULL));
-	/* A witness behind the hang: without it no preemption, no TDR. */
+	/* A witness behind the hang: detection after quantum + TdrDelay. */
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, w, 1, SHORT_US, 0, &wfence));
 	s.ctx = b;
 	s.num_packets = 2;

@@ -651,6 +651,47 @@ TEST_F_TIMEOUT(vw, fault_guilty, 120)
 }
 
 /*
+ * Injection through debugfs on user work: "hang_next node=N" makes the
+ * next packet the node receives hang, whoever submits it. The user
+ * context that submitted it is guilty; another one behind it completes.
+ */
+TEST_F_TIMEOUT(vw, debugfs_hang_next, 120)
+{
+	const struct drm_vwddm_node_info *n =
+		&self->d.nodes[self->d.num_nodes > 1 ? 1 : 0];
+	struct drm_vwddm_ctx_query cq;
+	uint64_t gfence, wfence;
+	char cmd[64];
+	uint32_t g, w;
+	int32_t e;
+	int ret;
+
+	NEED_TDR();
+	ASSERT_EQ(0, adapter_drains(self->d.fd, limit_ms(self, 0)));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &g));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &w));
+	snprintf(cmd, sizeof(cmd), "hang_next node=%u engine=%u", n->node,
+		 n->engine);
+	ret = vw_debugfs_write(self->d.q.adapter, "inject", cmd);
+	if (ret == -ENOENT || ret == -EACCES || ret == -EPERM)
+		SKIP(return, "debugfs inject: %s", strerror(-ret));
+	ASSERT_EQ(0, ret) TH_LOG("inject %s: %s", cmd, strerror(-ret));
+	/* An ordinary packet: the injection makes it hang. */
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, g, 1, SHORT_US, 0, &gfence));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, w, 2, SHORT_US, 0, &wfence));
+	ASSERT_EQ(0, wait_ms(self->d.fd, g, gfence, limit_ms(self, 10), &e));
+	EXPECT_EQ(-ETIME, e);
+	ASSERT_EQ(0, wait_ms(self->d.fd, w, wfence, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, g, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, w, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
+	EXPECT_EQ(2, cq.completed);
+}
+
+/*
  * An adapter-wide reset (debugfs inject adapter_reset, as FORCETDR): a
  * context with work on the hardware loses it (-ECANCELED), is RESET with
  * RESET_SEEN and refuses new work with -ECANCELED; an idle context of

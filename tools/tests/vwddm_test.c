@@ -1376,8 +1376,8 @@ TEST_F(vw, ctx_destroy_cancels_queued)
 	EXPECT_EQ(0, adapter_drains(self->d.fd, limit_ms(self, 200)));
 }
 
-/* Drop CAP_SYS_NICE from the effective set (no libcap in a static build). */
-static int drop_cap_sys_nice(void)
+/* Drop @cap from the effective set (no libcap in a static build). */
+static int drop_cap(int cap)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -1386,8 +1386,7 @@ static int drop_cap_sys_nice(void)
 
 	if (syscall(SYS_capget, &hdr, data))
 		return -errno;
-	data[CAP_TO_INDEX(CAP_SYS_NICE)].effective &=
-		~CAP_TO_MASK(CAP_SYS_NICE);
+	data[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
 	if (syscall(SYS_capset, &hdr, data))
 		return -errno;
 	return 0;
@@ -1399,7 +1398,7 @@ TEST_F(vw, invalid_priority_needs_cap_sys_nice)
 	uint32_t ctx;
 	int ret;
 
-	ret = drop_cap_sys_nice();
+	ret = drop_cap(CAP_SYS_NICE);
 	if (ret)
 		SKIP(return, "cannot drop CAP_SYS_NICE: %s", strerror(-ret));
 	EXPECT_EQ(-EACCES, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
@@ -1411,6 +1410,39 @@ TEST_F(vw, invalid_priority_needs_cap_sys_nice)
 				   self->d.nodes[0].node, -5, &ctx));
 	EXPECT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &ctx));
+}
+
+/*
+ * Injection flags without CAP_SYS_ADMIN (and allow_user_inject=0): the
+ * query no longer offers VWDDM_CAP_USER_INJECT, and a submission with
+ * INJECT_HANG or INJECT_FAULT is -EPERM with nothing queued.
+ */
+TEST_F(vw, invalid_inject_needs_cap_sys_admin)
+{
+	struct drm_vwddm_ctx_query before, after;
+	struct drm_vwddm_query_adapter q;
+	uint32_t ctx;
+	int ret;
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &ctx));
+	ret = drop_cap(CAP_SYS_ADMIN);
+	if (ret)
+		SKIP(return, "cannot drop CAP_SYS_ADMIN: %s", strerror(-ret));
+	ASSERT_EQ(0, vw_query(self->d.fd, &q, NULL, 0));
+	if (q.caps & VWDDM_CAP_USER_INJECT)
+		SKIP(return, "allow_user_inject=1: anyone may inject");
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &before));
+	EXPECT_EQ(-EPERM, vw_submit_simple(self->d.fd, ctx, 1, SHORT_US,
+					   VWDDM_PACKET_INJECT_HANG, NULL));
+	EXPECT_EQ(-EPERM, vw_submit_simple(self->d.fd, ctx, 1, SHORT_US,
+					   VWDDM_PACKET_INJECT_FAULT, NULL));
+	EXPECT_EQ(-EPERM, vw_submit_simple(self->d.fd, ctx, 3, SHORT_US,
+					   VWDDM_PACKET_INJECT_HANG |
+					   VWDDM_PACKET_INJECT_FAULT, NULL));
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &after));
+	EXPECT_EQ(before.submitted, after.submitted);
+	EXPECT_EQ(before.last_fence, after.last_fence);
 }
 
 /* With CAP_SYS_NICE (root), a high priority context runs. */

@@ -36,6 +36,9 @@ struct vwddm_sched;
  * @tdr_limit_count: TdrLimitCount (0: no limit)
  * @tdr_limit_time_ms: TdrLimitTime
  * @per_engine_reset: try an engine reset before an adapter reset
+ * @rail: per adapter index, its virtual power rail (0: its own)
+ * @kmd_restores_config: the miniport restores the nodes' configuration
+ *	after a device reset (else it answers AddressingReset)
  */
 struct vwddm_params {
 	u32 adapters;
@@ -52,6 +55,8 @@ struct vwddm_params {
 	u32 tdr_limit_count;
 	u32 tdr_limit_time_ms;
 	bool per_engine_reset;
+	u32 rail[VWDDM_MAX_ADAPTERS];
+	bool kmd_restores_config;
 };
 
 /**
@@ -65,6 +70,7 @@ struct vwddm_params {
  * @workload: the kernel-owned device behind debugfs work generation
  * @workload_ctx: its contexts: [client][engine * nodes + ordinal]
  * @debugfs: the adapter's debugfs directory
+ * @wedged_uevents: WEDGED uevents sent for the lost adapter
  */
 struct vwddm_adapter {
 	struct drm_device drm;
@@ -77,6 +83,7 @@ struct vwddm_adapter {
 	struct vwddm_context *workload_ctx[VWDDM_WORKLOAD_CLIENTS]
 					  [VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
 	struct dentry *debugfs;
+	atomic_t wedged_uevents;
 };
 
 int vwddm_params_parse(struct vwddm_params *p);

@@ -91,3 +91,57 @@ SPLAT_RE='WARNING:|BUG:|possible circular locking|possible recursive locking|inc
 dmesg_splats() {
 	dmesg | grep -cE "$SPLAT_RE"
 }
+
+# The escalation ladder, driven through debugfs injection (adapter 0 of a
+# fresh vwddm.ko, short TdrDelay). ladder_fldr_recovers: the engine and
+# adapter resets fail, a function-level device reset recovers; then a
+# hang on another node recovers by an engine reset again.
+ladder_fldr_recovers() {
+	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
+	d=$VWDDM_DBG/0
+	echo engine_reset_fail=1 >$d/inject && echo adapter_reset_fail=1 >$d/inject ||
+		return 1
+	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null || return 1
+	grep -E '^(ladder|context client=. engine=0 ordinal=0 )' $d/status
+	grep -q '^ladder lost=0 rung=function .* function_resets=1 .* adapter_reset_failures=1 ' \
+		$d/status || return 1
+	grep -q '^context client=1 engine=0 ordinal=0 state=reset ' $d/status ||
+		return 1
+	echo "engine=0 node=1 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=1 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null || return 1
+	cat $d/tdr_stats
+	grep -q '^rungs engine_reset=1 adapter_reset=0 function_reset=1 platform_reset=0 adapter_lost=0$' \
+		$d/tdr_stats || return 1
+	grep -q '^context client=1 engine=0 ordinal=1 state=active submitted=20 completed=20 ' \
+		$d/status || return 1
+	rmmod vwddm
+}
+
+# ladder_all_fail_lost: every rung fails; the adapter is lost: debugfs says
+# so (rung, reason), a WEDGED uevent was sent, submissions fail, and the
+# module unloads cleanly.
+ladder_all_fail_lost() {
+	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
+	d=$VWDDM_DBG/0
+	for k in engine_reset_fail adapter_reset_fail fldr_fail pldr_fail; do
+		echo "$k=1" >$d/inject || return 1
+	done
+	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null || return 1
+	grep -E '^(ladder|context client=. engine=0 ordinal=[01] )' $d/status
+	grep -q '^ladder lost=1 rung=lost lost_rung=platform lost_reason=ladder .* platform_reset_failures=1 .* wedged_uevents=1$' \
+		$d/status || return 1
+	grep -q '^context client=1 engine=0 ordinal=1 state=lost ' $d/status ||
+		return 1
+	if echo "engine=0 node=1 count=1 us=100" >$d/submit 2>/dev/null; then
+		echo "a submission to a lost adapter succeeded"
+		return 1
+	fi
+	grep -q '^event .* kind=adapter_lost ' $d/tdr_stats || return 1
+	rmmod vwddm || return 1
+	! grep -q '^vwddm ' /proc/modules
+}

@@ -50,4 +50,7 @@ if grep -q '^vwddm ' /proc/modules; then
 else
 	check_fail unload-with-work-in-flight "vwddm not loaded"
 fi
+# The escalation ladder on the debug kernel (lockdep, KASAN watch).
+check ladder-fldr-recovers ladder_fldr_recovers
+check ladder-all-fail-adapter-lost ladder_all_fail_lost
 exit $VW_FAILS

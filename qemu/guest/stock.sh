@@ -94,6 +94,10 @@ devcoredump_ok() {
 	echo 1 >"$f"
 }
 check devcoredump devcoredump_ok
+# The escalation ladder: FLDR recovers; every rung failing loses the
+# adapter (no bug check, no splat) and the module still unloads.
+check ladder-fldr-recovers ladder_fldr_recovers
+check ladder-all-fail-adapter-lost ladder_all_fail_lost
 after=$(dmesg_splats)
 if [ "$after" = "$before" ]; then
 	check_ok dmesg-clean

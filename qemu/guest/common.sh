@@ -145,3 +145,33 @@ ladder_all_fail_lost() {
 	rmmod vwddm || return 1
 	! grep -q '^vwddm ' /proc/modules
 }
+
+# ladder_pldr_rail: adapters 0 and 1 on rail 1; adapter 0's engine,
+# adapter and function-level resets fail, so its platform-level reset
+# power-cycles the rail: both adapters are reset and both come back
+# (adapter 1's work in flight is aborted, new work runs on it).
+ladder_pldr_rail() {
+	insmod /vwddm.ko adapters=2 rails=1,1 tdr_delay_ms=300 quantum_us=5000 ||
+		return 1
+	d=$VWDDM_DBG/0
+	d1=$VWDDM_DBG/1
+	for k in engine_reset_fail adapter_reset_fail fldr_fail; do
+		echo "$k=1" >$d/inject || return 1
+	done
+	echo "engine=0 node=2 ctx=1 count=100 us=10000" >$d1/submit || return 1
+	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null && cat $d1/idle >/dev/null || return 1
+	grep '^ladder ' $d/status $d1/status
+	grep -q '^ladder lost=0 rung=platform .* rail=1 .* platform_resets=1 rail_resets=0 ' \
+		$d/status || return 1
+	grep -q '^ladder lost=0 rung=platform .* rail=1 .* platform_resets=1 rail_resets=1 ' \
+		$d1/status || return 1
+	grep -q '^context client=1 engine=0 ordinal=2 state=reset ' $d1/status ||
+		return 1
+	echo "engine=0 node=2 ctx=0 count=5 us=1000" >$d1/submit || return 1
+	cat $d1/idle >/dev/null || return 1
+	grep -q '^context client=0 engine=0 ordinal=2 state=active submitted=5 completed=5 ' \
+		$d1/status || return 1
+	rmmod vwddm
+}

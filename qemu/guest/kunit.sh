@@ -53,4 +53,5 @@ fi
 # The escalation ladder on the debug kernel (lockdep, KASAN watch).
 check ladder-fldr-recovers ladder_fldr_recovers
 check ladder-all-fail-adapter-lost ladder_all_fail_lost
+check ladder-pldr-resets-the-rail ladder_pldr_rail
 exit $VW_FAILS

@@ -98,6 +98,7 @@ check devcoredump devcoredump_ok
 # adapter (no bug check, no splat) and the module still unloads.
 check ladder-fldr-recovers ladder_fldr_recovers
 check ladder-all-fail-adapter-lost ladder_all_fail_lost
+check ladder-pldr-resets-the-rail ladder_pldr_rail
 after=$(dmesg_splats)
 if [ "$after" = "$before" ]; then
 	check_ok dmesg-clean

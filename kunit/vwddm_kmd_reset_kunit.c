@@ -655,11 +655,21 @@ static void reset_device_pldr_addressing_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ull, ks.config_restores);
 }
 
-/* Injected device reset failures leave the hardware untouched. */
+/*
+ * Injected device reset and set_node_config failures leave the hardware
+ * (and the miniport's copy of the configuration) untouched.
+ */
 static void reset_device_injected_failures(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
-	struct vwddm_kmd_inject inj = { .fldr_fail = 1, .pldr_fail = 1 };
+	struct vwddm_kmd_inject inj = { .fldr_fail = 1, .pldr_fail = 1,
+					.set_node_config_fail = 1 };
+	struct vwddm_ddi_set_node_config nc = {
+		.node_ordinal = RIG_MID,
+		.priority = 9,
+		.interrupt_mask = VWDDM_NODE_INT_DMA_COMPLETED,
+	};
+	struct vwddm_hw_node_config hc;
 	struct vwddm_ddi_reset_device fl = {
 		.reset_type = VWDDM_RESET_FUNCTION_LEVEL,
 	};
@@ -687,12 +697,20 @@ static void reset_device_injected_failures(struct kunit *test)
 			vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
 	vwddm_hw_reset_stats(rig->hw, &rs);
 	KUNIT_EXPECT_EQ(test, 0ull, rs.function_resets);
+	KUNIT_EXPECT_EQ(test, -EIO,
+			vwddm_kmd_ddi_ops.set_node_config(rig->kmd, &nc));
+	vwddm_hw_read_node_config(rig->hw, 0, RIG_MID, &hc);
+	KUNIT_EXPECT_EQ(test, 0u, hc.priority);
 	vwddm_kmd_inject_read(rig->kmd, &left);
 	KUNIT_EXPECT_EQ(test, 0u, left.fldr_fail);
 	KUNIT_EXPECT_EQ(test, 0u, left.pldr_fail);
+	KUNIT_EXPECT_EQ(test, 0u, left.set_node_config_fail);
 	KUNIT_EXPECT_EQ(test, 0, vwddm_kmd_ddi_ops.reset_device(rig->kmd, &fl));
 	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
 			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
+	/* The copy was not changed by the failed call: all sources. */
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_HW_INT_ALL,
+			vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
 }
 
 #define DBG_BUF_SIZE	4096

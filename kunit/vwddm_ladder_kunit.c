@@ -4,8 +4,9 @@
  * whole stack and the manual clock: engine reset -> adapter reset ->
  * function-level device reset -> platform-level device reset of the rail
  * -> adapter lost, each rung only when the one below failed (injected
- * failures), both ways of restoring the per-node configuration, a rail of
- * two adapters, and a second hang in the middle of a recovery.
+ * failures), both ways of restoring the per-node configuration (and a
+ * failed restore), a rail of two adapters, and a second hang in the
+ * middle of a recovery.
  */
 #include <linux/dma-fence.h>
 
@@ -571,6 +572,37 @@ static void ladder_config_restored_by_os(struct kunit *test)
 }
 
 /*
+ * The OS side's restore fails (set_node_config, injected): the
+ * function-level rung failed, the platform-level reset is tried and its
+ * restore succeeds.
+ */
+static void ladder_config_restore_failure_escalates(struct kunit *test)
+{
+	struct vwddm_kmd_inject inj = { .reset_engine_fail = 1,
+					.reset_from_timeout_fail = 1,
+					.set_node_config_fail = 1 };
+	struct vwddm_rig *rig = ladder_setup(test, 0, &inj);
+	struct vwddm_hw_node_config hc;
+	struct vwddm_tdr_stats *s;
+	struct scene sc;
+
+	vwddm_kmd_set_restores_config(rig->kmd, false);
+	scene_start(rig, &sc);
+	run_to(rig, TDR_AT_US);
+	s = stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->function_reset_failures);
+	KUNIT_EXPECT_EQ(test, 0ull, s->function_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->platform_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->os_config_restores);
+	KUNIT_EXPECT_FALSE(test, vwddm_sched_is_lost(rig->sched));
+	vwddm_hw_read_node_config(rig->hw, 0, RIG_MID, &hc);
+	KUNIT_EXPECT_EQ(test, (u32)QUANTUM_US, hc.quantum_us);
+	expect_inflight_aborted(test, &sc);
+	expect_runs_again(test, rig, sc.idle);
+	scene_put(&sc);
+}
+
+/*
  * A second hang shows up in the middle of an engine reset (between the
  * snapshot and DxgkDdiResetEngine of the first node): both nodes end
  * recovered, each hang counted once, each guilty context alone.
@@ -671,6 +703,7 @@ static struct kunit_case vwddm_ladder_cases[] = {
 	KUNIT_CASE(ladder_platform_rail_member_lost),
 	KUNIT_CASE(ladder_config_restored_by_miniport),
 	KUNIT_CASE(ladder_config_restored_by_os),
+	KUNIT_CASE(ladder_config_restore_failure_escalates),
 	KUNIT_CASE(ladder_second_hang_mid_engine_reset),
 	KUNIT_CASE(ladder_second_hang_mid_ladder),
 	{}

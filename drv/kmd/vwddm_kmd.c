@@ -216,8 +216,8 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_program_node);
  * @a: the node and its configuration; the miniport keeps a copy
  *
  * Context: process context.
- * Return: 0, or -EINVAL for an ordinal out of range or unknown interrupt
- * sources.
+ * Return: 0, -EINVAL for an ordinal out of range or unknown interrupt
+ * sources, or -EIO (injected failure; nothing was changed).
  */
 int vwddm_kmd_set_node_config(void *miniport,
 			      const struct vwddm_ddi_set_node_config *a)
@@ -225,13 +225,22 @@ int vwddm_kmd_set_node_config(void *miniport,
 	struct vwddm_kmd *kmd = miniport;
 	const struct vwddm_hw_config *cfg = vwddm_hw_config(kmd->hw);
 	unsigned long flags;
+	bool fail = false;
 
 	if (!vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal) ||
 	    (a->interrupt_mask & ~VWDDM_NODE_INT_ALL))
 		return -EINVAL;
 	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
-	kmd->node_cfg[a->engine_ordinal * cfg->nodes + a->node_ordinal] = *a;
+	if (kmd->inject.set_node_config_fail) {
+		kmd->inject.set_node_config_fail--;
+		fail = true;
+	} else {
+		kmd->node_cfg[a->engine_ordinal * cfg->nodes +
+			      a->node_ordinal] = *a;
+	}
 	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	if (fail)
+		return -EIO;
 	vwddm_kmd_program_node(kmd, a->engine_ordinal, a->node_ordinal);
 	return 0;
 }

@@ -80,6 +80,8 @@ struct vwddm_kmd_stats {
  *	-EIO before touching the hardware
  * @pldr_fail: the next platform-level reset_device calls that fail with
  *	-EIO before touching the hardware
+ * @set_node_config_fail: the next set_node_config calls that fail with
+ *	-EIO, leaving the registers and the miniport's copy as they were
  *
  * Each member counts calls still to be affected; it is decremented by
  * every call it affects.
@@ -91,6 +93,7 @@ struct vwddm_kmd_inject {
 	u32 restart_fail;
 	u32 fldr_fail;
 	u32 pldr_fail;
+	u32 set_node_config_fail;
 };
 
 /**

@@ -45,6 +45,7 @@ void vwddm_kmd_inject_add(struct vwddm_kmd *kmd,
 	kmd->inject.restart_fail += add->restart_fail;
 	kmd->inject.fldr_fail += add->fldr_fail;
 	kmd->inject.pldr_fail += add->pldr_fail;
+	kmd->inject.set_node_config_fail += add->set_node_config_fail;
 	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_inject_add);

@@ -12,7 +12,7 @@
  *                "paging_hang=N" or "adapter_reset"; failures of the next
  *                N reset DDIs of a rung: "engine_reset_fail=N",
  *                "adapter_reset_fail=N", "restart_fail=N", "fldr_fail=N",
- *                "pldr_fail=N"
+ *                "pldr_fail=N", "set_node_config_fail=N"
  *   last_dump (r) the last TDR dump (also published as a devcoredump)
  *   tdr_stats (r) resets by rung and kind, step-time histograms, events
  */
@@ -361,6 +361,8 @@ static ssize_t inject_write(struct file *file, const char __user *ubuf,
 		inj.fldr_fail = count;
 	else if (!strcmp(buf, "pldr_fail"))
 		inj.pldr_fail = count;
+	else if (!strcmp(buf, "set_node_config_fail"))
+		inj.set_node_config_fail = count;
 	else
 		return -EINVAL;
 	vwddm_kmd_inject_add(adev->kmd, &inj);

@@ -506,6 +506,52 @@ static void hw_rejects_bad_input(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR(vwddm_hw_create(&cfg)));
 }
 
+/*
+ * Injection into the executing packet stops it where it is (hang) or
+ * makes it fault at its end; injection into the next one waits for the
+ * next packet the ring receives, and only that one.
+ */
+static void hw_inject_running_and_next(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_hw_node_stats ns;
+
+	vwddm_rig_install_test_isr(rig);
+	/* Nothing runs yet: nothing to hang. */
+	KUNIT_EXPECT_EQ(test, -EAGAIN,
+			vwddm_hw_inject_running(rig->hw, 0, RIG_MID,
+						VWDDM_HW_PKT_HANG));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			vwddm_hw_inject_running(rig->hw, 0, RIG_MID, BIT(7)));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 1, 100, 0));
+	vwddm_rig_advance_us(rig, 40);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_hw_inject_running(rig->hw, 0, RIG_MID,
+							 VWDDM_HW_PKT_HANG));
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_HUNG,
+			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
+	vwddm_rig_advance_us(rig, 1000);
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
+	vwddm_hw_node_stats(rig->hw, 0, RIG_MID, &ns);
+	KUNIT_EXPECT_EQ(test, 1ull, ns.hangs);
+	KUNIT_EXPECT_EQ(test, 40ull * NSEC_PER_USEC, ns.busy_ns);
+
+	/* The next packet on the copy node faults at its end; then clean. */
+	KUNIT_EXPECT_EQ(test, 0, vwddm_hw_inject_next(rig->hw, 0, RIG_DMA,
+						      VWDDM_HW_PKT_FAULT));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_DMA, 1, 10, 0));
+	vwddm_rig_advance_us(rig, 9);
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_RUNNING,
+			vwddm_hw_node_state(rig->hw, 0, RIG_DMA));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_HALTED,
+			vwddm_hw_node_state(rig->hw, 0, RIG_DMA));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_fault_fence(rig->hw, 0, RIG_DMA));
+	vwddm_hw_reset_node(rig->hw, 0, RIG_DMA);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_DMA, 2, 10, 0));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 2u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+}
+
 static struct kunit_case vwddm_hw_cases[] = {
 	KUNIT_CASE(hw_exec_order_and_fences),
 	KUNIT_CASE(hw_exec_timing_exact),
@@ -526,6 +572,7 @@ static struct kunit_case vwddm_hw_cases[] = {
 	KUNIT_CASE(hw_lost_interrupt),
 	KUNIT_CASE(hw_spurious_and_duplicate_interrupts),
 	KUNIT_CASE(hw_rejects_bad_input),
+	KUNIT_CASE(hw_inject_running_and_next),
 	{}
 };
 

@@ -817,6 +817,29 @@ static void collect_dbg_info_enospc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (size_t)0, ci.written);
 }
 
+/* An injected slow DDI sleeps before its work; only the calls it counts. */
+static void kmd_reset_slow_ddi(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_kmd_inject add = { .slow_ddi = 1, .slow_ddi_ms = 50 };
+	struct vwddm_ddi_reset_engine re = { .node_ordinal = RIG_MID };
+	struct vwddm_kmd_inject left;
+	u64 t0, took;
+
+	vwddm_rig_start_kmd(rig);
+	vwddm_kmd_inject_add(rig->kmd, &add);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, 0, vwddm_kmd_ddi_ops.reset_engine(rig->kmd, &re));
+	took = ktime_get_ns() - t0;
+	/* msleep() sleeps at least as long as asked. */
+	KUNIT_EXPECT_GE(test, took, 50ull * NSEC_PER_MSEC);
+	vwddm_kmd_inject_read(rig->kmd, &left);
+	KUNIT_EXPECT_EQ(test, 0u, left.slow_ddi);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, 0, vwddm_kmd_ddi_ops.reset_engine(rig->kmd, &re));
+	KUNIT_EXPECT_LT(test, ktime_get_ns() - t0, 50ull * NSEC_PER_MSEC);
+}
+
 static struct kunit_case vwddm_kmd_reset_cases[] = {
 	KUNIT_CASE(reset_dependent_group_default),
 	KUNIT_CASE(reset_dependent_group_shared),
@@ -838,6 +861,7 @@ static struct kunit_case vwddm_kmd_reset_cases[] = {
 	KUNIT_CASE(reset_device_injected_failures),
 	KUNIT_CASE(collect_dbg_info_content),
 	KUNIT_CASE(collect_dbg_info_enospc),
+	KUNIT_CASE(kmd_reset_slow_ddi),
 	{}
 };
 

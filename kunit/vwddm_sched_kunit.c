@@ -7,6 +7,7 @@
 #include <linux/dma-fence.h>
 
 #include "vwddm_kunit.h"
+#include "vwddm_sched_internal.h"
 
 /* A quantum no test reaches unless it wants preemption. */
 #define NO_PREEMPT_US	(10 * USEC_PER_SEC)
@@ -515,6 +516,162 @@ static void sched_context_destroy_cancels_queued(struct kunit *test)
 	put_fences(f, 4);
 }
 
+/* All or none: a bad packet or a stopped scheduler queues nothing. */
+static void sched_submit_many_all_or_none(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args[3] = {
+		{ .duration_ns = 10 * NSEC_PER_USEC },
+		{ .duration_ns = 10 * NSEC_PER_USEC },
+		{ .duration_ns = 10 * NSEC_PER_USEC },
+	};
+	struct vwddm_context_status st;
+	struct vwddm_allocation *mine;
+	struct vwddm_device *other;
+	struct dma_fence *last = NULL;
+	struct vwddm_context *ctx;
+	u32 lastid, done, swq, hwq;
+
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	other = vwddm_device_create(rig->sched);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	mine = vwddm_allocation_create(ctx->dev, 4096);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mine));
+	/* The third packet references another device's allocation. */
+	args[0].nr_allocs = 1;
+	args[0].allocs[0] = mine;
+	args[2].nr_allocs = 1;
+	args[2].allocs[0] = vwddm_allocation_create(other, 4096);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(args[2].allocs[0]));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			vwddm_sched_submit_many(ctx, args, 3, &last));
+	KUNIT_EXPECT_NULL(test, last);
+	vwddm_context_status(ctx, &st);
+	KUNIT_EXPECT_EQ(test, 0ull, st.submitted);
+	/* Not even the paging transfer of the first packet was queued. */
+	vwddm_rig_advance_us(rig, 1000);
+	KUNIT_EXPECT_FALSE(test, vwddm_allocation_resident(mine));
+
+	vwddm_allocation_put(args[2].allocs[0]);
+	args[2].nr_allocs = 0;
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_submit_many(ctx, args, 3, &last));
+	KUNIT_ASSERT_NOT_NULL(test, last);
+	vwddm_rig_advance_us(rig, 1000);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(last));
+	vwddm_context_status(ctx, &st);
+	KUNIT_EXPECT_EQ(test, 3ull, st.submitted);
+	KUNIT_EXPECT_EQ(test, 3ull, st.completed);
+	dma_fence_put(last);
+
+	vwddm_sched_stop(rig->sched);
+	last = NULL;
+	KUNIT_EXPECT_EQ(test, -ENODEV,
+			vwddm_sched_submit_many(ctx, args, 3, &last));
+	KUNIT_EXPECT_NULL(test, last);
+	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &lastid, &done, &swq,
+				&hwq);
+	KUNIT_EXPECT_EQ(test, 3u, lastid);
+	KUNIT_EXPECT_EQ(test, 0u, swq);
+	vwddm_context_status(ctx, &st);
+	KUNIT_EXPECT_EQ(test, 3ull, st.submitted);
+	vwddm_allocation_put(mine);
+	vwddm_device_put(other);
+}
+
+/* A packet with an in-fence starts only once the fence has signalled. */
+static void sched_in_fence_orders(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC };
+	struct vwddm_context *a, *b;
+	struct dma_fence *fa, *fb;
+	u32 last, done, swq, hwq;
+
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	a = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	fa = vwddm_rig_run(rig, a, 100, 0);
+	args.in_fence = fa;
+	fb = vwddm_sched_submit(b, &args);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(fb));
+	vwddm_rig_advance_us(rig, 99);
+	flush_work(&vwddm_sched_node(rig->sched, 0, RIG_MID)->kick_work);
+	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
+				&hwq);
+	/* Still in the software queue: nothing reached the node. */
+	KUNIT_EXPECT_EQ(test, 0u, last);
+	KUNIT_EXPECT_EQ(test, 1u, swq);
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(fa));
+	flush_work(&vwddm_sched_node(rig->sched, 0, RIG_MID)->kick_work);
+	vwddm_rig_advance_us(rig, 9);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(fb));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+static const char *test_fence_name(struct dma_fence *f)
+{
+	return "vwddm-kunit";
+}
+
+static const struct dma_fence_ops test_fence_ops = {
+	.get_driver_name = test_fence_name,
+	.get_timeline_name = test_fence_name,
+};
+
+/* An in-fence that fails cancels the packets behind it, not the context. */
+static void sched_in_fence_error_cancels(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args[2] = {
+		{ .duration_ns = 10 * NSEC_PER_USEC },
+		{ .duration_ns = 10 * NSEC_PER_USEC },
+	};
+	struct dma_fence *in, *last = NULL, *after;
+	struct vwddm_context_status st;
+	struct vwddm_context *ctx;
+	spinlock_t *lock; /* the lock of @in */
+
+	lock = kunit_kzalloc(test, sizeof(*lock), GFP_KERNEL);
+	in = kunit_kzalloc(test, sizeof(*in), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lock);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	spin_lock_init(lock);
+	dma_fence_init(in, &test_fence_ops, lock, dma_fence_context_alloc(1),
+		       1);
+	/* kunit_kzalloc() memory: the last reference is never dropped. */
+	dma_fence_get(in);
+
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	args[0].in_fence = in;
+	args[1].in_fence = in;
+	KUNIT_ASSERT_EQ(test, 0, vwddm_sched_submit_many(ctx, args, 2, &last));
+	vwddm_rig_advance_us(rig, 100);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(last));
+
+	dma_fence_set_error(in, -EIO);
+	dma_fence_signal(in);
+	flush_work(&vwddm_sched_node(rig->sched, 0, RIG_MID)->kick_work);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(last));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, last->error);
+	vwddm_context_status(ctx, &st);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	KUNIT_EXPECT_EQ(test, 0ull, st.completed);
+
+	/* The context itself is fine. */
+	after = vwddm_rig_run(rig, ctx, 10, 0);
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_TRUE(test, signaled_ok(after));
+	dma_fence_put(after);
+	dma_fence_put(last);
+	dma_fence_put(in);
+}
+
 static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_fences_signal_in_order),
 	KUNIT_CASE(sched_fence_id_wrap),
@@ -532,6 +689,9 @@ static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_preempt_paging_keeps_ids),
 	KUNIT_CASE(sched_long_packet_alone_runs),
 	KUNIT_CASE(sched_context_destroy_cancels_queued),
+	KUNIT_CASE(sched_submit_many_all_or_none),
+	KUNIT_CASE(sched_in_fence_orders),
+	KUNIT_CASE(sched_in_fence_error_cancels),
 	{}
 };
 

@@ -129,13 +129,14 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	struct vwddm_rig *rig = tdr_setup(test, 1, false);
 	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
-	struct dma_fence *fa, *fa2, *fb;
+	struct dma_fence *fa, *fa2, *fb, *fb2;
 	struct vwddm_context_status st;
 	struct vwddm_tdr_stats *s;
 
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fa2 = vwddm_rig_run(rig, a, 10, 0);
 	fb = vwddm_rig_run(rig, b, 10, 0);
+	fb2 = vwddm_rig_run(rig, b, 10, 0);
 	tdr_run_to(rig, TDR_AT_US - 1);
 	s = tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
@@ -154,13 +155,15 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EIO, submit_errno(a));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
 
-	tdr_run_to(rig, TDR_AT_US + 10);
+	tdr_run_to(rig, TDR_AT_US + 20);
 	KUNIT_EXPECT_TRUE(test, ok(fb));
+	KUNIT_EXPECT_TRUE(test, ok(fb2));
 	/* The hung packet is off the node; the node is idle again. */
 	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
 			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
 	vwddm_context_status(b, &st);
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	/* One reset, however many of its packets it took off. */
 	KUNIT_EXPECT_EQ(test, 1u, st.resets);
 	KUNIT_EXPECT_EQ(test, 0u, st.hangs);
 	KUNIT_EXPECT_EQ(test, 0, submit_errno(b));
@@ -169,6 +172,7 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	dma_fence_put(fa);
 	dma_fence_put(fa2);
 	dma_fence_put(fb);
+	dma_fence_put(fb2);
 }
 
 /* Work on another node and another engine never sees the reset. */
@@ -777,6 +781,88 @@ static void tdr_two_hangs_at_once(struct kunit *test)
 	dma_fence_put(fd);
 }
 
+/*
+ * A forced engine TDR (the ENGINETDR debug control) resets one node: the
+ * packet executing there is guilty, the one queued behind it runs.
+ * A forced TDR of an idle node changes nothing.
+ */
+static void tdr_forced_engine_tdr(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			vwddm_sched_force_engine_reset(rig->sched, 0, 99));
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_sched_force_engine_reset(rig->sched, 0, RIG_DMA));
+	tdr_run_to(rig, 10);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
+
+	fa = vwddm_rig_run(rig, a, 1000, 0);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	tdr_run_to(rig, 110);
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_sched_force_engine_reset(rig->sched, 0, RIG_MID));
+	tdr_run_to(rig, 111);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
+	tdr_run_to(rig, 130);
+	KUNIT_EXPECT_TRUE(test, ok(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(b));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/*
+ * The watchdog: a packet alone on its node is preempted once it has run
+ * TdrDelay. A long but healthy packet on a mid-packet node is resumed and
+ * completes; one that never ends is a timeout TdrDelay later, exactly.
+ */
+static void tdr_lone_hang_detected(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+	u64 req, pk;
+
+	fa = vwddm_rig_run(rig, a, RIG_TDR_DELAY_US + 500, 0);
+	tdr_run_to(rig, RIG_TDR_DELAY_US - 1);
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 0ull, req);
+	tdr_run_to(rig, RIG_TDR_DELAY_US);
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 1ull, req);
+	/* Saved mid-packet and resumed: it completes, late by the save. */
+	tdr_run_to(rig, RIG_TDR_DELAY_US + 600);
+	KUNIT_EXPECT_TRUE(test, ok(fa));
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+
+	/* Alone and hung: the watchdog's preemption times out. */
+	fb = vwddm_rig_run(rig, b, 10, VWDDM_HW_PKT_HANG);
+	tdr_run_to(rig, 3 * RIG_TDR_DELAY_US + 600 - 1);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
+	tdr_run_to(rig, 3 * RIG_TDR_DELAY_US + 600);
+	s = tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, -ETIME, err(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(b));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
 static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_engine_reset_guilty_and_innocent),
 	KUNIT_CASE(tdr_other_nodes_untouched),
@@ -796,6 +882,8 @@ static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_engine_dbg_info),
 	KUNIT_CASE(tdr_close_while_hung),
 	KUNIT_CASE(tdr_two_hangs_at_once),
+	KUNIT_CASE(tdr_forced_engine_tdr),
+	KUNIT_CASE(tdr_lone_hang_detected),
 	{}
 };
 

@@ -251,6 +251,12 @@ u64 vwddm_hw_int_pending(struct vwddm_hw *hw);
 void vwddm_hw_inject_lost_irqs(struct vwddm_hw *hw, u32 count);
 void vwddm_hw_inject_duplicate_irqs(struct vwddm_hw *hw, u32 count);
 void vwddm_hw_inject_spurious_irq(struct vwddm_hw *hw);
+
+/* Packet injection (vwddm_hw_inject.c). */
+int vwddm_hw_inject_running(struct vwddm_hw *hw, u32 engine, u32 node,
+			    u32 flags);
+int vwddm_hw_inject_next(struct vwddm_hw *hw, u32 engine, u32 node,
+			 u32 flags);
 void vwddm_hw_irq_stats(struct vwddm_hw *hw, struct vwddm_hw_irq_stats *stats);
 void vwddm_hw_irq_sync(struct vwddm_hw *hw);
 

@@ -34,6 +34,8 @@
  * @fault_fence: fence of the packet that faulted
  * @config: the configuration registers
  * @stats: counters
+ * @inject_next: VWDDM_HW_PKT_* behaviours the next packet written to the
+ *	ring gets (injection; vwddm_hw_inject_next())
  */
 struct vwddm_hw_node {
 	struct vwddm_hw *hw;
@@ -56,6 +58,7 @@ struct vwddm_hw_node {
 	u32 fault_fence;
 	struct vwddm_hw_node_config config;
 	struct vwddm_hw_node_stats stats;
+	u32 inject_next;
 };
 
 /**

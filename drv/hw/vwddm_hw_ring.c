@@ -148,6 +148,8 @@ int vwddm_hw_ring_write(struct vwddm_hw *hw, u32 engine, u32 node,
 		ret = -ENOSPC;
 	} else {
 		n->ring[n->shadow_wptr & RING_MASK] = *pkt;
+		n->ring[n->shadow_wptr & RING_MASK].flags |= n->inject_next;
+		n->inject_next = 0;
 		n->shadow_wptr++;
 	}
 	raw_spin_unlock_irqrestore(&n->lock, flags);

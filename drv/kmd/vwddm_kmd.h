@@ -82,6 +82,11 @@ struct vwddm_kmd_stats {
  *	-EIO before touching the hardware
  * @set_node_config_fail: the next set_node_config calls that fail with
  *	-EIO, leaving the registers and the miniport's copy as they were
+ * @slow_ddi: the next reset DDI calls (reset_engine, reset_from_timeout,
+ *	restart_from_timeout, reset_device) that sleep @slow_ddi_ms before
+ *	their work
+ * @slow_ddi_ms: how long; vwddm_kmd_inject_add() replaces it when it adds
+ *	to @slow_ddi
  *
  * Each member counts calls still to be affected; it is decremented by
  * every call it affects.
@@ -94,6 +99,8 @@ struct vwddm_kmd_inject {
 	u32 fldr_fail;
 	u32 pldr_fail;
 	u32 set_node_config_fail;
+	u32 slow_ddi;
+	u32 slow_ddi_ms;
 };
 
 /**

@@ -14,6 +14,7 @@
  */
 #include <linux/bits.h>
 #include <linux/interrupt.h>
+#include <linux/delay.h>
 #include <linux/jhash.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
@@ -46,6 +47,10 @@ void vwddm_kmd_inject_add(struct vwddm_kmd *kmd,
 	kmd->inject.fldr_fail += add->fldr_fail;
 	kmd->inject.pldr_fail += add->pldr_fail;
 	kmd->inject.set_node_config_fail += add->set_node_config_fail;
+	if (add->slow_ddi) {
+		kmd->inject.slow_ddi += add->slow_ddi;
+		kmd->inject.slow_ddi_ms = add->slow_ddi_ms;
+	}
 	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_inject_add);
@@ -76,6 +81,25 @@ static bool kmd_inject_take(struct vwddm_kmd *kmd, u32 *counter)
 		return false;
 	(*counter)--;
 	return true;
+}
+
+/* With the interrupt lock held: consume an injected slowness into @arg. */
+static void kmd_take_slow(struct vwddm_kmd *kmd, void *arg)
+{
+	u32 *ms = arg;
+
+	*ms = kmd_inject_take(kmd, &kmd->inject.slow_ddi) ?
+	      kmd->inject.slow_ddi_ms : 0;
+}
+
+/* An injected slow DDI: sleep before doing the work. */
+static void kmd_maybe_slow(struct vwddm_kmd *kmd)
+{
+	u32 ms;
+
+	vwddm_kmd_synchronize_execution(kmd, kmd_take_slow, &ms);
+	if (ms)
+		msleep(ms);
 }
 
 /**
@@ -173,6 +197,7 @@ int vwddm_kmd_reset_engine(void *miniport, struct vwddm_ddi_reset_engine *a)
 	might_sleep();
 	if (!vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal))
 		return -EINVAL;
+	kmd_maybe_slow(kmd);
 	vwddm_kmd_synchronize_execution(kmd, kmd_reset_node_locked, &r);
 	if (r.ret)
 		return r.ret;
@@ -236,6 +261,7 @@ int vwddm_kmd_reset_from_timeout(void *miniport)
 	u32 e, n;
 
 	might_sleep();
+	kmd_maybe_slow(kmd);
 	vwddm_kmd_synchronize_execution(kmd, kmd_take_reset_fail, &fail);
 	if (fail)
 		return -EIO;
@@ -274,6 +300,8 @@ int vwddm_kmd_restart_from_timeout(void *miniport)
 	bool fail;
 	u32 e, n;
 
+	might_sleep();
+	kmd_maybe_slow(kmd);
 	vwddm_kmd_synchronize_execution(kmd, kmd_take_restart_fail, &fail);
 	if (fail)
 		return -EIO;
@@ -362,6 +390,7 @@ int vwddm_kmd_reset_device(void *miniport, struct vwddm_ddi_reset_device *a)
 	if (a->reset_type != VWDDM_RESET_FUNCTION_LEVEL &&
 	    a->reset_type != VWDDM_RESET_PLATFORM_LEVEL)
 		return -EINVAL;
+	kmd_maybe_slow(kmd);
 	vwddm_kmd_synchronize_execution(kmd, kmd_take_device_fail, &r);
 	if (r.fail)
 		return -EIO;

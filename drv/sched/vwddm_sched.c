@@ -26,6 +26,7 @@
  * with an error when it did not.
  */
 #include <linux/math64.h>
+#include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 
@@ -78,6 +79,10 @@ static void packet_release_refs(struct vwddm_packet *pkt)
 {
 	u32 i;
 
+	/* Once this returns, the callback has run or never will. */
+	if (pkt->in_fence)
+		dma_fence_remove_callback(pkt->in_fence, &pkt->in_cb);
+	pkt->in_fence = NULL;
 	for (i = 0; i < pkt->nr_deps; i++)
 		dma_fence_put(pkt->deps[i]);
 	for (i = 0; i < pkt->nr_allocs; i++)
@@ -293,19 +298,32 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 		.engine_ordinal = n->engine,
 	};
 	unsigned long flags;
+	u64 now, watchdog;
 	int ret;
 
 	spin_lock_irqsave(&n->lock, flags);
 	if (sched->dead || n->preempt_pending || n->resetting || !n->hw_queued)
 		goto out_unlock;
-	if (vwddm_clock_now(sched->cfg.clock) <
-	    n->head_since_ns + sched->cfg.quantum_ns) {
+	now = vwddm_clock_now(sched->cfg.clock);
+	if (now < n->head_since_ns + sched->cfg.quantum_ns) {
 		arm_quantum_locked(n);
 		goto out_unlock;
 	}
-	/* A long packet alone on the node keeps running (submit re-checks). */
-	if (!others_wait_locked(n))
-		goto out_unlock;
+	/*
+	 * A long packet alone on the node keeps running (submit re-checks)
+	 * until it has run TdrDelay. Then it is preempted anyway, and resumed
+	 * at once if that succeeds: a packet that never ends is detected even
+	 * when nothing else wants the node (the watchdog).
+	 */
+	if (!others_wait_locked(n)) {
+		watchdog = n->head_since_ns + sched->cfg.tdr_delay_ns;
+		if (sched->cfg.tdr_level == VWDDM_TDR_OFF)
+			goto out_unlock;
+		if (now < watchdog) {
+			vwddm_timer_start(&n->quantum_timer, watchdog);
+			goto out_unlock;
+		}
+	}
 	pc.preemption_fence_id = ++n->last_fence_id;
 	n->preempt_fence_id = pc.preemption_fence_id;
 	n->preempt_pending = true;
@@ -327,6 +345,22 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 				  sched->cfg.tdr_delay_ns);
 out_unlock:
 	spin_unlock_irqrestore(&n->lock, flags);
+}
+
+/**
+ * vwddm_context_note_reset() - count a reset that took work of @ctx off the
+ *	hardware, once per run of the reset worker
+ * @sched: the scheduler; the caller is its reset worker
+ * @ctx: the context; the caller holds its node's lock
+ */
+void vwddm_context_note_reset(struct vwddm_sched *sched,
+			      struct vwddm_context *ctx)
+{
+	lockdep_assert_held(&sched->reset_lock);
+	if (ctx->reset_seen == sched->reset_seq)
+		return;
+	ctx->reset_seen = sched->reset_seq;
+	ctx->resets++;
 }
 
 /**
@@ -361,7 +395,7 @@ void vwddm_sched_requeue_locked(struct vwddm_sched_node *n, u32 partial_fence_id
 		if (partial_fence_id && pkt->fence_id == partial_fence_id)
 			pkt->start_ns = partial_done_ns;
 		if (reset)
-			pkt->ctx->resets++;
+			vwddm_context_note_reset(n->sched, pkt->ctx);
 		else
 			n->stats_preempted_packets++;
 		if (pkt->paging) {
@@ -552,6 +586,31 @@ const struct vwddm_cb_ops vwddm_sched_cb_ops = {
 };
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_cb_ops);
 
+/* A packet's in-fence signalled: its node may now start it. */
+static void kick_work_fn(struct work_struct *work)
+{
+	struct vwddm_sched_node *n = container_of(work, struct vwddm_sched_node,
+						  kick_work);
+	unsigned long flags;
+	LIST_HEAD(done);
+
+	spin_lock_irqsave(&n->lock, flags);
+	vwddm_sched_pump_locked(n->sched, n, &done);
+	arm_quantum_locked(n);
+	spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_sched_finish_list(&done);
+}
+
+/* Any context, even hardirq (a foreign fence): only queue the kick. */
+static void in_fence_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
+{
+	struct vwddm_packet *pkt = container_of(cb, struct vwddm_packet, in_cb);
+	struct vwddm_context *ctx = pkt->ctx;
+
+	queue_work(system_wq, &vwddm_sched_node(ctx->dev->sched, ctx->engine,
+						ctx->node)->kick_work);
+}
+
 /*
  * Queue paging packets for the non-resident allocations of @pkt on the
  * paging node of its engine; @pkt waits for them. @spare holds
@@ -603,11 +662,21 @@ static void make_resident(struct vwddm_sched *sched, struct vwddm_packet *pkt,
 	vwddm_sched_finish_list(&done);
 }
 
-static int context_errno(const struct vwddm_sched *sched,
-			 const struct vwddm_context *ctx)
+/**
+ * vwddm_context_errno_locked() - what a submission on @ctx gets now
+ * @sched: the scheduler
+ * @ctx: the context; the caller holds its node's lock
+ *
+ * Return: 0, or -ENODEV (adapter stopping or lost), -ENOENT (context
+ * destroyed), -ECANCELED (context reset), -EIO (context hung).
+ */
+int vwddm_context_errno_locked(const struct vwddm_sched *sched,
+			       const struct vwddm_context *ctx)
 {
-	if (sched->lost)
+	if (sched->dead || sched->lost)
 		return -ENODEV;
+	if (ctx->closed)
+		return -ENOENT;
 	switch (ctx->state) {
 	case VWDDM_CONTEXT_ACTIVE:
 		return 0;
@@ -620,69 +689,124 @@ static int context_errno(const struct vwddm_sched *sched,
 	}
 }
 
+/* What one packet of a submission needs before it is queued. */
+struct submit_prep {
+	struct vwddm_packet *pkt;
+	struct vwddm_packet *spare[VWDDM_SCHED_MAX_PACKET_ALLOCS];
+};
+
+static void prep_free(struct submit_prep *prep, bool queued)
+{
+	u32 i;
+
+	for (i = 0; i < VWDDM_SCHED_MAX_PACKET_ALLOCS; i++) {
+		if (prep->spare[i]) {
+			packet_release_refs(prep->spare[i]);
+			kfree(prep->spare[i]);
+		}
+	}
+	if (prep->pkt && !queued) {
+		packet_release_refs(prep->pkt);
+		kfree(prep->pkt);
+	}
+}
+
+static int prep_packet(struct vwddm_context *ctx,
+		       const struct vwddm_submit_args *args,
+		       struct submit_prep *prep)
+{
+	struct vwddm_sched *sched = ctx->dev->sched;
+	struct vwddm_packet *pkt;
+	u32 i;
+
+	pkt = packet_alloc(ctx);
+	if (!pkt)
+		return -ENOMEM;
+	prep->pkt = pkt;
+	pkt->duration_ns = args->duration_ns;
+	pkt->hw_inject = args->hw_inject;
+	if (args->in_fence)
+		pkt->deps[pkt->nr_deps++] = dma_fence_get(args->in_fence);
+	for (i = 0; i < args->nr_allocs; i++) {
+		kref_get(&args->allocs[i]->ref);
+		pkt->allocs[pkt->nr_allocs++] = args->allocs[i];
+		prep->spare[i] = packet_alloc(sched->paging_ctx[ctx->engine]);
+		if (!prep->spare[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /**
- * vwddm_sched_submit() - submit a packet on a context
+ * vwddm_sched_submit_many() - submit packets on a context, all or none
  * @ctx: the context
- * @args: the packet
+ * @args: the packets, in the order they run
+ * @count: entries in @args (at least 1)
+ * @last: set to a reference to the last packet's fence on success
+ *
+ * Every packet is allocated and its allocations made resident (paging
+ * packets queued) first; then all are queued at once under the node's
+ * lock, or none is.
  *
  * Context: process context.
- * Return: a reference to the packet's fence (signalled when it retires,
- * with an error if it never runs), or an ERR_PTR(): -EINVAL (bad
- * arguments, an allocation of another device), -ENOMEM, -ENODEV (adapter
- * stopping), -EIO (context hung or device in error), -ECANCELED (context
- * reset), -ENOENT (context destroyed).
+ * Return: 0, or -EINVAL (bad arguments, an allocation of another device),
+ * -ENOMEM, -ENODEV (adapter stopping or lost), -EIO (context hung or
+ * device in error), -ECANCELED (context reset), -ENOENT (context
+ * destroyed). On error nothing was queued except paging transfers.
  */
-struct dma_fence *vwddm_sched_submit(struct vwddm_context *ctx,
-				     const struct vwddm_submit_args *args)
+int vwddm_sched_submit_many(struct vwddm_context *ctx,
+			    const struct vwddm_submit_args *args, u32 count,
+			    struct dma_fence **last)
 {
-	struct vwddm_packet *spare[VWDDM_SCHED_MAX_PACKET_ALLOCS] = {};
 	struct vwddm_sched *sched = ctx->dev->sched;
 	struct vwddm_sched_node *n = vwddm_sched_node(sched, ctx->engine,
 						      ctx->node);
-	struct dma_fence *fence = NULL;
+	struct submit_prep *prep;
 	struct vwddm_packet *pkt;
 	unsigned long flags;
 	LIST_HEAD(done);
 	int ret = 0;
-	u32 i;
+	u32 i, j;
 
-	if (args->nr_allocs > VWDDM_SCHED_MAX_PACKET_ALLOCS)
-		return ERR_PTR(-EINVAL);
-	for (i = 0; i < args->nr_allocs; i++)
-		if (!args->allocs[i] || args->allocs[i]->dev != ctx->dev)
-			return ERR_PTR(-EINVAL);
-	if (vwddm_device_in_error(ctx->dev))
-		return ERR_PTR(-EIO);
-
-	pkt = packet_alloc(ctx);
-	if (!pkt)
-		return ERR_PTR(-ENOMEM);
-	pkt->duration_ns = args->duration_ns;
-	pkt->hw_inject = args->hw_inject;
-	for (i = 0; i < args->nr_allocs; i++) {
-		kref_get(&args->allocs[i]->ref);
-		pkt->allocs[pkt->nr_allocs++] = args->allocs[i];
-		spare[i] = packet_alloc(sched->paging_ctx[ctx->engine]);
-		if (!spare[i]) {
-			ret = -ENOMEM;
-			goto out_free;
-		}
+	if (!count)
+		return -EINVAL;
+	for (j = 0; j < count; j++) {
+		if (args[j].nr_allocs > VWDDM_SCHED_MAX_PACKET_ALLOCS)
+			return -EINVAL;
+		for (i = 0; i < args[j].nr_allocs; i++)
+			if (!args[j].allocs[i] ||
+			    args[j].allocs[i]->dev != ctx->dev)
+				return -EINVAL;
 	}
-	if (pkt->nr_allocs)
-		make_resident(sched, pkt, spare);
+	if (vwddm_device_in_error(ctx->dev))
+		return -EIO;
+
+	prep = kvcalloc(count, sizeof(*prep), GFP_KERNEL);
+	if (!prep)
+		return -ENOMEM;
+	for (j = 0; j < count && !ret; j++)
+		ret = prep_packet(ctx, &args[j], &prep[j]);
+	for (j = 0; j < count && !ret; j++)
+		if (prep[j].pkt->nr_allocs)
+			make_resident(sched, prep[j].pkt, prep[j].spare);
+	if (ret)
+		goto out_free;
 
 	spin_lock_irqsave(&n->lock, flags);
-	if (sched->dead)
-		ret = -ENODEV;
-	else if (ctx->closed)
-		ret = -ENOENT;
-	else
-		ret = context_errno(sched, ctx);
-	if (!ret) {
+	ret = vwddm_context_errno_locked(sched, ctx);
+	for (j = 0; j < count && !ret; j++) {
+		pkt = prep[j].pkt;
 		packet_init_fence_locked(n, pkt);
-		fence = dma_fence_get(&pkt->base);
+		/* -ENOENT: already signalled, nothing to wait for. */
+		if (args[j].in_fence &&
+		    !dma_fence_add_callback(args[j].in_fence, &pkt->in_cb,
+					    in_fence_cb))
+			pkt->in_fence = args[j].in_fence;
 		list_add_tail(&pkt->link, &ctx->queue);
 		ctx->submitted++;
+	}
+	if (!ret) {
+		*last = dma_fence_get(&prep[count - 1].pkt->base);
 		vwddm_sched_pump_locked(sched, n, &done);
 		/* A long packet alone may now hold up this one. */
 		arm_quantum_locked(n);
@@ -691,18 +815,30 @@ struct dma_fence *vwddm_sched_submit(struct vwddm_context *ctx,
 	vwddm_sched_finish_list(&done);
 
 out_free:
-	for (i = 0; i < VWDDM_SCHED_MAX_PACKET_ALLOCS; i++) {
-		if (spare[i]) {
-			packet_release_refs(spare[i]);
-			kfree(spare[i]);
-		}
-	}
-	if (ret) {
-		packet_release_refs(pkt);
-		kfree(pkt);
-		return ERR_PTR(ret);
-	}
-	return fence;
+	for (j = 0; j < count; j++)
+		prep_free(&prep[j], !ret);
+	kvfree(prep);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_submit_many);
+
+/**
+ * vwddm_sched_submit() - submit a packet on a context
+ * @ctx: the context
+ * @args: the packet
+ *
+ * Context: process context.
+ * Return: a reference to the packet's fence (signalled when it retires,
+ * with an error if it never runs), or an ERR_PTR() with an errno of
+ * vwddm_sched_submit_many().
+ */
+struct dma_fence *vwddm_sched_submit(struct vwddm_context *ctx,
+				     const struct vwddm_submit_args *args)
+{
+	struct dma_fence *fence;
+	int ret = vwddm_sched_submit_many(ctx, args, 1, &fence);
+
+	return ret ? ERR_PTR(ret) : fence;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_submit);
 
@@ -979,6 +1115,7 @@ struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 				 quantum_timer_fn, false);
 		vwddm_timer_init(&n->tdr_timer, cfg->clock,
 				 vwddm_sched_tdr_timer_fn, false);
+		INIT_WORK(&n->kick_work, kick_work_fn);
 		spin_lock_init(&n->lock);
 		INIT_LIST_HEAD(&n->contexts);
 		INIT_LIST_HEAD(&n->paging_resubmit);
@@ -1200,6 +1337,9 @@ void vwddm_sched_destroy(struct vwddm_sched *sched)
 	vwddm_sched_shutdown(sched);
 	for (i = 0; i < sched->cfg.engines; i++)
 		vwddm_context_destroy(sched->paging_ctx[i]);
+	/* Every packet is gone, so no in-fence callback can queue a kick. */
+	for (i = 0; i < sched->cfg.engines * sched->cfg.nodes; i++)
+		cancel_work_sync(&sched->nodes[i].kick_work);
 	vwddm_device_put(sched->system);
 	WARN_ON(!list_empty(&sched->devices));
 	destroy_workqueue(sched->reset_wq);

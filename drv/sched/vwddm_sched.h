@@ -126,6 +126,7 @@ enum vwddm_tdr_event_kind {
 	VWDDM_TDR_EVT_ADAPTER_RESET,	/* adapter reset done */
 	VWDDM_TDR_EVT_BUGCHECK,		/* emulated bug check */
 	VWDDM_TDR_EVT_BLOCKED,		/* process blocked (0x142) */
+	VWDDM_TDR_EVT_FORCED,		/* engine TDR forced (debugfs) */
 	VWDDM_TDR_EVT_FUNCTION_RESET,	/* function-level device reset done */
 	VWDDM_TDR_EVT_PLATFORM_RESET,	/* platform-level device reset done */
 	VWDDM_TDR_EVT_RUNG_FAILED,	/* a rung failed (reason: the rung) */
@@ -333,6 +334,7 @@ struct vwddm_allocation {
  * @preempted: times one of its packets was preempted
  * @hangs: times it was found guilty
  * @resets: resets that took work of it off the hardware while innocent
+ * @reset_seen: &vwddm_sched.reset_seq of the last reset counted in @resets
  */
 struct vwddm_context {
 	struct vwddm_device *dev;
@@ -350,6 +352,7 @@ struct vwddm_context {
 	u64 preempted;
 	u32 hangs;
 	u32 resets;
+	u32 reset_seen;
 };
 
 /**
@@ -367,7 +370,10 @@ struct vwddm_context {
  * @hw_inject: VWDDM_HW_PKT_* behaviours (tests)
  * @resubmitted: was preempted at least once
  * @nr_deps: entries in @deps
- * @deps: paging packets that must complete first (referenced)
+ * @deps: fences that must signal first (referenced): paging packets and
+ *	the submission's in-fence
+ * @in_fence: the in-fence (also in @deps) while @in_cb is armed, or NULL
+ * @in_cb: kicks the node when @in_fence signals
  * @nr_allocs: entries in @allocs
  * @allocs: allocations it references (referenced)
  */
@@ -383,7 +389,9 @@ struct vwddm_packet {
 	u32 hw_inject;
 	bool resubmitted;
 	u32 nr_deps;
-	struct dma_fence *deps[VWDDM_SCHED_MAX_PACKET_ALLOCS];
+	struct dma_fence *deps[VWDDM_SCHED_MAX_PACKET_ALLOCS + 1];
+	struct dma_fence *in_fence;
+	struct dma_fence_cb in_cb;
 	u32 nr_allocs;
 	struct vwddm_allocation *allocs[VWDDM_SCHED_MAX_PACKET_ALLOCS];
 };
@@ -417,6 +425,7 @@ struct vwddm_sched_irq_state {
  * @quantum_timer: expires when the packet at the head of the hardware
  *	queue has used its quantum
  * @tdr_timer: expires TdrDelay after a preemption request
+ * @kick_work: pumps the node when a packet's in-fence signals
  * @lock: protects every field below it up to @irq; irq-safe, never taken
  *	in hardirq context; nests outside the miniport's locks
  * @seqno: last dma_fence seqno used
@@ -448,6 +457,7 @@ struct vwddm_sched_node {
 	u64 fence_context;
 	struct vwddm_timer quantum_timer;
 	struct vwddm_timer tdr_timer;
+	struct work_struct kick_work;
 
 	spinlock_t lock; /* see above */
 	u64 seqno;
@@ -538,6 +548,7 @@ struct vwddm_sched_config {
  * @reset_wq: ordered workqueue: every reset runs there, one at a time
  * @reset_work: handles @reset_pending
  * @reset_lock: serialises resets with teardown (held by the reset worker)
+ * @reset_seq: runs of the reset worker; under @reset_lock
  * @lock: protects @devices, @next_id, @dead, @lost, @reset_pending,
  *	@fault_pending, @forced_adapter_reset, the paging injection, the TDR
  *	windows, @last_dump, @bugcheck, @tdr and &vwddm_device.in_error;
@@ -580,6 +591,7 @@ struct vwddm_sched {
 	struct workqueue_struct *reset_wq;
 	struct work_struct reset_work;
 	struct mutex reset_lock; /* see above */
+	u32 reset_seq;
 	spinlock_t lock; /* see above */
 	struct list_head devices;
 	u32 next_id;
@@ -609,12 +621,16 @@ struct vwddm_sched {
  * struct vwddm_submit_args - one submission
  * @duration_ns: the DMA buffer's work
  * @hw_inject: VWDDM_HW_PKT_* behaviours (tests)
+ * @in_fence: a fence that must signal before the packet starts, or NULL;
+ *	if it signals with an error the packet completes with -ECANCELED
+ *	without running. The caller keeps its reference.
  * @nr_allocs: entries in @allocs
  * @allocs: allocations the packet references; made resident first
  */
 struct vwddm_submit_args {
 	u64 duration_ns;
 	u32 hw_inject;
+	struct dma_fence *in_fence;
 	u32 nr_allocs;
 	struct vwddm_allocation *allocs[VWDDM_SCHED_MAX_PACKET_ALLOCS];
 };
@@ -627,6 +643,11 @@ struct vwddm_submit_args {
  * @preempted: preemptions of its packets
  * @hangs: times it was found guilty
  * @resets: resets that took its work off the hardware while innocent
+ * @submit_errno: what a submission gets now: 0 or a negative errno (see
+ *	vwddm_sched_submit())
+ * @device_in_error: its device was put in error (a paging packet for one
+ *	of its allocations was hit, or its process was blocked)
+ * @adapter_lost: the adapter is lost
  */
 struct vwddm_context_status {
 	enum vwddm_context_state state;
@@ -635,6 +656,9 @@ struct vwddm_context_status {
 	u64 preempted;
 	u32 hangs;
 	u32 resets;
+	int submit_errno;
+	bool device_in_error;
+	bool adapter_lost;
 };
 
 extern const struct vwddm_cb_ops vwddm_sched_cb_ops;
@@ -647,6 +671,9 @@ void vwddm_sched_shutdown(struct vwddm_sched *sched);
 void vwddm_sched_destroy(struct vwddm_sched *sched);
 struct dma_fence *vwddm_sched_submit(struct vwddm_context *ctx,
 				     const struct vwddm_submit_args *args);
+int vwddm_sched_submit_many(struct vwddm_context *ctx,
+			    const struct vwddm_submit_args *args, u32 count,
+			    struct dma_fence **last);
 struct dma_fence *vwddm_sched_last_fence(struct vwddm_sched *sched,
 					 u32 engine, u32 node);
 int vwddm_sched_poll_fences(struct vwddm_sched *sched);
@@ -662,6 +689,8 @@ void vwddm_sched_node_preempts(struct vwddm_sched *sched, u32 engine, u32 node,
 
 /* vwddm_sched_tdr.c: detection, engine and adapter reset */
 void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched);
+int vwddm_sched_force_engine_reset(struct vwddm_sched *sched, u32 engine,
+				   u32 node);
 void vwddm_sched_flush_resets(struct vwddm_sched *sched);
 size_t vwddm_sched_last_dump(struct vwddm_sched *sched, char *buf,
 			     size_t size);
@@ -689,6 +718,7 @@ void vwddm_context_status(struct vwddm_context *ctx,
 			  struct vwddm_context_status *st);
 struct vwddm_allocation *vwddm_allocation_create(struct vwddm_device *dev,
 						 u64 size);
+struct vwddm_allocation *vwddm_allocation_get(struct vwddm_allocation *alloc);
 void vwddm_allocation_put(struct vwddm_allocation *alloc);
 bool vwddm_allocation_resident(struct vwddm_allocation *alloc);
 

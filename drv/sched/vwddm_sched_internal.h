@@ -18,6 +18,10 @@ vwddm_sched_node(struct vwddm_sched *sched, u32 engine, u32 node)
 struct vwddm_device *vwddm_device_alloc(struct vwddm_sched *sched,
 					bool system);
 bool vwddm_device_in_error(struct vwddm_device *dev);
+void vwddm_context_note_reset(struct vwddm_sched *sched,
+			      struct vwddm_context *ctx);
+int vwddm_context_errno_locked(const struct vwddm_sched *sched,
+			       const struct vwddm_context *ctx);
 void vwddm_sched_cancel_list_locked(struct list_head *queue,
 				    struct list_head *done, int error);
 void vwddm_sched_finish_list(struct list_head *done);
@@ -43,6 +47,8 @@ void vwddm_rail_lock(struct vwddm_sched *sched);
 void vwddm_rail_unlock(struct vwddm_sched *sched);
 u32 vwddm_rail_members(struct vwddm_sched *sched, struct vwddm_sched **out,
 		       u32 max);
+void vwddm_rail_lock_member(struct vwddm_sched *m);
+void vwddm_rail_unlock_member(struct vwddm_sched *m);
 
 /* vwddm_sched_tdr.c */
 void vwddm_sched_tdr_timer_fn(struct vwddm_timer *timer);

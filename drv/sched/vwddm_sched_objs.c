@@ -221,9 +221,27 @@ void vwddm_context_status(struct vwddm_context *ctx,
 	st->preempted = ctx->preempted;
 	st->hangs = ctx->hangs;
 	st->resets = ctx->resets;
+	st->submit_errno = vwddm_context_errno_locked(ctx->dev->sched, ctx);
+	st->adapter_lost = READ_ONCE(ctx->dev->sched->lost);
 	spin_unlock_irqrestore(&n->lock, flags);
+	st->device_in_error = vwddm_device_in_error(ctx->dev);
+	if (!st->submit_errno && st->device_in_error)
+		st->submit_errno = -EIO;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_context_status);
+
+/**
+ * vwddm_allocation_get() - take a reference to an allocation
+ * @alloc: the allocation
+ *
+ * Return: @alloc.
+ */
+struct vwddm_allocation *vwddm_allocation_get(struct vwddm_allocation *alloc)
+{
+	kref_get(&alloc->ref);
+	return alloc;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_allocation_get);
 
 static void vwddm_allocation_release(struct kref *ref)
 {

@@ -13,7 +13,8 @@
  * reset the other adapters on its rail knowing that none of them is in
  * the middle of a reset of its own, and none of them leaves the registry
  * (stops) before the PLDR is over. Lock order: rail_lock, then the
- * scheduler's reset_lock.
+ * scheduler's reset_lock; under rail_lock, the PLDR also takes the other
+ * members' reset_locks (vwddm_rail_lock_member()).
  */
 #include <linux/list.h>
 #include <linux/lockdep.h>
@@ -64,18 +65,24 @@ void vwddm_rail_leave(struct vwddm_sched *sched)
 }
 
 /**
- * vwddm_rail_lock() - serialise this adapter's resets with its rail
+ * vwddm_rail_lock() - take the locks of a reset pass
  * @sched: the adapter's scheduler
  *
- * Taken by the reset worker before &vwddm_sched.reset_lock; nothing for
- * an adapter on a rail of its own.
+ * The reset worker's locks: the rail lock for an adapter on a shared rail,
+ * then &vwddm_sched.reset_lock. Under the rail lock every reset_lock is
+ * taken as nested in it (the PLDR holds several), so lockdep knows the
+ * rail lock orders them.
  *
  * Context: process context.
  */
 void vwddm_rail_lock(struct vwddm_sched *sched)
 {
-	if (sched->cfg.rail)
-		mutex_lock(&rail_lock);
+	if (!sched->cfg.rail) {
+		mutex_lock(&sched->reset_lock);
+		return;
+	}
+	mutex_lock(&rail_lock);
+	mutex_lock_nest_lock(&sched->reset_lock, &rail_lock);
 }
 
 /**
@@ -84,6 +91,7 @@ void vwddm_rail_lock(struct vwddm_sched *sched)
  */
 void vwddm_rail_unlock(struct vwddm_sched *sched)
 {
+	mutex_unlock(&sched->reset_lock);
 	if (sched->cfg.rail)
 		mutex_unlock(&rail_lock);
 }
@@ -110,4 +118,32 @@ u32 vwddm_rail_members(struct vwddm_sched *sched, struct vwddm_sched **out,
 		if (m != sched && m->cfg.rail == sched->cfg.rail && n < max)
 			out[n++] = m;
 	return n;
+}
+
+/**
+ * vwddm_rail_lock_member() - take another rail member's reset lock
+ * @m: an adapter on the caller's rail; the caller is the reset worker of
+ *	another adapter on it and holds the rail lock
+ *
+ * The platform-level reset of the rail is a reset pass on @m as well:
+ * @m's &vwddm_sched.reset_lock is held and its reset_seq advanced, as its
+ * own reset worker would. Its worker cannot hold that lock meanwhile: it
+ * takes the rail lock first.
+ *
+ * Context: process context.
+ */
+void vwddm_rail_lock_member(struct vwddm_sched *m)
+{
+	lockdep_assert_held(&rail_lock);
+	mutex_lock_nest_lock(&m->reset_lock, &rail_lock);
+	m->reset_seq++;
+}
+
+/**
+ * vwddm_rail_unlock_member() - undo vwddm_rail_lock_member()
+ * @m: the adapter
+ */
+void vwddm_rail_unlock_member(struct vwddm_sched *m)
+{
+	mutex_unlock(&m->reset_lock);
 }

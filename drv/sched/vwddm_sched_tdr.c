@@ -547,7 +547,7 @@ static void drop_inflight(struct vwddm_sched *sched)
 		raw_spin_unlock(&sched->irq_lock);
 		list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
 			dma_fence_set_error(&pkt->base, -ECANCELED);
-			pkt->ctx->resets++;
+			vwddm_context_note_reset(sched, pkt->ctx);
 			if (pkt->ctx->state == VWDDM_CONTEXT_ACTIVE)
 				pkt->ctx->state = VWDDM_CONTEXT_RESET;
 			vwddm_sched_cancel_list_locked(&pkt->ctx->queue, &done,
@@ -696,7 +696,8 @@ static enum rung_result device_reset(struct vwddm_sched *sched,
  * it is reset, and every one must come back. Each other adapter is taken
  * off its nodes first (the rail goes down for all at once); one whose
  * reset fails is lost on its own. The reset worker holds the rail lock, so
- * no other adapter on the rail is resetting or going away meanwhile.
+ * no other adapter on the rail is resetting or going away meanwhile, and
+ * takes each other adapter's reset lock for the time of the reset.
  */
 static enum rung_result platform_reset(struct vwddm_sched *sched)
 {
@@ -708,16 +709,18 @@ static enum rung_result platform_reset(struct vwddm_sched *sched)
 	if (nm > 1)
 		pr_notice("vwddm: platform-level reset of rail %u: %u adapters\n",
 			  sched->cfg.rail, nm);
-	for (i = 1; i < nm; i++)
+	for (i = 1; i < nm; i++) {
+		vwddm_rail_lock_member(m[i]);
 		if (!vwddm_sched_is_lost(m[i]))
 			quiesce_nodes(m[i]);
+	}
 	res = device_reset(sched, VWDDM_RESET_PLATFORM_LEVEL, false);
 	for (i = 1; i < nm; i++) {
-		if (vwddm_sched_is_lost(m[i]))
-			continue;
-		if (device_reset(m[i], VWDDM_RESET_PLATFORM_LEVEL, true) ==
+		if (!vwddm_sched_is_lost(m[i]) &&
+		    device_reset(m[i], VWDDM_RESET_PLATFORM_LEVEL, true) ==
 		    RUNG_FAILED)
 			adapter_lost(m[i], VWDDM_LOST_LADDER);
+		vwddm_rail_unlock_member(m[i]);
 	}
 	return res;
 }
@@ -1089,7 +1092,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
  * @work: &vwddm_sched.reset_work
  *
  * Takes the rail lock (vwddm_sched_rail.c) for an adapter on a shared
- * rail, then &vwddm_sched.reset_lock.
+ * rail, then &vwddm_sched.reset_lock (vwddm_rail_lock()).
  *
  * Context: process context, on the adapter's ordered reset workqueue.
  */
@@ -1102,7 +1105,8 @@ void vwddm_sched_reset_work(struct work_struct *work)
 	bool forced;
 
 	vwddm_rail_lock(sched);
-	mutex_lock(&sched->reset_lock);
+	/* One run of the worker is one reset for the contexts it touches. */
+	sched->reset_seq++;
 	for (;;) {
 		spin_lock_irqsave(&sched->lock, flags);
 		timeouts = sched->reset_pending;
@@ -1134,7 +1138,6 @@ void vwddm_sched_reset_work(struct work_struct *work)
 			engine_reset(sched, &sched->nodes[bit],
 				     faults & BIT_ULL(bit));
 	}
-	mutex_unlock(&sched->reset_lock);
 	vwddm_rail_unlock(sched);
 }
 
@@ -1154,6 +1157,37 @@ void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched)
 	queue_work(sched->reset_wq, &sched->reset_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_force_adapter_reset);
+
+/**
+ * vwddm_sched_force_engine_reset() - request an engine reset of one node
+ * @sched: the scheduler
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Like the TDR debug-control escape's ENGINETDR: the node is reset by the
+ * reset worker as if its preemption had timed out; the packet executing
+ * there, if any, is the guilty one. A node that drained first is left
+ * alone.
+ *
+ * Return: 0, or -EINVAL for an ordinal out of range.
+ */
+int vwddm_sched_force_engine_reset(struct vwddm_sched *sched, u32 engine,
+				   u32 node)
+{
+	unsigned long flags;
+
+	if (engine >= sched->cfg.engines || node >= sched->cfg.nodes)
+		return -EINVAL;
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->reset_pending |= BIT_ULL(engine * sched->cfg.nodes + node);
+	spin_unlock_irqrestore(&sched->lock, flags);
+	log_event(sched, VWDDM_TDR_EVT_FORCED, engine, node,
+		  VWDDM_TDR_TYPE_FORCED);
+	pr_notice("vwddm: node %u.%u: engine TDR forced\n", engine, node);
+	queue_work(sched->reset_wq, &sched->reset_work);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_force_engine_reset);
 
 /**
  * vwddm_sched_flush_resets() - wait until requested resets have run

@@ -8,11 +8,14 @@
  *   submit  (w)  "engine=E node=N count=C us=D [ctx=0|1] [hang=1]
  *                [fault=1] [nopreempt=1]": queue C packets of D us
  *   idle    (r)  wait (up to 30 s) until all work retired; prints "idle"
- *   inject  (w)  "lost_irq=N", "duplicate_irq=N", "spurious_irq",
- *                "paging_hang=N" or "adapter_reset"; failures of the next
- *                N reset DDIs of a rung: "engine_reset_fail=N",
- *                "adapter_reset_fail=N", "restart_fail=N", "fldr_fail=N",
- *                "pldr_fail=N", "set_node_config_fail=N"
+ *   inject  (w)  one injection per write (Documentation/usage.rst):
+ *                "lost_irq=N", "duplicate_irq=N", "spurious_irq",
+ *                "paging_hang=N", "adapter_reset", "reset_engine_fail=N",
+ *                "bad_aborted_fence=N", "reset_from_timeout_fail=N",
+ *                "restart_fail=N", "fldr_fail=N", "pldr_fail=N",
+ *                "set_node_config_fail=N", "slow_ddi=N [ms=M]", or
+ *                "<hang|fault|nopreempt>_<running|next> node=N [engine=E]"
+ *                and "engine_tdr node=N [engine=E]"
  *   last_dump (r) the last TDR dump (also published as a devcoredump)
  *   tdr_stats (r) resets by rung and kind, step-time histograms, events
  */
@@ -29,6 +32,7 @@
 #define VWDDM_DEBUGFS_MAX_COUNT		1024
 #define VWDDM_DEBUGFS_MAX_US		(10 * USEC_PER_SEC)
 #define VWDDM_DEBUGFS_IDLE_TIMEOUT	(30 * HZ)
+#define VWDDM_DEBUGFS_MAX_SLOW_MS	60000
 
 static const char * const hw_state_names[] = {
 	[VWDDM_HW_IDLE]		= "idle",
@@ -43,6 +47,39 @@ static const char * const ctx_state_names[] = {
 	[VWDDM_CONTEXT_HUNG]	= "hung",
 	[VWDDM_CONTEXT_LOST]	= "lost",
 };
+
+static const char * const tdr_event_names[] = {
+	[VWDDM_TDR_EVT_TIMEOUT]		= "timeout",
+	[VWDDM_TDR_EVT_FAULT]		= "fault",
+	[VWDDM_TDR_EVT_ENGINE_RESET]	= "engine_reset",
+	[VWDDM_TDR_EVT_NOOP]		= "drained",
+	[VWDDM_TDR_EVT_ADAPTER_RESET]	= "adapter_reset",
+	[VWDDM_TDR_EVT_BUGCHECK]	= "bugcheck",
+	[VWDDM_TDR_EVT_BLOCKED]		= "process_blocked",
+	[VWDDM_TDR_EVT_FORCED]		= "engine_tdr_forced",
+	[VWDDM_TDR_EVT_FUNCTION_RESET]	= "function_reset",
+	[VWDDM_TDR_EVT_PLATFORM_RESET]	= "platform_reset",
+	[VWDDM_TDR_EVT_RUNG_FAILED]	= "rung_failed",
+	[VWDDM_TDR_EVT_ADAPTER_LOST]	= "adapter_lost",
+};
+
+/* The last @max events of the TDR log, oldest first, one line each. */
+static void show_tdr_events(struct seq_file *m, const char *tag,
+			    const struct vwddm_tdr_stats *t, u32 max)
+{
+	u32 i = t->event_count > max ? t->event_count - max : 0;
+
+	for (; i < t->event_count; i++) {
+		const struct vwddm_tdr_event *e =
+			&t->events[(t->event_head + i) % VWDDM_TDR_EVENTS];
+
+		seq_printf(m, "%s time_us=%llu kind=%s node=%u.%u reason=0x%x\n",
+			   tag, div_u64(e->time_ns, NSEC_PER_USEC),
+			   e->kind < ARRAY_SIZE(tdr_event_names) ?
+			   tdr_event_names[e->kind] : "?",
+			   e->engine, e->node, e->reason);
+	}
+}
 
 static int status_show(struct seq_file *m, void *unused)
 {
@@ -85,6 +122,7 @@ static int status_show(struct seq_file *m, void *unused)
 		   tdr->platform_reset_failures, tdr->kmd_config_restores,
 		   tdr->os_config_restores,
 		   atomic_read(&adev->wedged_uevents));
+	show_tdr_events(m, "last_reset", tdr, 4);
 	for (e = 0; e < cfg->engines; e++) {
 		for (n = 0; n < cfg->nodes; n++) {
 			u32 last = 0, done = 0, swq = 0, hwq = 0, ksub, kcomp;
@@ -230,20 +268,6 @@ static const char * const tdr_step_names[VWDDM_TDR_STEP_COUNT] = {
 	[VWDDM_TDR_STEP_RESET_PLATFORM]		= "reset_device_pldr",
 };
 
-static const char * const tdr_event_names[] = {
-	[VWDDM_TDR_EVT_TIMEOUT]		= "timeout",
-	[VWDDM_TDR_EVT_FAULT]		= "fault",
-	[VWDDM_TDR_EVT_ENGINE_RESET]	= "engine_reset",
-	[VWDDM_TDR_EVT_NOOP]		= "drained",
-	[VWDDM_TDR_EVT_ADAPTER_RESET]	= "adapter_reset",
-	[VWDDM_TDR_EVT_BUGCHECK]	= "bugcheck",
-	[VWDDM_TDR_EVT_BLOCKED]		= "process_blocked",
-	[VWDDM_TDR_EVT_FUNCTION_RESET]	= "function_reset",
-	[VWDDM_TDR_EVT_PLATFORM_RESET]	= "platform_reset",
-	[VWDDM_TDR_EVT_RUNG_FAILED]	= "rung_failed",
-	[VWDDM_TDR_EVT_ADAPTER_LOST]	= "adapter_lost",
-};
-
 static int tdr_stats_show(struct seq_file *m, void *unused)
 {
 	struct vwddm_adapter *adev = m->private;
@@ -277,16 +301,7 @@ static int tdr_stats_show(struct seq_file *m, void *unused)
 					   t->hist[i][b]);
 		seq_putc(m, '\n');
 	}
-	for (i = 0; i < t->event_count; i++) {
-		const struct vwddm_tdr_event *e =
-			&t->events[(t->event_head + i) % VWDDM_TDR_EVENTS];
-
-		seq_printf(m, "event time_us=%llu kind=%s node=%u.%u reason=0x%x\n",
-			   div_u64(e->time_ns, NSEC_PER_USEC),
-			   e->kind < ARRAY_SIZE(tdr_event_names) ?
-			   tdr_event_names[e->kind] : "?",
-			   e->engine, e->node, e->reason);
-	}
+	show_tdr_events(m, "event", t, VWDDM_TDR_EVENTS);
 	kfree(t);
 	return 0;
 }
@@ -316,56 +331,133 @@ static const struct file_operations last_dump_fops = {
 	.llseek	= default_llseek,
 };
 
+/* Counted injections: "<key>=N" adds N to what the miniport will do. */
+static int inject_kmd(struct vwddm_adapter *adev, const char *key, u32 count,
+		      char *rest)
+{
+	static const char * const keys[] = { "ms" };
+	struct vwddm_kmd_inject add = {};
+	u32 ms = 100;
+	int ret;
+
+	if (!strcmp(key, "reset_engine_fail"))
+		add.reset_engine_fail = count;
+	else if (!strcmp(key, "bad_aborted_fence"))
+		add.bad_aborted_fence = count;
+	else if (!strcmp(key, "reset_from_timeout_fail"))
+		add.reset_from_timeout_fail = count;
+	else if (!strcmp(key, "restart_fail"))
+		add.restart_fail = count;
+	else if (!strcmp(key, "fldr_fail"))
+		add.fldr_fail = count;
+	else if (!strcmp(key, "pldr_fail"))
+		add.pldr_fail = count;
+	else if (!strcmp(key, "set_node_config_fail"))
+		add.set_node_config_fail = count;
+	else if (!strcmp(key, "slow_ddi"))
+		add.slow_ddi = count;
+	else
+		return -EINVAL;
+	if (add.slow_ddi) {
+		ret = parse_kv(rest, keys, &ms, 1, 0);
+		if (ret)
+			return ret;
+		if (!ms || ms > VWDDM_DEBUGFS_MAX_SLOW_MS)
+			return -EINVAL;
+		add.slow_ddi_ms = ms;
+	} else if (rest && *rest) {
+		return -EINVAL;
+	}
+	vwddm_kmd_inject_add(adev->kmd, &add);
+	return 0;
+}
+
+/* "<action> node=N [engine=E]": a packet on one node, or its engine TDR. */
+static int inject_node(struct vwddm_adapter *adev, const char *action,
+		       char *rest)
+{
+	static const char * const keys[] = { "node", "engine" };
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(adev->hw);
+	static const struct {
+		const char *name;
+		u32 flags;
+		bool next;
+	} acts[] = {
+		{ "hang_running", VWDDM_HW_PKT_HANG, false },
+		{ "hang_next", VWDDM_HW_PKT_HANG, true },
+		{ "fault_running", VWDDM_HW_PKT_FAULT, false },
+		{ "fault_next", VWDDM_HW_PKT_FAULT, true },
+		{ "nopreempt_running", VWDDM_HW_PKT_IGNORE_PREEMPT, false },
+		{ "nopreempt_next", VWDDM_HW_PKT_IGNORE_PREEMPT, true },
+		{ "engine_tdr", 0, false },
+	};
+	u32 v[2] = { 0, 0 };
+	u32 i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(acts); i++)
+		if (!strcmp(action, acts[i].name))
+			break;
+	if (i == ARRAY_SIZE(acts))
+		return -EINVAL;
+	ret = parse_kv(rest, keys, v, 2, 1);
+	if (ret)
+		return ret;
+	if (v[0] >= cfg->nodes || v[1] >= cfg->engines)
+		return -EINVAL;
+	if (!acts[i].flags) {
+		vwddm_sched_force_engine_reset(adev->sched, v[1], v[0]);
+		return 0;
+	}
+	if (acts[i].next)
+		return vwddm_hw_inject_next(adev->hw, v[1], v[0],
+					    acts[i].flags);
+	return vwddm_hw_inject_running(adev->hw, v[1], v[0], acts[i].flags);
+}
+
 static ssize_t inject_write(struct file *file, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
 	struct vwddm_adapter *adev = file->private_data;
-	struct vwddm_kmd_inject inj = {};
-	char buf[64], *val;
+	char buf[96], *rest, *word, *val;
 	u32 count;
+	int ret;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	strim(buf);
-	if (!strcmp(buf, "spurious_irq")) {
+	rest = strim(buf);
+	word = strsep(&rest, " \t");
+	if (!strcmp(word, "spurious_irq") && !rest) {
 		vwddm_hw_inject_spurious_irq(adev->hw);
 		return len;
 	}
-	if (!strcmp(buf, "adapter_reset")) {
+	if (!strcmp(word, "adapter_reset") && !rest) {
 		vwddm_sched_force_adapter_reset(adev->sched);
 		return len;
 	}
-	val = strchr(buf, '=');
-	if (!val)
-		return -EINVAL;
+	val = strchr(word, '=');
+	if (!val) {
+		ret = inject_node(adev, word, rest);
+		return ret ? ret : len;
+	}
 	*val++ = '\0';
 	if (kstrtou32(val, 0, &count) || !count || count > 1000)
 		return -EINVAL;
-	if (!strcmp(buf, "lost_irq"))
+	if (!strcmp(word, "lost_irq") && !rest) {
 		vwddm_hw_inject_lost_irqs(adev->hw, count);
-	else if (!strcmp(buf, "duplicate_irq"))
+	} else if (!strcmp(word, "duplicate_irq") && !rest) {
 		vwddm_hw_inject_duplicate_irqs(adev->hw, count);
-	else if (!strcmp(buf, "paging_hang"))
+	} else if (!strcmp(word, "paging_hang") && !rest) {
 		vwddm_sched_inject_paging(adev->sched, VWDDM_HW_PKT_HANG,
 					  count);
-	else if (!strcmp(buf, "engine_reset_fail"))
-		inj.reset_engine_fail = count;
-	else if (!strcmp(buf, "adapter_reset_fail"))
-		inj.reset_from_timeout_fail = count;
-	else if (!strcmp(buf, "restart_fail"))
-		inj.restart_fail = count;
-	else if (!strcmp(buf, "fldr_fail"))
-		inj.fldr_fail = count;
-	else if (!strcmp(buf, "pldr_fail"))
-		inj.pldr_fail = count;
-	else if (!strcmp(buf, "set_node_config_fail"))
-		inj.set_node_config_fail = count;
-	else
-		return -EINVAL;
-	vwddm_kmd_inject_add(adev->kmd, &inj);
+	} else {
+		ret = inject_kmd(adev, word, count, rest);
+		if (ret)
+			return ret;
+	}
 	return len;
 }
 

@@ -61,27 +61,22 @@ static void vwddm_drm_release_sched(struct drm_device *drm, void *sched)
 /* Every opened file is a device of its own (a DXGDEVICE). */
 static int vwddm_drm_open(struct drm_device *drm, struct drm_file *file)
 {
-	struct vwddm_adapter *adev = container_of(drm, struct vwddm_adapter,
-						  drm);
-	struct vwddm_device *dev = vwddm_device_create(adev->sched);
-
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	file->driver_priv = dev;
-	return 0;
+	return vwddm_file_open(container_of(drm, struct vwddm_adapter, drm),
+			       file);
 }
 
 /* Work it still has in flight holds what it needs until it retires. */
 static void vwddm_drm_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	vwddm_device_put(file->driver_priv);
-	file->driver_priv = NULL;
+	vwddm_file_close(file);
 }
 
 static const struct drm_driver vwddm_drm_driver = {
 	.driver_features	= DRIVER_RENDER,
 	.open			= vwddm_drm_open,
 	.postclose		= vwddm_drm_postclose,
+	.ioctls			= vwddm_ioctls,
+	.num_ioctls		= VWDDM_NUM_IOCTLS,
 	.fops			= &vwddm_drm_fops,
 	.name			= DRIVER_NAME,
 	.desc			= DRIVER_DESC,
@@ -173,6 +168,7 @@ static int vwddm_probe(struct platform_device *pdev)
 	adev->index = pdev->id;
 	atomic_set(&adev->wedged_uevents, 0);
 	scfg.rail = adev->index < VWDDM_MAX_ADAPTERS ? p->rail[adev->index] : 0;
+	adev->params = p;
 	vwddm_clock_init(&adev->clock, false);
 	scfg.clock = &adev->clock;
 	scfg.coredump_dev = &pdev->dev;

@@ -7,10 +7,12 @@
 #define _VWDDM_DRV_H_
 
 #include <drm/drm_device.h>
+#include <drm/drm_ioctl.h>
 
 #include "../base/vwddm_clock.h"
 #include "../hw/vwddm_hw.h"
 
+struct drm_file;
 struct vwddm_context;
 struct vwddm_device;
 struct vwddm_kmd;
@@ -39,6 +41,8 @@ struct vwddm_sched;
  * @rail: per adapter index, its virtual power rail (0: its own)
  * @kmd_restores_config: the miniport restores the nodes' configuration
  *	after a device reset (else it answers AddressingReset)
+ * @allow_user_inject: any process may set the injection flags of a packet
+ *	(otherwise only CAP_SYS_ADMIN)
  */
 struct vwddm_params {
 	u32 adapters;
@@ -57,6 +61,7 @@ struct vwddm_params {
 	bool per_engine_reset;
 	u32 rail[VWDDM_MAX_ADAPTERS];
 	bool kmd_restores_config;
+	bool allow_user_inject;
 };
 
 /**
@@ -69,6 +74,7 @@ struct vwddm_params {
  * @sched: the OS side
  * @workload: the kernel-owned device behind debugfs work generation
  * @workload_ctx: its contexts: [client][engine * nodes + ordinal]
+ * @params: the module parameters it was built with
  * @debugfs: the adapter's debugfs directory
  * @wedged_uevents: WEDGED uevents sent for the lost adapter
  */
@@ -82,11 +88,18 @@ struct vwddm_adapter {
 	struct vwddm_device *workload;
 	struct vwddm_context *workload_ctx[VWDDM_WORKLOAD_CLIENTS]
 					  [VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
+	const struct vwddm_params *params;
 	struct dentry *debugfs;
 	atomic_t wedged_uevents;
 };
 
 int vwddm_params_parse(struct vwddm_params *p);
+
+/* vwddm_ioctl.c: the render-node uAPI */
+#define VWDDM_NUM_IOCTLS	8
+extern const struct drm_ioctl_desc vwddm_ioctls[VWDDM_NUM_IOCTLS];
+int vwddm_file_open(struct vwddm_adapter *adev, struct drm_file *file);
+void vwddm_file_close(struct drm_file *file);
 
 void vwddm_debugfs_adapter_init(struct vwddm_adapter *adev,
 				struct dentry *root);

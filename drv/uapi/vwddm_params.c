@@ -87,6 +87,10 @@ static int parse_rails(struct vwddm_params *p)
 	return ret;
 }
 
+static bool allow_user_inject;
+module_param(allow_user_inject, bool, 0444);
+MODULE_PARM_DESC(allow_user_inject, "Let any process set the hang/fault injection flags of its packets (default N: CAP_SYS_ADMIN only)");
+
 static int parse_node(char *tok, struct vwddm_params *p, u32 i)
 {
 	char *gran = strchr(tok, ':');
@@ -175,6 +179,7 @@ int vwddm_params_parse(struct vwddm_params *p)
 	p->tdr_level = tdr_level;
 	p->tdr_delay_ms = tdr_delay_ms;
 	p->per_engine_reset = per_engine_reset;
+	p->allow_user_inject = allow_user_inject;
 	p->engines = engines;
 	p->hw_queue_depth = hw_queue_depth;
 	p->kmd_restores_config = kmd_restores_config;

@@ -99,7 +99,7 @@ dmesg_splats() {
 ladder_fldr_recovers() {
 	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
 	d=$VWDDM_DBG/0
-	echo engine_reset_fail=1 >$d/inject && echo adapter_reset_fail=1 >$d/inject ||
+	echo reset_engine_fail=1 >$d/inject && echo reset_from_timeout_fail=1 >$d/inject ||
 		return 1
 	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
 	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
@@ -126,7 +126,7 @@ ladder_fldr_recovers() {
 ladder_all_fail_lost() {
 	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
 	d=$VWDDM_DBG/0
-	for k in engine_reset_fail adapter_reset_fail fldr_fail pldr_fail; do
+	for k in reset_engine_fail reset_from_timeout_fail fldr_fail pldr_fail; do
 		echo "$k=1" >$d/inject || return 1
 	done
 	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
@@ -155,14 +155,14 @@ ladder_pldr_rail() {
 		return 1
 	d=$VWDDM_DBG/0
 	d1=$VWDDM_DBG/1
-	for k in engine_reset_fail adapter_reset_fail fldr_fail; do
+	for k in reset_engine_fail reset_from_timeout_fail fldr_fail; do
 		echo "$k=1" >$d/inject || return 1
 	done
-	echo "engine=0 node=2 ctx=1 count=100 us=10000" >$d1/submit || return 1
+	echo "engine=0 node=2 ctx=1 count=1000 us=10000" >$d1/submit || return 1
 	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
 	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
 	cat $d/idle >/dev/null && cat $d1/idle >/dev/null || return 1
-	grep '^ladder ' $d/status $d1/status
+	grep -E '^(ladder|context client=. engine=0 ordinal=2 )' $d/status $d1/status
 	grep -q '^ladder lost=0 rung=platform .* rail=1 .* platform_resets=1 rail_resets=0 ' \
 		$d/status || return 1
 	grep -q '^ladder lost=0 rung=platform .* rail=1 .* platform_resets=1 rail_resets=1 ' \

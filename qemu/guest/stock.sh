@@ -94,6 +94,9 @@ devcoredump_ok() {
 	echo 1 >"$f"
 }
 check devcoredump devcoredump_ok
+
+. /inject_checks.sh
+check debugfs-injection inject_checks
 # The escalation ladder: FLDR recovers; every rung failing loses the
 # adapter (no bug check, no splat) and the module still unloads.
 check ladder-fldr-recovers ladder_fldr_recovers

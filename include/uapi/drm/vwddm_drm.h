@@ -13,15 +13,15 @@
  *  - Handles are per file: a handle of another file is -ENOENT.
  *  - A failed ioctl changes nothing, except where its documentation says
  *    so (a submission is never half done).
- *  - User pointers are __u64; an array is a pointer plus a count, and the
- *    size of one element ("stride"-free: the structures are fixed).
+ *  - User pointers are __u64; an array is a pointer plus a count of
+ *    elements of the fixed structure the field names.
  *
  * Documentation/uapi.rst lists every field and every errno.
  */
 #ifndef _UAPI_VWDDM_DRM_H_
 #define _UAPI_VWDDM_DRM_H_
 
-#include <drm/drm.h>
+#include "drm.h"
 
 #if defined(__cplusplus)
 extern "C" {
@@ -281,8 +281,9 @@ struct drm_vwddm_submit {
  * @pad: zero
  *
  * Returns 0 once the fence has signalled, -ETIME if @timeout_ns passed
- * first (then @error is 0), -EINVAL for a fence the context never
- * returned.
+ * first (then @error is 0), -EINVAL for 0 or a fence later than the last
+ * the context returned. The context remembers the errors of its last 64
+ * failed submissions; an older fence, or one that succeeded, reports 0.
  */
 struct drm_vwddm_wait {
 	__u32 ctx;

@@ -1,0 +1,727 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_ioctl.c - the render-node uAPI (include/uapi/drm/vwddm_drm.h).
+ *
+ * Every opened file is a device (struct vwddm_device) with its own handle
+ * namespaces for contexts and allocations. Every ioctl validates all of its
+ * input before it changes anything, and runs inside drm_dev_enter(), so an
+ * unplugged adapter answers -ENODEV while its files stay open.
+ */
+#include <linux/capability.h>
+#include <linux/dma-fence.h>
+#include <linux/file.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/sync_file.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+
+#include "vwddm_drv.h"
+#include "../../include/uapi/drm/vwddm_drm.h"
+#include "../sched/vwddm_sched.h"
+
+/* Failed submissions a context remembers for DRM_IOCTL_VWDDM_WAIT. */
+#define VWDDM_UCTX_KEEP_ERRORS	64
+
+/**
+ * struct vwddm_file - what one opened render-node file owns
+ * @adev: the adapter
+ * @dev: its device (a DXGDEVICE)
+ * @ctxs: context handles -> struct vwddm_uctx; the xarray's lock makes a
+ *	lookup and its reference atomic with respect to destroy
+ * @allocs: allocation handles -> struct vwddm_allocation (referenced)
+ */
+struct vwddm_file {
+	struct vwddm_adapter *adev;
+	struct vwddm_device *dev;
+	struct xarray ctxs;
+	struct xarray allocs;
+};
+
+/**
+ * struct vwddm_ufence - a submission's fence, as its context remembers it
+ * @link: entry in &vwddm_uctx.fences, in fence order
+ * @seqno: the fence's seqno, the value user space knows
+ * @packets: packets of the submission
+ * @fence: the fence while it may be unsignalled (referenced), else NULL
+ * @error: its error once signalled
+ */
+struct vwddm_ufence {
+	struct list_head link;
+	u64 seqno;
+	u32 packets;
+	struct dma_fence *fence;
+	int error;
+};
+
+/**
+ * struct vwddm_uctx - a context handle
+ * @ref: the handle's reference, plus one per ioctl using it; the last one
+ *	destroys the context
+ * @ctx: the scheduler's context
+ * @lock: serialises submissions on the context and protects the fields
+ *	below
+ * @fences: fences of submissions not known to have succeeded: unsignalled
+ *	ones, and the last VWDDM_UCTX_KEEP_ERRORS failed ones
+ * @pending: packets of the unsignalled entries of @fences (counted at the
+ *	last prune)
+ * @errors: signalled, failed entries of @fences
+ * @last_seqno: the last fence returned
+ */
+struct vwddm_uctx {
+	struct kref ref;
+	struct vwddm_context *ctx;
+	struct mutex lock; /* see above */
+	struct list_head fences;
+	u32 pending;
+	u32 errors;
+	u64 last_seqno;
+};
+
+static void uctx_release(struct kref *ref)
+{
+	struct vwddm_uctx *uctx = container_of(ref, struct vwddm_uctx, ref);
+	struct vwddm_ufence *uf, *tmp;
+
+	list_for_each_entry_safe(uf, tmp, &uctx->fences, link) {
+		dma_fence_put(uf->fence);
+		kfree(uf);
+	}
+	vwddm_context_destroy(uctx->ctx);
+	mutex_destroy(&uctx->lock);
+	kfree(uctx);
+}
+
+static void uctx_put(struct vwddm_uctx *uctx)
+{
+	kref_put(&uctx->ref, uctx_release);
+}
+
+static struct vwddm_uctx *uctx_get(struct vwddm_file *vf, u32 handle)
+{
+	struct vwddm_uctx *uctx;
+
+	xa_lock(&vf->ctxs);
+	uctx = xa_load(&vf->ctxs, handle);
+	if (uctx)
+		kref_get(&uctx->ref);
+	xa_unlock(&vf->ctxs);
+	return uctx;
+}
+
+static struct vwddm_allocation *alloc_get(struct vwddm_file *vf, u32 handle)
+{
+	struct vwddm_allocation *alloc;
+
+	xa_lock(&vf->allocs);
+	alloc = xa_load(&vf->allocs, handle);
+	if (alloc)
+		vwddm_allocation_get(alloc);
+	xa_unlock(&vf->allocs);
+	return alloc;
+}
+
+/*
+ * Forget what no wait needs: fences that succeeded, and failures beyond
+ * the last VWDDM_UCTX_KEEP_ERRORS.
+ */
+static void uctx_prune_locked(struct vwddm_uctx *uctx)
+{
+	struct vwddm_ufence *uf, *tmp;
+
+	lockdep_assert_held(&uctx->lock);
+	list_for_each_entry_safe(uf, tmp, &uctx->fences, link) {
+		if (uf->fence && dma_fence_is_signaled(uf->fence)) {
+			uf->error = uf->fence->error;
+			dma_fence_put(uf->fence);
+			uf->fence = NULL;
+			uctx->pending -= uf->packets;
+			if (uf->error)
+				uctx->errors++;
+		}
+		if (uf->fence)
+			continue;
+		if (!uf->error || uctx->errors > VWDDM_UCTX_KEEP_ERRORS) {
+			if (uf->error)
+				uctx->errors--;
+			list_del(&uf->link);
+			kfree(uf);
+		}
+	}
+}
+
+static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
+				     struct drm_file *file)
+{
+	struct vwddm_adapter *adev = container_of(drm, struct vwddm_adapter,
+						  drm);
+	const struct vwddm_params *p = adev->params;
+	struct drm_vwddm_query_adapter *args = data;
+	struct drm_vwddm_node_info __user *unodes;
+	const struct vwddm_sched_config *cfg;
+	struct drm_vwddm_node_info info;
+	struct vwddm_tdr_stats *tdr;
+	struct vwddm_bugcheck bc;
+	u32 total, hwq, i;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	if (args->num_nodes && !args->nodes_ptr)
+		return -EINVAL;
+	cfg = &adev->sched->cfg;
+	total = cfg->engines * cfg->nodes;
+	unodes = u64_to_user_ptr(args->nodes_ptr);
+	for (i = 0; i < min(args->num_nodes, total); i++) {
+		memset(&info, 0, sizeof(info));
+		info.engine = i / cfg->nodes;
+		info.node = i % cfg->nodes;
+		info.kind = p->kind[info.node];
+		info.preemption = p->granularity[info.node];
+		vwddm_sched_node_counts(adev->sched, info.engine, info.node,
+					&info.submitted_fence,
+					&info.completed_fence, &info.queued,
+					&hwq);
+		if (copy_to_user(&unodes[i], &info, sizeof(info)))
+			return -EFAULT;
+	}
+
+	tdr = kzalloc(sizeof(*tdr), GFP_KERNEL);
+	if (!tdr)
+		return -ENOMEM;
+	vwddm_sched_tdr_stats(adev->sched, tdr, &bc);
+	args->num_nodes = total;
+	args->version = VWDDM_UAPI_VERSION;
+	args->adapter = adev->index;
+	args->engines = cfg->engines;
+	args->nodes_per_engine = cfg->nodes;
+	args->sched_mode = VWDDM_SCHED_MODE_SOFTWARE;
+	args->tdr_level = cfg->tdr_level;
+	args->caps = VWDDM_CAP_SYNC_FILE;
+	if (cfg->per_engine_reset)
+		args->caps |= VWDDM_CAP_PER_ENGINE_RESET;
+	if (p->allow_user_inject || capable(CAP_SYS_ADMIN))
+		args->caps |= VWDDM_CAP_USER_INJECT;
+	args->tdr_delay_ms = p->tdr_delay_ms;
+	args->tdr_ddi_delay_ms = p->tdr_ddi_delay_ms;
+	args->tdr_limit_count = p->tdr_limit_count;
+	args->tdr_limit_time_ms = p->tdr_limit_time_ms;
+	args->quantum_us = p->quantum_us;
+	args->hw_queue_depth = p->hw_queue_depth;
+	args->lost = READ_ONCE(adev->sched->lost);
+	args->timeouts = tdr->timeouts;
+	args->faults = tdr->faults;
+	args->engine_resets = tdr->engine_resets;
+	args->adapter_resets = tdr->adapter_resets;
+	kfree(tdr);
+	return 0;
+}
+
+static int vwddm_ioctl_ctx_create(struct drm_device *drm, void *data,
+				  struct drm_file *file)
+{
+	struct vwddm_file *vf = file->driver_priv;
+	const struct vwddm_sched_config *cfg = &vf->adev->sched->cfg;
+	struct drm_vwddm_ctx_create *args = data;
+	struct vwddm_uctx *uctx;
+	u32 handle;
+	int ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	if (args->engine >= cfg->engines || args->node >= cfg->nodes)
+		return -EINVAL;
+	if (args->priority < VWDDM_PRIORITY_MIN ||
+	    args->priority > VWDDM_PRIORITY_MAX)
+		return -EINVAL;
+	if (args->priority > 0 && !capable(CAP_SYS_NICE))
+		return -EACCES;
+
+	uctx = kzalloc(sizeof(*uctx), GFP_KERNEL);
+	if (!uctx)
+		return -ENOMEM;
+	kref_init(&uctx->ref);
+	mutex_init(&uctx->lock);
+	INIT_LIST_HEAD(&uctx->fences);
+	uctx->ctx = vwddm_context_create(vf->dev, args->engine, args->node,
+					 args->priority);
+	if (IS_ERR(uctx->ctx)) {
+		ret = PTR_ERR(uctx->ctx);
+		goto err_free_uctx;
+	}
+	ret = xa_alloc(&vf->ctxs, &handle, uctx,
+		       XA_LIMIT(1, VWDDM_MAX_CONTEXTS_PER_FILE), GFP_KERNEL);
+	if (ret) {
+		ret = ret == -EBUSY ? -ENOSPC : ret;
+		goto err_destroy_ctx;
+	}
+	args->handle = handle;
+	return 0;
+
+err_destroy_ctx:
+	vwddm_context_destroy(uctx->ctx);
+err_free_uctx:
+	mutex_destroy(&uctx->lock);
+	kfree(uctx);
+	return ret;
+}
+
+static int vwddm_ioctl_ctx_destroy(struct drm_device *drm, void *data,
+				   struct drm_file *file)
+{
+	struct vwddm_file *vf = file->driver_priv;
+	struct drm_vwddm_ctx_destroy *args = data;
+	struct vwddm_uctx *uctx;
+
+	if (args->pad)
+		return -EINVAL;
+	uctx = xa_erase(&vf->ctxs, args->handle);
+	if (!uctx)
+		return -ENOENT;
+	uctx_put(uctx);
+	return 0;
+}
+
+static int vwddm_ioctl_alloc_create(struct drm_device *drm, void *data,
+				    struct drm_file *file)
+{
+	struct vwddm_file *vf = file->driver_priv;
+	struct drm_vwddm_alloc_create *args = data;
+	struct vwddm_allocation *alloc;
+	u32 handle;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+	if (!args->size || args->size > VWDDM_MAX_ALLOC_SIZE)
+		return -EINVAL;
+	alloc = vwddm_allocation_create(vf->dev, args->size);
+	if (IS_ERR(alloc))
+		return PTR_ERR(alloc);
+	ret = xa_alloc(&vf->allocs, &handle, alloc,
+		       XA_LIMIT(1, VWDDM_MAX_ALLOCS_PER_FILE), GFP_KERNEL);
+	if (ret) {
+		vwddm_allocation_put(alloc);
+		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+	args->handle = handle;
+	return 0;
+}
+
+static int vwddm_ioctl_alloc_destroy(struct drm_device *drm, void *data,
+				     struct drm_file *file)
+{
+	struct vwddm_file *vf = file->driver_priv;
+	struct drm_vwddm_alloc_destroy *args = data;
+	struct vwddm_allocation *alloc;
+
+	if (args->pad)
+		return -EINVAL;
+	alloc = xa_erase(&vf->allocs, args->handle);
+	if (!alloc)
+		return -ENOENT;
+	vwddm_allocation_put(alloc);
+	return 0;
+}
+
+static void upackets_put(struct vwddm_submit_args *pkts, u32 count)
+{
+	u32 i, j;
+
+	for (i = 0; i < count; i++)
+		for (j = 0; j < pkts[i].nr_allocs; j++)
+			vwddm_allocation_put(pkts[i].allocs[j]);
+}
+
+/* Copy and check one packet; takes references to its allocations. */
+static int upacket_get(struct vwddm_file *vf, const struct vwddm_context *ctx,
+		       const struct drm_vwddm_packet *up,
+		       struct vwddm_submit_args *out)
+{
+	const struct vwddm_params *p = vf->adev->params;
+	u32 handles[VWDDM_MAX_PACKET_ALLOCS];
+	u32 i;
+
+	if (up->flags & ~VWDDM_PACKET_FLAGS)
+		return -EINVAL;
+	if (up->num_allocs > VWDDM_MAX_PACKET_ALLOCS)
+		return -EINVAL;
+	if (up->num_allocs && !up->allocs_ptr)
+		return -EINVAL;
+	if (up->flags & VWDDM_PACKET_TRANSFER) {
+		if (up->duration_ns || !up->transfer_bytes ||
+		    up->transfer_bytes > VWDDM_MAX_ALLOC_SIZE)
+			return -EINVAL;
+		if (p->kind[ctx->node] != VWDDM_NODE_COPY)
+			return -EINVAL;
+		out->duration_ns = up->transfer_bytes * NSEC_PER_USEC /
+				   VWDDM_SCHED_PAGING_BYTES_PER_US;
+	} else {
+		if (up->transfer_bytes || !up->duration_ns ||
+		    up->duration_ns > VWDDM_MAX_PACKET_NS)
+			return -EINVAL;
+		out->duration_ns = up->duration_ns;
+	}
+	if ((up->flags & VWDDM_PACKET_FLAGS_INJECT) &&
+	    !p->allow_user_inject && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (up->flags & VWDDM_PACKET_NO_PREEMPT)
+		out->hw_inject |= VWDDM_HW_PKT_IGNORE_PREEMPT;
+	if (up->flags & VWDDM_PACKET_INJECT_HANG)
+		out->hw_inject |= VWDDM_HW_PKT_HANG;
+	if (up->flags & VWDDM_PACKET_INJECT_FAULT)
+		out->hw_inject |= VWDDM_HW_PKT_FAULT;
+
+	if (copy_from_user(handles, u64_to_user_ptr(up->allocs_ptr),
+			   up->num_allocs * sizeof(handles[0])))
+		return -EFAULT;
+	for (i = 0; i < up->num_allocs; i++) {
+		out->allocs[i] = alloc_get(vf, handles[i]);
+		if (!out->allocs[i]) {
+			while (i--)
+				vwddm_allocation_put(out->allocs[i]);
+			return -ENOENT;
+		}
+		out->nr_allocs++;
+	}
+	return 0;
+}
+
+/* Copy and check every packet of a submission before anything happens. */
+static struct vwddm_submit_args *
+upackets_get(struct vwddm_file *vf, const struct vwddm_context *ctx,
+	     const struct drm_vwddm_submit *args, struct dma_fence *in_fence)
+{
+	struct drm_vwddm_packet __user *uptr =
+		u64_to_user_ptr(args->packets_ptr);
+	struct vwddm_submit_args *pkts;
+	struct drm_vwddm_packet up;
+	u32 i;
+	int ret;
+
+	pkts = kvcalloc(args->num_packets, sizeof(*pkts), GFP_KERNEL);
+	if (!pkts)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < args->num_packets; i++) {
+		if (copy_from_user(&up, &uptr[i], sizeof(up))) {
+			ret = -EFAULT;
+			goto err_put_packets;
+		}
+		ret = upacket_get(vf, ctx, &up, &pkts[i]);
+		if (ret)
+			goto err_put_packets;
+		pkts[i].in_fence = in_fence;
+	}
+	return pkts;
+
+err_put_packets:
+	upackets_put(pkts, i);
+	kvfree(pkts);
+	return ERR_PTR(ret);
+}
+
+static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct vwddm_file *vf = file->driver_priv;
+	struct drm_vwddm_submit *args = data;
+	struct dma_fence *in_fence = NULL, *last = NULL;
+	struct sync_file *sync_file = NULL;
+	struct vwddm_submit_args *pkts = NULL;
+	struct vwddm_context_status st;
+	struct vwddm_ufence *uf;
+	struct vwddm_uctx *uctx;
+	int out_fd = -1;
+	int ret;
+
+	if (args->flags & ~VWDDM_SUBMIT_FLAGS || args->pad)
+		return -EINVAL;
+	if (!args->num_packets ||
+	    args->num_packets > VWDDM_MAX_PACKETS_PER_SUBMIT)
+		return -EINVAL;
+	if (!(args->flags & VWDDM_SUBMIT_IN_FENCE) && args->in_fence_fd)
+		return -EINVAL;
+	uctx = uctx_get(vf, args->ctx);
+	if (!uctx)
+		return -ENOENT;
+
+	if (args->flags & VWDDM_SUBMIT_IN_FENCE) {
+		in_fence = sync_file_get_fence(args->in_fence_fd);
+		if (!in_fence) {
+			ret = -EINVAL;
+			goto out_put_uctx;
+		}
+	}
+	pkts = upackets_get(vf, uctx->ctx, args, in_fence);
+	if (IS_ERR(pkts)) {
+		ret = PTR_ERR(pkts);
+		pkts = NULL;
+		goto out_put_in_fence;
+	}
+	if (args->flags & VWDDM_SUBMIT_OUT_FENCE) {
+		out_fd = get_unused_fd_flags(O_CLOEXEC);
+		if (out_fd < 0) {
+			ret = out_fd;
+			goto out_put_packets;
+		}
+	}
+	uf = kzalloc(sizeof(*uf), GFP_KERNEL);
+	if (!uf) {
+		ret = -ENOMEM;
+		goto out_put_fd;
+	}
+
+	mutex_lock(&uctx->lock);
+	uctx_prune_locked(uctx);
+	/* Refuse early what the scheduler would refuse, before queueing. */
+	vwddm_context_status(uctx->ctx, &st);
+	ret = st.submit_errno;
+	if (!ret && uctx->pending + args->num_packets >
+		    VWDDM_MAX_INFLIGHT_PER_CONTEXT)
+		ret = -EAGAIN;
+	if (!ret)
+		ret = vwddm_sched_submit_many(uctx->ctx, pkts,
+					      args->num_packets, &last);
+	if (!ret) {
+		uf->seqno = last->seqno;
+		uf->packets = args->num_packets;
+		uf->fence = dma_fence_get(last);
+		list_add_tail(&uf->link, &uctx->fences);
+		uctx->pending += uf->packets;
+		uctx->last_seqno = last->seqno;
+		uf = NULL;
+	}
+	mutex_unlock(&uctx->lock);
+	kfree(uf);
+	if (ret)
+		goto out_put_fd;
+
+	if (out_fd >= 0) {
+		sync_file = sync_file_create(last);
+		if (!sync_file) {
+			/* The work is queued; only the out-fence failed. */
+			ret = -ENOMEM;
+			goto out_put_last;
+		}
+		fd_install(out_fd, sync_file->file);
+		args->out_fence_fd = out_fd;
+		out_fd = -1;
+	}
+	args->fence = last->seqno;
+
+out_put_last:
+	dma_fence_put(last);
+out_put_fd:
+	if (out_fd >= 0)
+		put_unused_fd(out_fd);
+out_put_packets:
+	upackets_put(pkts, args->num_packets);
+	kvfree(pkts);
+out_put_in_fence:
+	dma_fence_put(in_fence);
+out_put_uctx:
+	uctx_put(uctx);
+	return ret;
+}
+
+static int vwddm_ioctl_wait(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct vwddm_file *vf = file->driver_priv;
+	struct drm_vwddm_wait *args = data;
+	struct dma_fence *fence = NULL;
+	struct vwddm_ufence *uf;
+	struct vwddm_uctx *uctx;
+	u64 jif;
+	long ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	uctx = uctx_get(vf, args->ctx);
+	if (!uctx)
+		return -ENOENT;
+	args->error = 0;
+	mutex_lock(&uctx->lock);
+	if (!args->fence || args->fence > uctx->last_seqno) {
+		mutex_unlock(&uctx->lock);
+		uctx_put(uctx);
+		return -EINVAL;
+	}
+	list_for_each_entry(uf, &uctx->fences, link) {
+		if (uf->seqno != args->fence)
+			continue;
+		if (uf->fence)
+			fence = dma_fence_get(uf->fence);
+		else
+			args->error = uf->error;
+		break;
+	}
+	mutex_unlock(&uctx->lock);
+	uctx_put(uctx);
+	/* Not tracked: it completed without error. */
+	if (!fence)
+		return 0;
+
+	jif = nsecs_to_jiffies64(args->timeout_ns);
+	ret = dma_fence_wait_timeout(fence, true,
+				     min_t(u64, jif, MAX_SCHEDULE_TIMEOUT));
+	if (ret > 0 || (ret == 0 && dma_fence_is_signaled(fence))) {
+		args->error = fence->error;
+		ret = 0;
+	} else if (ret == 0) {
+		ret = -ETIME;
+	}
+	dma_fence_put(fence);
+	return ret;
+}
+
+static int vwddm_ioctl_ctx_query(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct vwddm_file *vf = file->driver_priv;
+	struct drm_vwddm_ctx_query *args = data;
+	struct vwddm_context_status st;
+	struct vwddm_uctx *uctx;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	uctx = uctx_get(vf, args->ctx);
+	if (!uctx)
+		return -ENOENT;
+	vwddm_context_status(uctx->ctx, &st);
+	mutex_lock(&uctx->lock);
+	args->last_fence = uctx->last_seqno;
+	mutex_unlock(&uctx->lock);
+	uctx_put(uctx);
+
+	switch (st.state) {
+	case VWDDM_CONTEXT_ACTIVE:
+		args->state = VWDDM_CTX_STATE_ACTIVE;
+		break;
+	case VWDDM_CONTEXT_RESET:
+		args->state = VWDDM_CTX_STATE_RESET;
+		break;
+	case VWDDM_CONTEXT_HUNG:
+		args->state = VWDDM_CTX_STATE_HUNG;
+		break;
+	default:
+		args->state = VWDDM_CTX_STATE_LOST;
+		break;
+	}
+	if (st.adapter_lost || (st.device_in_error &&
+				st.state == VWDDM_CONTEXT_ACTIVE))
+		args->state = VWDDM_CTX_STATE_LOST;
+	args->reset_flags = 0;
+	if (st.hangs || st.resets || st.state != VWDDM_CONTEXT_ACTIVE)
+		args->reset_flags |= VWDDM_CTX_RESET_SEEN;
+	if (st.hangs)
+		args->reset_flags |= VWDDM_CTX_RESET_GUILTY;
+	if (st.adapter_lost)
+		args->reset_flags |= VWDDM_CTX_RESET_ADAPTER_LOST;
+	if (st.device_in_error)
+		args->reset_flags |= VWDDM_CTX_RESET_BLOCKED;
+	args->submitted = st.submitted;
+	args->completed = st.completed;
+	args->preempted = st.preempted;
+	args->hangs = st.hangs;
+	args->resets = st.resets;
+	args->errno_submit = st.submit_errno;
+	return 0;
+}
+
+/* Every ioctl runs inside drm_dev_enter(): -ENODEV once unplugged. */
+#define VWDDM_IOCTL_WRAP(name)						\
+static int vwddm_ioctl_##name##_entered(struct drm_device *drm,		\
+					void *data,			\
+					struct drm_file *file)		\
+{									\
+	int idx, ret;							\
+									\
+	if (!drm_dev_enter(drm, &idx))					\
+		return -ENODEV;						\
+	ret = vwddm_ioctl_##name(drm, data, file);			\
+	drm_dev_exit(idx);						\
+	return ret;							\
+}
+
+VWDDM_IOCTL_WRAP(query_adapter)
+VWDDM_IOCTL_WRAP(ctx_create)
+VWDDM_IOCTL_WRAP(ctx_destroy)
+VWDDM_IOCTL_WRAP(alloc_create)
+VWDDM_IOCTL_WRAP(alloc_destroy)
+VWDDM_IOCTL_WRAP(submit)
+VWDDM_IOCTL_WRAP(wait)
+VWDDM_IOCTL_WRAP(ctx_query)
+
+#define VWDDM_IOCTL(NAME, name)						\
+	DRM_IOCTL_DEF_DRV(VWDDM_##NAME, vwddm_ioctl_##name##_entered,	\
+			  DRM_RENDER_ALLOW)
+
+const struct drm_ioctl_desc vwddm_ioctls[VWDDM_NUM_IOCTLS] = {
+	VWDDM_IOCTL(QUERY_ADAPTER, query_adapter),
+	VWDDM_IOCTL(CTX_CREATE, ctx_create),
+	VWDDM_IOCTL(CTX_DESTROY, ctx_destroy),
+	VWDDM_IOCTL(ALLOC_CREATE, alloc_create),
+	VWDDM_IOCTL(ALLOC_DESTROY, alloc_destroy),
+	VWDDM_IOCTL(SUBMIT, submit),
+	VWDDM_IOCTL(WAIT, wait),
+	VWDDM_IOCTL(CTX_QUERY, ctx_query),
+};
+
+/**
+ * vwddm_file_open() - a process opened the render node: a device of its
+ *	own, with empty handle namespaces
+ * @adev: the adapter
+ * @file: the DRM file
+ *
+ * Return: 0 or a negative errno.
+ */
+int vwddm_file_open(struct vwddm_adapter *adev, struct drm_file *file)
+{
+	struct vwddm_file *vf = kzalloc(sizeof(*vf), GFP_KERNEL);
+
+	if (!vf)
+		return -ENOMEM;
+	vf->dev = vwddm_device_create(adev->sched);
+	if (IS_ERR(vf->dev)) {
+		int ret = PTR_ERR(vf->dev);
+
+		kfree(vf);
+		return ret;
+	}
+	vf->adev = adev;
+	xa_init_flags(&vf->ctxs, XA_FLAGS_ALLOC1);
+	xa_init_flags(&vf->allocs, XA_FLAGS_ALLOC1);
+	file->driver_priv = vf;
+	return 0;
+}
+
+/**
+ * vwddm_file_close() - the file is gone: destroy what it owned
+ * @file: the DRM file
+ *
+ * Queued packets complete with -ECANCELED; work on the hardware holds what
+ * it needs until it retires (or a reset ends it).
+ */
+void vwddm_file_close(struct drm_file *file)
+{
+	struct vwddm_file *vf = file->driver_priv;
+	struct vwddm_allocation *alloc;
+	struct vwddm_uctx *uctx;
+	unsigned long idx;
+
+	xa_for_each(&vf->ctxs, idx, uctx)
+		uctx_put(uctx);
+	xa_destroy(&vf->ctxs);
+	xa_for_each(&vf->allocs, idx, alloc)
+		vwddm_allocation_put(alloc);
+	xa_destroy(&vf->allocs);
+	vwddm_device_put(vf->dev);
+	kfree(vf);
+	file->driver_priv = NULL;
+}

@@ -36,6 +36,7 @@
  * check: it is logged (pr_err), not WARNed.
  */
 #include <linux/bitops.h>
+#include <linux/device.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/slab.h>
@@ -163,6 +164,13 @@ const char *vwddm_tdr_rung_name(u32 rung)
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_tdr_rung_name);
 
+/* The adapter's name in the rungs' log lines (a PLDR spans adapters). */
+static const char *sched_name(struct vwddm_sched *sched)
+{
+	return sched->cfg.coredump_dev ? dev_name(sched->cfg.coredump_dev) :
+					 "vwddm";
+}
+
 static void set_rung(struct vwddm_sched *sched, u32 rung)
 {
 	unsigned long flags;
@@ -197,8 +205,9 @@ static void adapter_lost(struct vwddm_sched *sched, u32 reason)
 		return;
 	log_event(sched, VWDDM_TDR_EVT_ADAPTER_LOST, 0, 0, rung);
 	trace_vwddm_ladder(sched->cfg.rail, VWDDM_RUNG_LOST, reason, 0);
-	pr_err("vwddm: adapter lost at the %s rung (%s): pending work ends with -ENODEV, new work is refused\n",
-	       vwddm_tdr_rung_name(rung), reason == VWDDM_LOST_LADDER ?
+	pr_err("vwddm: %s: adapter lost at the %s rung (%s): pending work ends with -ENODEV, new work is refused\n",
+	       sched_name(sched), vwddm_tdr_rung_name(rung),
+	       reason == VWDDM_LOST_LADDER ?
 	       "every rung of the recovery ladder failed" :
 	       "emulated bug check 0x116");
 	if (sched->lost_notify && !sched->lost_notify(sched->lost_arg)) {
@@ -586,8 +595,8 @@ static void rung_failed(struct vwddm_sched *sched, u32 rung, int err, u64 t0)
 	spin_unlock_irqrestore(&sched->lock, flags);
 	log_event(sched, VWDDM_TDR_EVT_RUNG_FAILED, 0, 0, rung);
 	trace_vwddm_ladder(sched->cfg.rail, rung, err, us);
-	pr_warn("vwddm: %s reset failed (%d) after %llu us\n",
-		vwddm_tdr_rung_name(rung), err, us);
+	pr_warn("vwddm: %s: %s reset failed (%d) after %llu us\n",
+		sched_name(sched), vwddm_tdr_rung_name(rung), err, us);
 }
 
 /*
@@ -640,7 +649,7 @@ static enum rung_result device_reset(struct vwddm_sched *sched,
 		rung_failed(sched, rung, -EOPNOTSUPP, t0);
 		return RUNG_FAILED;
 	}
-	pr_notice("vwddm: %s device reset%s\n",
+	pr_notice("vwddm: %s: %s device reset%s\n", sched_name(sched),
 		  fldr ? "function-level" : "platform-level",
 		  rail ? " (another adapter on the rail asked for it)" : "");
 	quiesce_nodes(sched);
@@ -684,8 +693,9 @@ static enum rung_result device_reset(struct vwddm_sched *sched,
 				VWDDM_TDR_EVT_PLATFORM_RESET, 0, 0,
 		  rd.addressing_reset);
 	trace_vwddm_ladder(sched->cfg.rail, rung, 0, us);
-	pr_notice("vwddm: %s device reset done in %llu us; node configuration restored by the %s\n",
-		  fldr ? "function-level" : "platform-level", us,
+	pr_notice("vwddm: %s: %s device reset done in %llu us; node configuration restored by the %s\n",
+		  sched_name(sched), fldr ? "function-level" : "platform-level",
+		  us,
 		  rd.addressing_reset ? "OS side (AddressingReset)" :
 		  "miniport");
 	return RUNG_OK;

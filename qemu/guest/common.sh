@@ -93,11 +93,17 @@ dmesg_splats() {
 }
 
 # The escalation ladder, driven through debugfs injection (adapter 0 of a
-# fresh vwddm.ko, short TdrDelay). ladder_fldr_recovers: the engine and
-# adapter resets fail, a function-level device reset recovers; then a
-# hang on another node recovers by an engine reset again.
+# fresh vwddm.ko, short TdrDelay). ladder_fldr_recovers [kmd|os]: the
+# engine and adapter resets fail, a function-level device reset recovers
+# and the nodes' configuration is restored by the miniport (default) or,
+# with kmd_restores_config=N, by the OS side; then a hang on another node
+# recovers by an engine reset again (its interrupts were restored).
 ladder_fldr_recovers() {
-	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
+	restorer=${1:-kmd}
+	restores=Y
+	[ "$restorer" = os ] && restores=N
+	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 \
+		kmd_restores_config=$restores || return 1
 	d=$VWDDM_DBG/0
 	echo reset_engine_fail=1 >$d/inject && echo reset_from_timeout_fail=1 >$d/inject ||
 		return 1
@@ -107,6 +113,7 @@ ladder_fldr_recovers() {
 	grep -E '^(ladder|context client=. engine=0 ordinal=0 )' $d/status
 	grep -q '^ladder lost=0 rung=function .* function_resets=1 .* adapter_reset_failures=1 ' \
 		$d/status || return 1
+	grep -q "^ladder .* ${restorer}_config_restores=1 " $d/status || return 1
 	grep -q '^context client=1 engine=0 ordinal=0 state=reset ' $d/status ||
 		return 1
 	echo "engine=0 node=1 ctx=1 count=20 us=10000" >$d/submit || return 1

@@ -52,6 +52,7 @@ else
 fi
 # The escalation ladder on the debug kernel (lockdep, KASAN watch).
 check ladder-fldr-recovers ladder_fldr_recovers
+check ladder-fldr-os-restores-config ladder_fldr_recovers os
 check ladder-all-fail-adapter-lost ladder_all_fail_lost
 check ladder-pldr-resets-the-rail ladder_pldr_rail
 exit $VW_FAILS

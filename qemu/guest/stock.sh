@@ -100,6 +100,7 @@ check debugfs-injection inject_checks
 # The escalation ladder: FLDR recovers; every rung failing loses the
 # adapter (no bug check, no splat) and the module still unloads.
 check ladder-fldr-recovers ladder_fldr_recovers
+check ladder-fldr-os-restores-config ladder_fldr_recovers os
 check ladder-all-fail-adapter-lost ladder_all_fail_lost
 check ladder-pldr-resets-the-rail ladder_pldr_rail
 after=$(dmesg_splats)

@@ -529,27 +529,34 @@ out_put_uctx:
 	return ret;
 }
 
-static int vwddm_ioctl_wait(struct drm_device *drm, void *data,
-			    struct drm_file *file)
+/*
+ * Find the fence to wait for, inside drm_dev_enter(). The wait itself is
+ * outside: unplugging waits for every drm_dev_enter() section, and only
+ * after the unplug are the fences of a removed adapter signalled.
+ */
+static int wait_lookup(struct drm_device *drm, struct vwddm_file *vf,
+		       struct drm_vwddm_wait *args, struct dma_fence **out)
 {
-	struct vwddm_file *vf = file->driver_priv;
-	struct drm_vwddm_wait *args = data;
 	struct dma_fence *fence = NULL;
 	struct vwddm_ufence *uf;
 	struct vwddm_uctx *uctx;
-	u64 jif;
-	long ret;
+	int idx;
 
 	if (args->flags || args->pad)
 		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 	uctx = uctx_get(vf, args->ctx);
-	if (!uctx)
+	if (!uctx) {
+		drm_dev_exit(idx);
 		return -ENOENT;
+	}
 	args->error = 0;
 	mutex_lock(&uctx->lock);
 	if (!args->fence || args->fence > uctx->last_seqno) {
 		mutex_unlock(&uctx->lock);
 		uctx_put(uctx);
+		drm_dev_exit(idx);
 		return -EINVAL;
 	}
 	list_for_each_entry(uf, &uctx->fences, link) {
@@ -563,9 +570,23 @@ static int vwddm_ioctl_wait(struct drm_device *drm, void *data,
 	}
 	mutex_unlock(&uctx->lock);
 	uctx_put(uctx);
+	drm_dev_exit(idx);
+	*out = fence;
+	return 0;
+}
+
+static int vwddm_ioctl_wait(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct drm_vwddm_wait *args = data;
+	struct dma_fence *fence = NULL;
+	u64 jif;
+	long ret;
+
+	ret = wait_lookup(drm, file->driver_priv, args, &fence);
 	/* Not tracked: it completed without error. */
-	if (!fence)
-		return 0;
+	if (ret || !fence)
+		return ret;
 
 	jif = nsecs_to_jiffies64(args->timeout_ns);
 	ret = dma_fence_wait_timeout(fence, true,
@@ -655,7 +676,6 @@ VWDDM_IOCTL_WRAP(ctx_destroy)
 VWDDM_IOCTL_WRAP(alloc_create)
 VWDDM_IOCTL_WRAP(alloc_destroy)
 VWDDM_IOCTL_WRAP(submit)
-VWDDM_IOCTL_WRAP(wait)
 VWDDM_IOCTL_WRAP(ctx_query)
 
 #define VWDDM_IOCTL(NAME, name)						\
@@ -669,7 +689,8 @@ const struct drm_ioctl_desc vwddm_ioctls[VWDDM_NUM_IOCTLS] = {
 	VWDDM_IOCTL(ALLOC_CREATE, alloc_create),
 	VWDDM_IOCTL(ALLOC_DESTROY, alloc_destroy),
 	VWDDM_IOCTL(SUBMIT, submit),
-	VWDDM_IOCTL(WAIT, wait),
+	/* Enters the device itself: it must not sleep inside. */
+	DRM_IOCTL_DEF_DRV(VWDDM_WAIT, vwddm_ioctl_wait, DRM_RENDER_ALLOW),
 	VWDDM_IOCTL(CTX_QUERY, ctx_query),
 };
 

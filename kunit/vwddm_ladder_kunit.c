@@ -127,9 +127,11 @@ static int submit_errno(struct vwddm_context *ctx)
 }
 
 /*
- * The standard scene: context a hangs node MID with b's packet behind it,
- * c runs a long packet on DMA with a second one queued behind it in its
- * software queue (depth 1), idle has nothing in flight.
+ * The standard scene: context a hangs node MID with b's packet behind it
+ * (timeout at TDR_AT_US); from 1000 us c runs a 1500 us packet on DMA -
+ * in flight when the TDR fires, shorter than TdrDelay so the watchdog
+ * leaves it alone - with a second one queued behind it in its software
+ * queue (depth 1); idle has nothing in flight.
  */
 struct scene {
 	struct vwddm_context *a, *b, *c, *idle;
@@ -144,8 +146,9 @@ static void scene_start(struct vwddm_rig *rig, struct scene *sc)
 	sc->idle = vwddm_rig_context(rig, 0, RIG_DMA, 0);
 	sc->fa = vwddm_rig_run(rig, sc->a, 10, VWDDM_HW_PKT_HANG);
 	sc->fb = vwddm_rig_run(rig, sc->b, 10, 0);
+	vwddm_rig_advance_us(rig, 1000);
 	rig->sched->cfg.hw_queue_depth = 1;
-	sc->fc = vwddm_rig_run(rig, sc->c, 5000, 0);
+	sc->fc = vwddm_rig_run(rig, sc->c, 1500, 0);
 	sc->fc2 = vwddm_rig_run(rig, sc->c, 10, 0);
 }
 
@@ -206,7 +209,7 @@ static void ladder_engine_rung(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(sc.fc));
 	vwddm_hw_reset_stats(rig->hw, &rs);
 	KUNIT_EXPECT_EQ(test, 0ull, rs.function_resets);
-	run_to(rig, 5100);
+	run_to(rig, 2600);
 	KUNIT_EXPECT_TRUE(test, ok(sc.fb));
 	KUNIT_EXPECT_TRUE(test, ok(sc.fc));
 	KUNIT_EXPECT_TRUE(test, ok(sc.fc2));
@@ -411,9 +414,9 @@ static void ladder_platform_resets_the_rail(struct kunit *test)
 	bc = vwddm_rig_context(b, 0, RIG_MID, 0);
 	bidle = vwddm_rig_context(b, 0, RIG_DMA, 0);
 	cc = vwddm_rig_context(c, 0, RIG_MID, 0);
-	fb = vwddm_rig_run(b, bc, 5000, 0);
+	fb = vwddm_rig_run(b, bc, 1500, 0);
 	fb2 = vwddm_rig_run(b, bc, 10, 0);
-	fc = vwddm_rig_run(c, cc, 5000, 0);
+	fc = vwddm_rig_run(c, cc, 1500, 0);
 	vwddm_rig_advance_us(b, 100);
 
 	scene_start(a, &sc);
@@ -441,7 +444,7 @@ static void ladder_platform_resets_the_rail(struct kunit *test)
 	vwddm_hw_reset_stats(c->hw, &rs);
 	KUNIT_EXPECT_EQ(test, 0ull, rs.power_cycles);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
-	run_to(c, 5000);
+	run_to(c, 1500);
 	KUNIT_EXPECT_TRUE(test, ok(fc));
 	s = stats(test, c, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->platform_resets);
@@ -472,7 +475,7 @@ static void ladder_platform_rail_member_lost(struct kunit *test)
 	vwddm_rig_start_sched(b, 8, 1, QUANTUM_US);
 	vwddm_kmd_inject_add(b->kmd, &binj);
 	bc = vwddm_rig_context(b, 0, RIG_MID, 0);
-	fb = vwddm_rig_run(b, bc, 5000, 0);
+	fb = vwddm_rig_run(b, bc, 1500, 0);
 	scene_start(a, &sc);
 	run_to(a, TDR_AT_US);
 	KUNIT_EXPECT_FALSE(test, vwddm_sched_is_lost(a->sched));

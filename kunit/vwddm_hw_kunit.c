@@ -356,6 +356,86 @@ static void hw_reset_engine_line(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ull, ns.resets);
 }
 
+/*
+ * The function-level reset line: every node of every engine idle, the
+ * enables masked and the configuration at its power-on value; the fence
+ * registers keep their values. The node reset line keeps the configuration.
+ */
+static void hw_reset_function_line(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 2);
+	struct vwddm_hw_node_config nc = { .priority = 3, .quantum_us = 500 };
+	struct vwddm_hw_reset_stats rs;
+	struct vwddm_hw_node_config got;
+	u32 calls;
+
+	vwddm_rig_install_test_isr(rig);
+	vwddm_hw_write_node_config(rig->hw, 1, RIG_DMA, &nc);
+	vwddm_hw_reset_node(rig->hw, 1, RIG_DMA);
+	vwddm_hw_read_node_config(rig->hw, 1, RIG_DMA, &got);
+	KUNIT_EXPECT_EQ(test, 3u, got.priority);
+	KUNIT_EXPECT_EQ(test, 500u, got.quantum_us);
+
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 1, 10, 0));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 1, RIG_MID, 1, 10, 0));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 1, RIG_MID, 2, 10,
+						  VWDDM_HW_PKT_HANG));
+	vwddm_rig_advance_us(rig, 20);
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_HUNG,
+			vwddm_hw_node_state(rig->hw, 1, RIG_MID));
+	vwddm_hw_reset_function(rig->hw);
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
+			vwddm_hw_node_state(rig->hw, 1, RIG_MID));
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_int_enable_read(rig->hw, 1, RIG_DMA));
+	vwddm_hw_read_node_config(rig->hw, 1, RIG_DMA, &got);
+	KUNIT_EXPECT_EQ(test, 0u, got.priority);
+	KUNIT_EXPECT_EQ(test, 0u, got.quantum_us);
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_fence(rig->hw, 1, RIG_MID));
+	vwddm_hw_reset_stats(rig->hw, &rs);
+	KUNIT_EXPECT_EQ(test, 1ull, rs.function_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, rs.power_cycles);
+	/* Masked: a new packet completes silently until unmasked. */
+	calls = vwddm_rig_isr_calls(rig);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 1, RIG_MID, 3, 10, 0));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 3u, vwddm_hw_read_fence(rig->hw, 1, RIG_MID));
+	KUNIT_EXPECT_EQ(test, calls, vwddm_rig_isr_calls(rig));
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_HW_INT_COMPLETED,
+			vwddm_hw_int_status(rig->hw, 1, RIG_MID));
+}
+
+/* A power cycle is a function-level reset that also loses the fences. */
+static void hw_power_cycle(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_hw_node_config nc = { .priority = 1, .quantum_us = 7 };
+	struct vwddm_hw_reset_stats rs;
+	struct vwddm_hw_node_config got;
+
+	vwddm_rig_install_test_isr(rig);
+	vwddm_hw_write_node_config(rig->hw, 0, RIG_MID, &nc);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 5, 10, 0));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_DMA, 9, 10,
+						  VWDDM_HW_PKT_FAULT));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 5u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_EQ(test, 9u, vwddm_hw_read_fault_fence(rig->hw, 0, RIG_DMA));
+	vwddm_hw_power_cycle(rig->hw);
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_read_fault_fence(rig->hw, 0, RIG_DMA));
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
+			vwddm_hw_node_state(rig->hw, 0, RIG_DMA));
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
+	vwddm_hw_read_node_config(rig->hw, 0, RIG_MID, &got);
+	KUNIT_EXPECT_EQ(test, 0u, got.priority);
+	KUNIT_EXPECT_EQ(test, 0u, got.quantum_us);
+	vwddm_hw_reset_stats(rig->hw, &rs);
+	KUNIT_EXPECT_EQ(test, 1ull, rs.function_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, rs.power_cycles);
+}
+
 /* A lost interrupt leaves its event latched; the next one delivers both. */
 static void hw_lost_interrupt(struct kunit *test)
 {
@@ -487,6 +567,8 @@ static struct kunit_case vwddm_hw_cases[] = {
 	KUNIT_CASE(hw_ignore_preempt),
 	KUNIT_CASE(hw_reset_node_line),
 	KUNIT_CASE(hw_reset_engine_line),
+	KUNIT_CASE(hw_reset_function_line),
+	KUNIT_CASE(hw_power_cycle),
 	KUNIT_CASE(hw_lost_interrupt),
 	KUNIT_CASE(hw_spurious_and_duplicate_interrupts),
 	KUNIT_CASE(hw_rejects_bad_input),

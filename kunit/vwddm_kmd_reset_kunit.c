@@ -529,6 +529,190 @@ static void reset_from_timeout_injected_failures(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1ull, ks.adapter_resets);
 }
 
+/*
+ * A function-level device reset with work in flight: every node idle, last
+ * completed = last submitted, the fence registers kept, and - the miniport
+ * restoring the configuration (AddressingReset false) - the configuration
+ * the OS side had set is back in the registers and new work is reported.
+ */
+static void reset_device_fldr_restores(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 2);
+	struct vwddm_ddi_set_node_config nc = {
+		.node_ordinal = RIG_DMA,
+		.engine_ordinal = 1,
+		.priority = 2,
+		.quantum_us = 300,
+		.interrupt_mask = VWDDM_NODE_INT_DMA_COMPLETED,
+	};
+	struct vwddm_ddi_reset_device rd = {
+		.reset_type = VWDDM_RESET_FUNCTION_LEVEL,
+		.addressing_reset = true,
+	};
+	struct vwddm_hw_node_config hc;
+	struct vwddm_interrupt_data d;
+	struct vwddm_kmd_stats ks;
+	u32 sub, comp;
+
+	vwddm_rig_start_kmd(rig);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.set_node_config(rig->kmd,
+								   &nc));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 1, 10, 0));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 2, 10,
+						  VWDDM_HW_PKT_HANG));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 1, RIG_DMA, 7, 1000, 0));
+	vwddm_rig_advance_us(rig, 100);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.reset_device(rig->kmd, &rd));
+	vwddm_rig_sync(rig);
+	KUNIT_EXPECT_FALSE(test, rd.addressing_reset);
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
+			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
+			vwddm_hw_node_state(rig->hw, 1, RIG_DMA));
+	vwddm_kmd_node_fences(rig->kmd, 0, RIG_MID, &sub, &comp);
+	KUNIT_EXPECT_EQ(test, 2u, sub);
+	KUNIT_EXPECT_EQ(test, 2u, comp);
+	KUNIT_EXPECT_EQ(test, 2u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_EQ(test, 7u, vwddm_hw_read_fence(rig->hw, 1, RIG_DMA));
+	vwddm_hw_read_node_config(rig->hw, 1, RIG_DMA, &hc);
+	KUNIT_EXPECT_EQ(test, 2u, hc.priority);
+	KUNIT_EXPECT_EQ(test, 300u, hc.quantum_us);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_HW_INT_COMPLETED,
+			vwddm_hw_int_enable_read(rig->hw, 1, RIG_DMA));
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_HW_INT_ALL,
+			vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
+	/* The aborted packet never completes; new work is reported. */
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 3, 10, 0));
+	vwddm_rig_advance_us(rig, 2000);
+	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event(rig,
+						     VWDDM_INTERRUPT_DMA_COMPLETED,
+						     &d));
+	KUNIT_EXPECT_EQ(test, 3u, d.dma_completed.submission_fence_id);
+	vwddm_kmd_stats(rig->kmd, &ks);
+	KUNIT_EXPECT_EQ(test, 1ull, ks.function_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, ks.platform_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, ks.config_restores);
+}
+
+/*
+ * A platform-level device reset by a miniport that leaves the
+ * configuration to the OS side: AddressingReset true, the registers at
+ * their power-on values (every interrupt masked), the fence registers -
+ * lost by the power cycle - programmed from the bookkeeping.
+ */
+static void reset_device_pldr_addressing_reset(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_ddi_set_node_config nc = {
+		.node_ordinal = RIG_MID,
+		.priority = 5,
+		.quantum_us = 40,
+		.interrupt_mask = VWDDM_NODE_INT_ALL,
+	};
+	struct vwddm_ddi_reset_device rd = {
+		.reset_type = VWDDM_RESET_PLATFORM_LEVEL,
+	};
+	struct vwddm_hw_reset_stats rs;
+	struct vwddm_hw_node_config hc;
+	struct vwddm_kmd_stats ks;
+	u32 events;
+
+	vwddm_rig_start_kmd(rig);
+	vwddm_kmd_set_restores_config(rig->kmd, false);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.set_node_config(rig->kmd,
+								   &nc));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 4, 10, 0));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 5, 10,
+						  VWDDM_HW_PKT_HANG));
+	vwddm_rig_advance_us(rig, 100);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.reset_device(rig->kmd, &rd));
+	vwddm_rig_sync(rig);
+	KUNIT_EXPECT_TRUE(test, rd.addressing_reset);
+	KUNIT_EXPECT_EQ(test, 5u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
+	vwddm_hw_read_node_config(rig->hw, 0, RIG_MID, &hc);
+	KUNIT_EXPECT_EQ(test, 0u, hc.priority);
+	KUNIT_EXPECT_EQ(test, 0u, hc.quantum_us);
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
+	vwddm_hw_reset_stats(rig->hw, &rs);
+	KUNIT_EXPECT_EQ(test, 1ull, rs.power_cycles);
+	/* Masked until the OS side programs the configuration again. */
+	events = vwddm_rig_count_events(rig, VWDDM_INTERRUPT_DMA_COMPLETED);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 6, 10, 0));
+	vwddm_rig_advance_us(rig, 20);
+	KUNIT_EXPECT_EQ(test, events,
+			vwddm_rig_count_events(rig,
+					       VWDDM_INTERRUPT_DMA_COMPLETED));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.set_node_config(rig->kmd,
+								   &nc));
+	vwddm_rig_sync(rig);
+	KUNIT_EXPECT_EQ(test, events + 1,
+			vwddm_rig_count_events(rig,
+					       VWDDM_INTERRUPT_DMA_COMPLETED));
+	vwddm_hw_read_node_config(rig->hw, 0, RIG_MID, &hc);
+	KUNIT_EXPECT_EQ(test, 5u, hc.priority);
+	vwddm_kmd_stats(rig->kmd, &ks);
+	KUNIT_EXPECT_EQ(test, 1ull, ks.platform_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, ks.config_restores);
+}
+
+/*
+ * Injected device reset and set_node_config failures leave the hardware
+ * (and the miniport's copy of the configuration) untouched.
+ */
+static void reset_device_injected_failures(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_kmd_inject inj = { .fldr_fail = 1, .pldr_fail = 1,
+					.set_node_config_fail = 1 };
+	struct vwddm_ddi_set_node_config nc = {
+		.node_ordinal = RIG_MID,
+		.priority = 9,
+		.interrupt_mask = VWDDM_NODE_INT_DMA_COMPLETED,
+	};
+	struct vwddm_hw_node_config hc;
+	struct vwddm_ddi_reset_device fl = {
+		.reset_type = VWDDM_RESET_FUNCTION_LEVEL,
+	};
+	struct vwddm_ddi_reset_device pl = {
+		.reset_type = VWDDM_RESET_PLATFORM_LEVEL,
+	};
+	struct vwddm_ddi_reset_device bad = { .reset_type = 7 };
+	struct vwddm_hw_reset_stats rs;
+	struct vwddm_kmd_inject left;
+
+	vwddm_rig_start_kmd(rig);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 1, 10,
+						  VWDDM_HW_PKT_HANG));
+	vwddm_rig_advance_us(rig, 100);
+	vwddm_kmd_inject_add(rig->kmd, &inj);
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			vwddm_kmd_ddi_ops.reset_device(rig->kmd, &bad));
+	KUNIT_EXPECT_EQ(test, -EIO,
+			vwddm_kmd_ddi_ops.reset_device(rig->kmd, &fl));
+	KUNIT_EXPECT_EQ(test, -EIO,
+			vwddm_kmd_ddi_ops.reset_device(rig->kmd, &pl));
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_HUNG,
+			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_HW_INT_ALL,
+			vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
+	vwddm_hw_reset_stats(rig->hw, &rs);
+	KUNIT_EXPECT_EQ(test, 0ull, rs.function_resets);
+	KUNIT_EXPECT_EQ(test, -EIO,
+			vwddm_kmd_ddi_ops.set_node_config(rig->kmd, &nc));
+	vwddm_hw_read_node_config(rig->hw, 0, RIG_MID, &hc);
+	KUNIT_EXPECT_EQ(test, 0u, hc.priority);
+	vwddm_kmd_inject_read(rig->kmd, &left);
+	KUNIT_EXPECT_EQ(test, 0u, left.fldr_fail);
+	KUNIT_EXPECT_EQ(test, 0u, left.pldr_fail);
+	KUNIT_EXPECT_EQ(test, 0u, left.set_node_config_fail);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_kmd_ddi_ops.reset_device(rig->kmd, &fl));
+	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
+			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
+	/* The copy was not changed by the failed call: all sources. */
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_HW_INT_ALL,
+			vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
+}
+
 #define DBG_BUF_SIZE	4096
 
 /* The report names the reason, the node and the executing packet. */
@@ -672,6 +856,9 @@ static struct kunit_case vwddm_kmd_reset_cases[] = {
 	KUNIT_CASE(reset_from_timeout_stops_everything),
 	KUNIT_CASE(restart_from_timeout_resumes),
 	KUNIT_CASE(reset_from_timeout_injected_failures),
+	KUNIT_CASE(reset_device_fldr_restores),
+	KUNIT_CASE(reset_device_pldr_addressing_reset),
+	KUNIT_CASE(reset_device_injected_failures),
 	KUNIT_CASE(collect_dbg_info_content),
 	KUNIT_CASE(collect_dbg_info_enospc),
 	KUNIT_CASE(kmd_reset_slow_ddi),

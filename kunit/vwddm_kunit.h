@@ -35,6 +35,8 @@
  * @sched: the scheduler, when created
  * @ddi: the DDI table vwddm_rig_start_sched() gives the scheduler (a test
  *	may wrap the miniport's); the miniport's own when NULL
+ * @rail: the rail vwddm_rig_start_sched() puts the scheduler on (0: a
+ *	rail of its own); two rigs with the same value share it
  * @dev: a test device of the scheduler
  * @nctx: entries in @ctx
  * @ctx: contexts made with vwddm_rig_context(), destroyed at teardown
@@ -58,6 +60,7 @@ struct vwddm_rig {
 	struct vwddm_kmd *kmd;
 	struct vwddm_sched *sched;
 	const struct vwddm_ddi_ops *ddi;
+	u32 rail;
 	struct vwddm_device *dev;
 	u32 nctx;
 	struct vwddm_context *ctx[RIG_MAX_CONTEXTS];

@@ -163,8 +163,8 @@ void vwddm_rig_start_kmd(struct vwddm_rig *rig)
  * @quantum_us: the scheduling quantum
  *
  * Paging packets run on RIG_DMA (the copy node); TDR recovers with a
- * TdrDelay of RIG_TDR_DELAY_US and per-engine reset. Also creates
- * @rig->dev.
+ * TdrDelay of RIG_TDR_DELAY_US and per-engine reset, on the rail
+ * @rig->rail. Also creates @rig->dev.
  */
 void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 			   u32 quantum_us)
@@ -184,6 +184,7 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 		.tdr_limit_count = 5,
 		.tdr_limit_time_ns = 60 * NSEC_PER_SEC,
 		.per_engine_reset = true,
+		.rail = rig->rail,
 	};
 
 	if (rig->ddi)

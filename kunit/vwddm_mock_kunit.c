@@ -544,6 +544,8 @@ static u32 mock_adapter_tdrs(struct mock_mp *m, u32 count, u64 gap_ms)
 
 	for (i = 0; i < count; i++) {
 		vwddm_sched_force_adapter_reset(m->sched);
+		/* The reset runs now, not after the clock moved on. */
+		vwddm_sched_flush_resets(m->sched);
 		mock_advance(m, gap_ms * USEC_PER_MSEC);
 	}
 	return m->adapter_resets;
@@ -596,12 +598,12 @@ static void mock_event_log_wraps(struct kunit *test)
 	last = &st->events[(st->event_head + VWDDM_TDR_EVENTS - 1) %
 			   VWDDM_TDR_EVENTS];
 	/*
-	 * The i-th reset runs when the clock has moved on by i * 20 s
-	 * (mock_advance() moves it, then the reset worker runs): events
-	 * 5 to 20 are kept, from 100 s to 400 s.
+	 * The i-th reset (from 1) runs when it is requested, at (i - 1) *
+	 * 20 s (mock_adapter_tdrs() waits for it before the clock moves
+	 * on): events 5 to 20 are kept, from 80 s to 380 s.
 	 */
-	KUNIT_EXPECT_EQ(test, 100ull * NSEC_PER_SEC, first->time_ns);
-	KUNIT_EXPECT_EQ(test, 400ull * NSEC_PER_SEC, last->time_ns);
+	KUNIT_EXPECT_EQ(test, 80ull * NSEC_PER_SEC, first->time_ns);
+	KUNIT_EXPECT_EQ(test, 380ull * NSEC_PER_SEC, last->time_ns);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_ADAPTER_RESET, last->kind);
 }
 

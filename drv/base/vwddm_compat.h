@@ -17,10 +17,13 @@
 #endif
 
 #include <linux/fs.h>
+#include <linux/kobject.h>
 #include <linux/workqueue.h>
 #include <linux/platform_device.h>
 #include <linux/hardirq.h>
 #include <kunit/visibility.h>
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
 
 /*
  * The DPC runs in a BH workqueue where the kernel has them (6.9+): that is
@@ -71,6 +74,28 @@
 #else
 #define vwddm_in_kunit()	false
 #endif
+
+/*
+ * The DRM "device wedged" uevent, WEDGED=<recovery method>, for an adapter
+ * that is lost. drm_dev_wedged_event() exists from 6.14 on (with a third
+ * argument from 6.17), but it sends the event on the primary node's
+ * device, which a render-only driver such as vwddm does not have
+ * (drm->primary is NULL); 6.1 and 6.12 have no helper at all. So on every
+ * kernel vwddm sends the same KOBJ_CHANGE event, with the same environment
+ * string, on its render node's device. The recovery is "rebind": unbind
+ * and bind the driver (the adapter is probed afresh).
+ */
+static inline int vwddm_drm_wedged_event(struct drm_device *drm)
+{
+	char event[] = "WEDGED=rebind";
+	char *envp[2];
+
+	if (!drm->render || !drm->render->kdev)
+		return -ENODEV;
+	envp[0] = event;
+	envp[1] = NULL;
+	return kobject_uevent_env(&drm->render->kdev->kobj, KOBJ_CHANGE, envp);
+}
 
 /*
  * <kunit/visibility.h> gives EXPORT_SYMBOL_IF_KUNIT(): the symbols the

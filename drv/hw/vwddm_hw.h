@@ -149,6 +149,32 @@ struct vwddm_hw_irq_stats {
 	u64 duplicated;
 };
 
+/**
+ * struct vwddm_hw_node_config - a node's configuration registers
+ * @priority: priority of the node among the device's nodes
+ * @quantum_us: time slice the node's command processor grants a queue
+ *
+ * The per-node configuration the driver programs besides the interrupt
+ * enable register. Power-on value: all zero. The node reset line keeps
+ * it; the engine reset line, the function-level reset line and a power
+ * cycle return it to the power-on value, so the driver must program it
+ * again after those resets.
+ */
+struct vwddm_hw_node_config {
+	u32 priority;
+	u32 quantum_us;
+};
+
+/**
+ * struct vwddm_hw_reset_stats - device-level reset counters
+ * @function_resets: pulses of the function-level reset line
+ * @power_cycles: power cycles of the device's rail
+ */
+struct vwddm_hw_reset_stats {
+	u64 function_resets;
+	u64 power_cycles;
+};
+
 struct vwddm_hw;
 
 /**
@@ -205,6 +231,14 @@ u32 vwddm_hw_read_ring(struct vwddm_hw *hw, u32 engine, u32 node, u32 first,
 		       u32 count, struct vwddm_hw_packet *out);
 u32 vwddm_hw_reset_node(struct vwddm_hw *hw, u32 engine, u32 node);
 void vwddm_hw_reset_engine(struct vwddm_hw *hw, u32 engine);
+void vwddm_hw_reset_function(struct vwddm_hw *hw);
+void vwddm_hw_power_cycle(struct vwddm_hw *hw);
+void vwddm_hw_reset_stats(struct vwddm_hw *hw,
+			  struct vwddm_hw_reset_stats *stats);
+void vwddm_hw_write_node_config(struct vwddm_hw *hw, u32 engine, u32 node,
+				const struct vwddm_hw_node_config *cfg);
+void vwddm_hw_read_node_config(struct vwddm_hw *hw, u32 engine, u32 node,
+			       struct vwddm_hw_node_config *cfg);
 void vwddm_hw_node_stats(struct vwddm_hw *hw, u32 engine, u32 node,
 			 struct vwddm_hw_node_stats *stats);
 

@@ -32,6 +32,7 @@
  * @preempt_req_fence: fence of the pending preemption request
  * @preempt: registers left by the last finished preemption
  * @fault_fence: fence of the packet that faulted
+ * @config: the configuration registers
  * @stats: counters
  * @inject_next: VWDDM_HW_PKT_* behaviours the next packet written to the
  *	ring gets (injection; vwddm_hw_inject_next())
@@ -55,6 +56,7 @@ struct vwddm_hw_node {
 	u32 preempt_req_fence;
 	struct vwddm_hw_preempt_regs preempt;
 	u32 fault_fence;
+	struct vwddm_hw_node_config config;
 	struct vwddm_hw_node_stats stats;
 	u32 inject_next;
 };
@@ -68,13 +70,14 @@ struct vwddm_hw_node {
  * @irq_work: delivers an interrupt from outside hardirq context
  * @irq_work_fires: deliveries queued for @irq_work
  * @irq_lock: protects @int_status, @int_enable, @inject_lost,
- *	@inject_duplicate and @irq_stats. A raw spinlock taken in hardirq
- *	context; nests inside &vwddm_hw_node.lock.
+ *	@inject_duplicate, @irq_stats and @reset_stats. A raw spinlock taken
+ *	in hardirq context; nests inside &vwddm_hw_node.lock.
  * @int_status: interrupt status per node (engine * nodes + ordinal)
  * @int_enable: interrupt enable per node
  * @inject_lost: interrupts still to be dropped
  * @inject_duplicate: interrupts still to be delivered twice
  * @irq_stats: counters
+ * @reset_stats: function-level resets and power cycles
  * @nodes: engines * nodes command processors, engine-major
  */
 struct vwddm_hw {
@@ -91,6 +94,7 @@ struct vwddm_hw {
 	u32 inject_lost;
 	u32 inject_duplicate;
 	struct vwddm_hw_irq_stats irq_stats;
+	struct vwddm_hw_reset_stats reset_stats;
 
 	struct vwddm_hw_node nodes[];
 };

@@ -482,6 +482,11 @@ void vwddm_hw_read_preempt(struct vwddm_hw *hw, u32 engine, u32 node,
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_preempt);
 
+/*
+ * Pulse a node's reset: @restore_defaults also returns the interrupt
+ * enables and the configuration registers to their power-on values (the
+ * engine and function-level reset lines), the node reset line keeps them.
+ */
 static void node_reset_locked(struct vwddm_hw_node *n, bool restore_defaults)
 {
 	lockdep_assert_held(&n->lock);
@@ -492,6 +497,8 @@ static void node_reset_locked(struct vwddm_hw_node *n, bool restore_defaults)
 	n->wptr = n->shadow_wptr;
 	n->preempt_pending = false;
 	n->stats.resets++;
+	if (restore_defaults)
+		n->config = (struct vwddm_hw_node_config){};
 	vwddm_hw_int_clear_node(n, restore_defaults);
 }
 
@@ -532,8 +539,9 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_reset_node);
  * @engine: EngineOrdinal
  *
  * Resets every node of the engine as vwddm_hw_reset_node() does and also
- * returns their interrupt enable registers to the power-on value (all
- * masked): the driver has to program them again.
+ * returns their interrupt enable registers (all masked) and configuration
+ * registers (struct vwddm_hw_node_config) to the power-on value: the
+ * driver has to program them again.
  *
  * Context: any.
  */
@@ -553,6 +561,125 @@ void vwddm_hw_reset_engine(struct vwddm_hw *hw, u32 engine)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_reset_engine);
+
+/**
+ * vwddm_hw_reset_function() - pulse the function-level reset line
+ * @hw: the device
+ *
+ * The whole virtual GPU function returns to its power-on state, like a
+ * PCIe function-level reset: every node of every engine is reset as
+ * vwddm_hw_reset_engine() does (idle, rings empty, interrupt status
+ * cleared, interrupt enables masked, configuration registers at their
+ * power-on value). The fence registers keep their values: the driver's
+ * fence bookkeeping carries on from them.
+ *
+ * Context: any.
+ */
+void vwddm_hw_reset_function(struct vwddm_hw *hw)
+{
+	unsigned long flags;
+	u32 e;
+
+	for (e = 0; e < hw->cfg.engines; e++)
+		vwddm_hw_reset_engine(hw, e);
+	raw_spin_lock_irqsave(&hw->irq_lock, flags);
+	hw->reset_stats.function_resets++;
+	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_reset_function);
+
+/**
+ * vwddm_hw_power_cycle() - the device's power rail goes down and up again
+ * @hw: the device
+ *
+ * What a platform-level reset does to every device on the rail: the
+ * function-level reset (vwddm_hw_reset_function()) and, as nothing keeps
+ * power, the fence, fault-fence and preemption registers read zero: the
+ * driver programs the fence registers from its bookkeeping again.
+ *
+ * Context: any.
+ */
+void vwddm_hw_power_cycle(struct vwddm_hw *hw)
+{
+	unsigned long flags;
+	u32 i;
+
+	vwddm_hw_reset_function(hw);
+	for (i = 0; i < hw->cfg.engines * hw->cfg.nodes; i++) {
+		struct vwddm_hw_node *n = &hw->nodes[i];
+
+		raw_spin_lock_irqsave(&n->lock, flags);
+		WRITE_ONCE(n->fence, 0);
+		n->fault_fence = 0;
+		n->preempt = (struct vwddm_hw_preempt_regs){};
+		raw_spin_unlock_irqrestore(&n->lock, flags);
+	}
+	raw_spin_lock_irqsave(&hw->irq_lock, flags);
+	hw->reset_stats.power_cycles++;
+	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_power_cycle);
+
+/**
+ * vwddm_hw_reset_stats() - read the device-level reset counters
+ * @hw: the device
+ * @stats: filled with a consistent snapshot
+ */
+void vwddm_hw_reset_stats(struct vwddm_hw *hw,
+			  struct vwddm_hw_reset_stats *stats)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&hw->irq_lock, flags);
+	*stats = hw->reset_stats;
+	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_reset_stats);
+
+/**
+ * vwddm_hw_write_node_config() - program a node's configuration registers
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @cfg: the values
+ *
+ * Context: any.
+ */
+void vwddm_hw_write_node_config(struct vwddm_hw *hw, u32 engine, u32 node,
+				const struct vwddm_hw_node_config *cfg)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+
+	if (!n)
+		return;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	n->config = *cfg;
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_write_node_config);
+
+/**
+ * vwddm_hw_read_node_config() - read a node's configuration registers
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @cfg: filled with the values (zero for an ordinal out of range)
+ */
+void vwddm_hw_read_node_config(struct vwddm_hw *hw, u32 engine, u32 node,
+			       struct vwddm_hw_node_config *cfg)
+{
+	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
+	unsigned long flags;
+
+	*cfg = (struct vwddm_hw_node_config){};
+	if (!n)
+		return;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	*cfg = n->config;
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_read_node_config);
 
 /**
  * vwddm_hw_node_stats() - read a node's counters

@@ -167,6 +167,106 @@ static int vwddm_kmd_query_engine_status(void *miniport,
 	return 0;
 }
 
+/* The interrupt enable bits of an OS-side interrupt mask. */
+static u32 kmd_hw_int_mask(u32 interrupt_mask)
+{
+	return (interrupt_mask & VWDDM_NODE_INT_DMA_COMPLETED ?
+		VWDDM_HW_INT_COMPLETED : 0) |
+	       (interrupt_mask & VWDDM_NODE_INT_DMA_PREEMPTED ?
+		VWDDM_HW_INT_PREEMPTED : 0) |
+	       (interrupt_mask & VWDDM_NODE_INT_DMA_FAULTED ?
+		VWDDM_HW_INT_FAULTED : 0);
+}
+
+/**
+ * vwddm_kmd_program_node() - program a node's registers from the copy
+ * @kmd: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Writes the configuration last set by the OS side (or the start-up
+ * default: priority 0, quantum 0, every interrupt source) into the node's
+ * configuration and interrupt enable registers.
+ *
+ * Context: any; not under the interrupt lock.
+ */
+void vwddm_kmd_program_node(struct vwddm_kmd *kmd, u32 engine, u32 node)
+{
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(kmd->hw);
+	struct vwddm_ddi_set_node_config nc;
+	struct vwddm_hw_node_config hc;
+	unsigned long flags;
+
+	if (engine >= cfg->engines || node >= cfg->nodes)
+		return;
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	nc = kmd->node_cfg[engine * cfg->nodes + node];
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	hc.priority = nc.priority;
+	hc.quantum_us = nc.quantum_us;
+	vwddm_hw_write_node_config(kmd->hw, engine, node, &hc);
+	vwddm_hw_int_enable(kmd->hw, engine, node,
+			    kmd_hw_int_mask(nc.interrupt_mask));
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_program_node);
+
+/**
+ * vwddm_kmd_set_node_config() - program a node's configuration
+ * @miniport: the device (struct vwddm_kmd)
+ * @a: the node and its configuration; the miniport keeps a copy
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL for an ordinal out of range or unknown interrupt
+ * sources, or -EIO (injected failure; nothing was changed).
+ */
+int vwddm_kmd_set_node_config(void *miniport,
+			      const struct vwddm_ddi_set_node_config *a)
+{
+	struct vwddm_kmd *kmd = miniport;
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(kmd->hw);
+	unsigned long flags;
+	bool fail = false;
+
+	if (!vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal) ||
+	    (a->interrupt_mask & ~VWDDM_NODE_INT_ALL))
+		return -EINVAL;
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	if (kmd->inject.set_node_config_fail) {
+		kmd->inject.set_node_config_fail--;
+		fail = true;
+	} else {
+		kmd->node_cfg[a->engine_ordinal * cfg->nodes +
+			      a->node_ordinal] = *a;
+	}
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	if (fail)
+		return -EIO;
+	vwddm_kmd_program_node(kmd, a->engine_ordinal, a->node_ordinal);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_set_node_config);
+
+/**
+ * vwddm_kmd_set_restores_config() - the miniport's addressing-reset answer
+ * @kmd: the device
+ * @restores: true (the default): after a device reset the miniport
+ *	programs every node's configuration again itself and answers
+ *	AddressingReset false; false: it leaves the registers at their
+ *	power-on values and answers AddressingReset true, so the OS side
+ *	must program them
+ *
+ * Context: any.
+ */
+void vwddm_kmd_set_restores_config(struct vwddm_kmd *kmd, bool restores)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	kmd->restores_config = restores;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_set_restores_config);
+
 /* The miniport's DDI table, handed to the OS side. */
 const struct vwddm_ddi_ops vwddm_kmd_ddi_ops = {
 	.submit_command		= vwddm_kmd_submit_command,
@@ -178,6 +278,8 @@ const struct vwddm_ddi_ops vwddm_kmd_ddi_ops = {
 	.reset_from_timeout	= vwddm_kmd_reset_from_timeout,
 	.restart_from_timeout	= vwddm_kmd_restart_from_timeout,
 	.collect_dbg_info	= vwddm_kmd_collect_dbg_info,
+	.set_node_config	= vwddm_kmd_set_node_config,
+	.reset_device		= vwddm_kmd_reset_device,
 };
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_ddi_ops);
 
@@ -189,7 +291,9 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_ddi_ops);
  *
  * Requests the device interrupt, creates the DPC and unmasks every
  * interrupt source. Each node's fence bookkeeping starts from the value in
- * its fence register.
+ * its fence register; its configuration copy from priority 0, quantum 0
+ * and every interrupt source; the miniport restores the configuration
+ * itself after a device reset until vwddm_kmd_set_restores_config().
  *
  * Context: process context.
  * Return: the started device or an ERR_PTR().
@@ -214,8 +318,15 @@ struct vwddm_kmd *vwddm_kmd_start(struct vwddm_hw *hw,
 
 			kn->last_completed = vwddm_hw_read_fence(hw, e, n);
 			kn->last_submitted = kn->last_completed;
+			kmd->node_cfg[e * cfg->nodes + n] =
+				(struct vwddm_ddi_set_node_config){
+					.node_ordinal = n,
+					.engine_ordinal = e,
+					.interrupt_mask = VWDDM_NODE_INT_ALL,
+				};
 		}
 	}
+	kmd->restores_config = true;
 	ret = vwddm_kmd_irq_init(kmd);
 	if (ret) {
 		kfree(kmd);

@@ -43,6 +43,10 @@ struct vwddm_kmd_node {
  *	interrupt never arrived
  * @engine_resets: successful reset_engine calls
  * @adapter_resets: successful reset_from_timeout calls
+ * @function_resets: successful function-level reset_device calls
+ * @platform_resets: successful platform-level reset_device calls
+ * @config_restores: device resets after which the miniport programmed
+ *	the nodes' configuration itself (AddressingReset false)
  */
 struct vwddm_kmd_stats {
 	u64 isr_calls;
@@ -56,6 +60,9 @@ struct vwddm_kmd_stats {
 	u64 missed_completions;
 	u64 engine_resets;
 	u64 adapter_resets;
+	u64 function_resets;
+	u64 platform_resets;
+	u64 config_restores;
 };
 
 /**
@@ -69,8 +76,15 @@ struct vwddm_kmd_stats {
  *	with -EIO before touching the hardware
  * @restart_fail: the next restart_from_timeout calls that fail with -EIO
  *	before touching the hardware
+ * @fldr_fail: the next function-level reset_device calls that fail with
+ *	-EIO before touching the hardware
+ * @pldr_fail: the next platform-level reset_device calls that fail with
+ *	-EIO before touching the hardware
+ * @set_node_config_fail: the next set_node_config calls that fail with
+ *	-EIO, leaving the registers and the miniport's copy as they were
  * @slow_ddi: the next reset DDI calls (reset_engine, reset_from_timeout,
- *	restart_from_timeout) that sleep @slow_ddi_ms before their work
+ *	restart_from_timeout, reset_device) that sleep @slow_ddi_ms before
+ *	their work
  * @slow_ddi_ms: how long; vwddm_kmd_inject_add() replaces it when it adds
  *	to @slow_ddi
  *
@@ -82,6 +96,9 @@ struct vwddm_kmd_inject {
 	u32 bad_aborted_fence;
 	u32 reset_from_timeout_fail;
 	u32 restart_fail;
+	u32 fldr_fail;
+	u32 pldr_fail;
+	u32 set_node_config_fail;
 	u32 slow_ddi;
 	u32 slow_ddi_ms;
 };
@@ -95,10 +112,15 @@ struct vwddm_kmd_inject {
  * @dpc_wq: the workqueue the DPC runs on (BH where the kernel has it)
  * @dpc: the device's one DPC
  * @isr_lock: the interrupt spinlock: held by the interrupt routine, and by
- *	vwddm_kmd_synchronize_execution() callers. Protects @nodes, @stats
- *	and @inject. A raw spinlock taken in hardirq context; nests outside
- *	the hardware's locks.
+ *	vwddm_kmd_synchronize_execution() callers. Protects @nodes,
+ *	@node_cfg, @restores_config, @stats and @inject. A raw spinlock taken
+ *	in hardirq context; nests outside the hardware's locks.
  * @nodes: per node (engine * nodes + ordinal) fence bookkeeping
+ * @node_cfg: per node, the configuration last set by the OS side (the
+ *	miniport's copy, from which it restores the registers)
+ * @restores_config: the miniport's answer to a device reset: true, it
+ *	programs the nodes' configuration again itself (AddressingReset
+ *	false); false, the OS side must (AddressingReset true)
  * @stats: counters
  * @inject: failures still to be injected into the reset DDIs
  */
@@ -112,6 +134,9 @@ struct vwddm_kmd {
 
 	raw_spinlock_t isr_lock;
 	struct vwddm_kmd_node nodes[VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
+	struct vwddm_ddi_set_node_config
+		node_cfg[VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
+	bool restores_config;
 	struct vwddm_kmd_stats stats;
 	struct vwddm_kmd_inject inject;
 };
@@ -127,6 +152,10 @@ struct vwddm_kmd_node *vwddm_kmd_to_node(struct vwddm_kmd *kmd, u32 engine,
 					 u32 node);
 void vwddm_kmd_node_fences(struct vwddm_kmd *kmd, u32 engine, u32 node,
 			   u32 *last_submitted, u32 *last_completed);
+void vwddm_kmd_set_restores_config(struct vwddm_kmd *kmd, bool restores);
+int vwddm_kmd_set_node_config(void *miniport,
+			      const struct vwddm_ddi_set_node_config *args);
+void vwddm_kmd_program_node(struct vwddm_kmd *kmd, u32 engine, u32 node);
 
 /* vwddm_kmd_reset.c */
 void vwddm_kmd_inject_add(struct vwddm_kmd *kmd,
@@ -139,6 +168,8 @@ int vwddm_kmd_reset_engine(void *miniport,
 			   struct vwddm_ddi_reset_engine *args);
 int vwddm_kmd_reset_from_timeout(void *miniport);
 int vwddm_kmd_restart_from_timeout(void *miniport);
+int vwddm_kmd_reset_device(void *miniport,
+			   struct vwddm_ddi_reset_device *args);
 int vwddm_kmd_collect_dbg_info(void *miniport,
 			       struct vwddm_ddi_collect_dbg_info *args);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vwddm_kmd_reset.c - the miniport's TDR DDIs: dependent engine groups,
- * per-node engine reset, adapter-wide reset and restart, debug info.
+ * per-node engine reset, adapter-wide reset and restart, the device resets
+ * (function level and platform level), debug info.
  *
  * Fence bookkeeping follows the WDDM rules: a node's last completed fence
  * advances when a packet completes, when reset_engine succeeds (to the
@@ -43,6 +44,9 @@ void vwddm_kmd_inject_add(struct vwddm_kmd *kmd,
 	kmd->inject.bad_aborted_fence += add->bad_aborted_fence;
 	kmd->inject.reset_from_timeout_fail += add->reset_from_timeout_fail;
 	kmd->inject.restart_fail += add->restart_fail;
+	kmd->inject.fldr_fail += add->fldr_fail;
+	kmd->inject.pldr_fail += add->pldr_fail;
+	kmd->inject.set_node_config_fail += add->set_node_config_fail;
 	if (add->slow_ddi) {
 		kmd->inject.slow_ddi += add->slow_ddi;
 		kmd->inject.slow_ddi_ms = add->slow_ddi_ms;
@@ -280,8 +284,11 @@ int vwddm_kmd_reset_from_timeout(void *miniport)
  * vwddm_kmd_restart_from_timeout() - DxgkDdiRestartFromTimeout
  * @miniport: the device (struct vwddm_kmd)
  *
- * Programs every node's interrupt enable register again (the engine reset
- * lines masked them), so completions are reported again.
+ * Programs every node's configuration and interrupt enable registers
+ * again from the miniport's copy (the engine reset lines returned them to
+ * their power-on values), so completions are reported again. The
+ * adapter-wide reset has no addressing-reset answer: the miniport always
+ * restores the configuration here.
  *
  * Context: process context.
  * Return: 0, or -EIO (injected failure; the hardware was not touched).
@@ -300,7 +307,111 @@ int vwddm_kmd_restart_from_timeout(void *miniport)
 		return -EIO;
 	for (e = 0; e < cfg->engines; e++)
 		for (n = 0; n < cfg->nodes; n++)
-			vwddm_hw_int_enable(kmd->hw, e, n, VWDDM_HW_INT_ALL);
+			vwddm_kmd_program_node(kmd, e, n);
+	return 0;
+}
+
+struct kmd_device_reset {
+	enum vwddm_device_reset_type type;
+	bool fail;
+	bool restores;
+};
+
+/* With the interrupt lock held: consume an injected device reset failure. */
+static void kmd_take_device_fail(struct vwddm_kmd *kmd, void *arg)
+{
+	struct kmd_device_reset *r = arg;
+
+	r->fail = kmd_inject_take(kmd, r->type == VWDDM_RESET_FUNCTION_LEVEL ?
+					&kmd->inject.fldr_fail :
+					&kmd->inject.pldr_fail);
+}
+
+/*
+ * With the interrupt lock held, after the reset: rule (c) on every node,
+ * the fence registers programmed from the bookkeeping (a power cycle lost
+ * them), and the addressing-reset answer read.
+ */
+static void kmd_device_reset_fences(struct vwddm_kmd *kmd, void *arg)
+{
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(kmd->hw);
+	struct kmd_device_reset *r = arg;
+	struct vwddm_kmd_node *kn;
+	u32 e, n;
+
+	lockdep_assert_held(&kmd->isr_lock);
+	for (e = 0; e < cfg->engines; e++) {
+		for (n = 0; n < cfg->nodes; n++) {
+			kn = vwddm_kmd_to_node(kmd, e, n);
+			kn->last_completed = kn->last_submitted;
+			vwddm_hw_write_fence(kmd->hw, e, n, kn->last_completed);
+		}
+	}
+	if (r->type == VWDDM_RESET_FUNCTION_LEVEL)
+		kmd->stats.function_resets++;
+	else
+		kmd->stats.platform_resets++;
+	r->restores = kmd->restores_config;
+	if (r->restores)
+		kmd->stats.config_restores++;
+}
+
+/**
+ * vwddm_kmd_reset_device() - the device reset DDI (FLDR or PLDR)
+ * @miniport: the device (struct vwddm_kmd)
+ * @a: the reset type; the addressing-reset answer is returned in it
+ *
+ * Reset hygiene, as MiniportResetEx: every interrupt source of the device
+ * is masked first; then the function-level reset line is pulsed (FLDR) or
+ * the device's rail power-cycled (PLDR), which empties every ring; the
+ * deliveries in flight and the DPC are waited for; every node is treated
+ * as completed up to its last submitted fence and its fence register
+ * programmed so (after a power cycle it read zero). Then, when the
+ * miniport restores the configuration (vwddm_kmd_set_restores_config()),
+ * every node's configuration and interrupt enable registers are
+ * programmed from its copy and AddressingReset is false; otherwise they
+ * stay at their power-on values (every interrupt masked) and
+ * AddressingReset is true: the OS side must program them with
+ * set_node_config before the node reports anything again.
+ *
+ * Context: process context (may sleep), never from the DPC.
+ * Return: 0; -EINVAL for an unknown reset type; -EIO (injected failure;
+ * the hardware was not touched).
+ */
+int vwddm_kmd_reset_device(void *miniport, struct vwddm_ddi_reset_device *a)
+{
+	struct vwddm_kmd *kmd = miniport;
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(kmd->hw);
+	struct kmd_device_reset r = { .type = a->reset_type };
+	u32 e, n;
+
+	might_sleep();
+	a->addressing_reset = false;
+	if (a->reset_type != VWDDM_RESET_FUNCTION_LEVEL &&
+	    a->reset_type != VWDDM_RESET_PLATFORM_LEVEL)
+		return -EINVAL;
+	kmd_maybe_slow(kmd);
+	vwddm_kmd_synchronize_execution(kmd, kmd_take_device_fail, &r);
+	if (r.fail)
+		return -EIO;
+
+	for (e = 0; e < cfg->engines; e++)
+		for (n = 0; n < cfg->nodes; n++)
+			vwddm_hw_int_enable(kmd->hw, e, n, 0);
+	if (a->reset_type == VWDDM_RESET_FUNCTION_LEVEL)
+		vwddm_hw_reset_function(kmd->hw);
+	else
+		vwddm_hw_power_cycle(kmd->hw);
+	vwddm_hw_irq_sync(kmd->hw);
+	if (current_work() != &kmd->dpc)
+		vwddm_kmd_flush_dpc(kmd);
+	vwddm_kmd_synchronize_execution(kmd, kmd_device_reset_fences, &r);
+
+	a->addressing_reset = !r.restores;
+	if (r.restores)
+		for (e = 0; e < cfg->engines; e++)
+			for (n = 0; n < cfg->nodes; n++)
+				vwddm_kmd_program_node(kmd, e, n);
 	return 0;
 }
 

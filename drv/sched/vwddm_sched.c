@@ -1083,7 +1083,7 @@ struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 	    cfg->nodes > VWDDM_SCHED_MAX_ENGINE_NODES ||
 	    cfg->engines * cfg->nodes > VWDDM_SCHED_MAX_NODES ||
 	    cfg->paging_node >= cfg->nodes || !cfg->hw_queue_depth ||
-	    !cfg->quantum_ns)
+	    !cfg->quantum_ns || cfg->rail > VWDDM_RAIL_MAX)
 		return ERR_PTR(-EINVAL);
 	count = cfg->engines * cfg->nodes;
 	sched = kzalloc(struct_size(sched, nodes, count), GFP_KERNEL);
@@ -1123,6 +1123,12 @@ struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 		n->last_fence_id = cfg->first_fence_id - 1;
 		n->last_submitted_id = cfg->first_fence_id - 1;
 		n->irq.completed_id = cfg->first_fence_id - 1;
+		n->hw_cfg = (struct vwddm_ddi_set_node_config){
+			.node_ordinal = n->ordinal,
+			.engine_ordinal = n->engine,
+			.quantum_us = div_u64(cfg->quantum_ns, NSEC_PER_USEC),
+			.interrupt_mask = VWDDM_NODE_INT_ALL,
+		};
 	}
 
 	sched->system = vwddm_device_alloc(sched, true);
@@ -1140,6 +1146,7 @@ struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 			goto err_destroy_system;
 		}
 	}
+	vwddm_rail_join(sched);
 	return sched;
 
 err_destroy_system:
@@ -1157,20 +1164,104 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_create);
 /**
  * vwddm_sched_set_miniport() - set the miniport handle
  * @sched: the scheduler
- * @miniport: the handle passed to every DDI
+ * @miniport: the handle passed to every DDI; started
+ *
+ * Programs every node's configuration (priority 0, the scheduling
+ * quantum, every interrupt source) through set_node_config when the
+ * miniport has it.
+ *
+ * Context: process context.
  */
 void vwddm_sched_set_miniport(struct vwddm_sched *sched, void *miniport)
 {
+	u32 i;
+
 	sched->cfg.miniport = miniport;
+	if (!sched->cfg.ddi->set_node_config)
+		return;
+	for (i = 0; i < sched->cfg.engines * sched->cfg.nodes; i++)
+		if (sched->cfg.ddi->set_node_config(miniport,
+						    &sched->nodes[i].hw_cfg))
+			pr_warn("vwddm: node %u.%u: configuration refused\n",
+				sched->nodes[i].engine, sched->nodes[i].ordinal);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_miniport);
+
+/**
+ * vwddm_sched_set_node_config() - configure a node's registers
+ * @sched: the scheduler
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @priority: the node's priority
+ * @quantum_us: the node's time slice
+ * @interrupt_mask: VWDDM_NODE_INT_* sources it reports
+ *
+ * The OS side keeps the configuration and programs it through the
+ * miniport's set_node_config; it programs it again after a device reset
+ * the miniport answers with AddressingReset.
+ *
+ * Context: process context; not during a reset of the adapter.
+ * Return: 0, -EINVAL for a bad ordinal or mask, -EOPNOTSUPP without
+ * set_node_config, or the miniport's error.
+ */
+int vwddm_sched_set_node_config(struct vwddm_sched *sched, u32 engine,
+				u32 node, u32 priority, u32 quantum_us,
+				u32 interrupt_mask)
+{
+	struct vwddm_sched_node *n = vwddm_sched_node(sched, engine, node);
+	struct vwddm_ddi_set_node_config nc = {
+		.node_ordinal = node,
+		.engine_ordinal = engine,
+		.priority = priority,
+		.quantum_us = quantum_us,
+		.interrupt_mask = interrupt_mask,
+	};
+	unsigned long flags;
+	int ret;
+
+	if (!n || (interrupt_mask & ~VWDDM_NODE_INT_ALL))
+		return -EINVAL;
+	if (!sched->cfg.ddi->set_node_config)
+		return -EOPNOTSUPP;
+	ret = sched->cfg.ddi->set_node_config(sched->cfg.miniport, &nc);
+	if (ret)
+		return ret;
+	spin_lock_irqsave(&n->lock, flags);
+	n->hw_cfg = nc;
+	spin_unlock_irqrestore(&n->lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_node_config);
+
+/**
+ * vwddm_sched_node_config() - the configuration the OS side set on a node
+ * @sched: the scheduler
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @cfg: filled with it (zero for a bad ordinal)
+ */
+void vwddm_sched_node_config(struct vwddm_sched *sched, u32 engine, u32 node,
+			     struct vwddm_ddi_set_node_config *cfg)
+{
+	struct vwddm_sched_node *n = vwddm_sched_node(sched, engine, node);
+	unsigned long flags;
+
+	*cfg = (struct vwddm_ddi_set_node_config){};
+	if (!n)
+		return;
+	spin_lock_irqsave(&n->lock, flags);
+	*cfg = n->hw_cfg;
+	spin_unlock_irqrestore(&n->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_node_config);
 
 /**
  * vwddm_sched_stop() - stop submitting to the miniport
  * @sched: the scheduler
  *
- * Later submissions fail with -ENODEV; the scheduler's timers stop. Called
- * before the miniport stops.
+ * Leaves the rail registry (a platform-level reset of the rail in
+ * progress finishes first), later submissions fail with -ENODEV; the
+ * scheduler's timers stop. Called before the miniport stops.
  *
  * Context: process context.
  */
@@ -1179,6 +1270,7 @@ void vwddm_sched_stop(struct vwddm_sched *sched)
 	unsigned long flags;
 	u32 i;
 
+	vwddm_rail_leave(sched);
 	for (i = 0; i < sched->cfg.engines * sched->cfg.nodes; i++) {
 		spin_lock_irqsave(&sched->nodes[i].lock, flags);
 		sched->dead = true;

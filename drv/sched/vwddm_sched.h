@@ -109,6 +109,8 @@ enum vwddm_tdr_step {
 	VWDDM_TDR_STEP_RESET_FROM_TIMEOUT, /* DxgkDdiResetFromTimeout */
 	VWDDM_TDR_STEP_RESTART,		/* DxgkDdiRestartFromTimeout */
 	VWDDM_TDR_STEP_ADAPTER_TOTAL,	/* a whole adapter reset */
+	VWDDM_TDR_STEP_RESET_FUNCTION,	/* reset_device, function level */
+	VWDDM_TDR_STEP_RESET_PLATFORM,	/* reset_device, platform level */
 	VWDDM_TDR_STEP_COUNT,
 };
 
@@ -125,7 +127,33 @@ enum vwddm_tdr_event_kind {
 	VWDDM_TDR_EVT_BUGCHECK,		/* emulated bug check */
 	VWDDM_TDR_EVT_BLOCKED,		/* process blocked (0x142) */
 	VWDDM_TDR_EVT_FORCED,		/* engine TDR forced (debugfs) */
+	VWDDM_TDR_EVT_FUNCTION_RESET,	/* function-level device reset done */
+	VWDDM_TDR_EVT_PLATFORM_RESET,	/* platform-level device reset done */
+	VWDDM_TDR_EVT_RUNG_FAILED,	/* a rung failed (reason: the rung) */
+	VWDDM_TDR_EVT_ADAPTER_LOST,	/* adapter lost (reason: the rung) */
 };
+
+/**
+ * enum vwddm_tdr_rung - the rungs of the escalation ladder
+ * @VWDDM_RUNG_NONE: no reset yet
+ * @VWDDM_RUNG_ENGINE: engine (node) reset
+ * @VWDDM_RUNG_ADAPTER: adapter-wide reset (ResetFromTimeout/Restart)
+ * @VWDDM_RUNG_FUNCTION: function-level device reset (FLDR)
+ * @VWDDM_RUNG_PLATFORM: platform-level device reset (PLDR) of the rail
+ * @VWDDM_RUNG_LOST: adapter lost
+ */
+enum vwddm_tdr_rung {
+	VWDDM_RUNG_NONE,
+	VWDDM_RUNG_ENGINE,
+	VWDDM_RUNG_ADAPTER,
+	VWDDM_RUNG_FUNCTION,
+	VWDDM_RUNG_PLATFORM,
+	VWDDM_RUNG_LOST,
+};
+
+/* Why an adapter was lost (&vwddm_tdr_stats.lost_reason). */
+#define VWDDM_LOST_LADDER	1	/* every rung of the ladder failed */
+#define VWDDM_LOST_BUGCHECK	2	/* an emulated bug check (0x116) */
 
 /* TDR events kept for debugfs. */
 #define VWDDM_TDR_EVENTS	16
@@ -169,6 +197,21 @@ struct vwddm_tdr_event {
  * @last_dbg_info: the report of the last DxgkDdiCollectDbgInfo, NUL
  *	terminated, or empty
  * @last_dbg_reason: its reason (0x117 or 0x141)
+ * @rung: the rung of the ladder tried last (enum vwddm_tdr_rung)
+ * @function_resets: successful function-level device resets
+ * @platform_resets: successful platform-level device resets of this
+ *	adapter, its own or started by another adapter on its rail
+ * @rail_resets: of those, started by another adapter on the rail
+ * @adapter_reset_failures: adapter-wide resets that failed (escalated)
+ * @function_reset_failures: function-level device resets that failed
+ * @platform_reset_failures: platform-level device resets that failed
+ * @kmd_config_restores: device resets after which the miniport restored
+ *	the nodes' configuration (AddressingReset false)
+ * @os_config_restores: device resets after which the OS side restored it
+ *	(AddressingReset true)
+ * @lost_rung: the rung at which the adapter was lost, or VWDDM_RUNG_NONE
+ * @lost_reason: VWDDM_LOST_* or 0
+ * @lost_uevents: WEDGED uevents sent for the lost adapter
  */
 struct vwddm_tdr_stats {
 	u64 timeouts;
@@ -188,6 +231,18 @@ struct vwddm_tdr_stats {
 	u32 last_reason;
 	char last_dbg_info[1024];
 	u32 last_dbg_reason;
+	u32 rung;
+	u64 function_resets;
+	u64 platform_resets;
+	u64 rail_resets;
+	u64 adapter_reset_failures;
+	u64 function_reset_failures;
+	u64 platform_reset_failures;
+	u64 kmd_config_restores;
+	u64 os_config_restores;
+	u32 lost_rung;
+	u32 lost_reason;
+	u64 lost_uevents;
 };
 
 /**
@@ -390,6 +445,9 @@ struct vwddm_sched_irq_state {
  *	under &vwddm_sched.lock)
  * @stats_preempts: preemption requests issued
  * @stats_preempted_packets: packets taken off the hardware by preemption
+ * @hw_cfg: the configuration the OS side gave the node's registers
+ *	(set_node_config); restored by the OS side after a device reset the
+ *	miniport answered with AddressingReset
  * @irq: interrupt-level state; under &vwddm_sched.irq_lock
  */
 struct vwddm_sched_node {
@@ -416,6 +474,7 @@ struct vwddm_sched_node {
 	u64 detected_ns;
 	u64 stats_preempts;
 	u64 stats_preempted_packets;
+	struct vwddm_ddi_set_node_config hw_cfg;
 
 	struct vwddm_sched_irq_state irq;
 };
@@ -446,6 +505,10 @@ struct vwddm_sched_node {
  * @tdr_limit_time_ns: TdrLimitTime: the sliding window
  * @coredump_dev: the device TDR dumps are published for as devcoredumps,
  *	or NULL (the dump is only kept)
+ * @rail: the virtual power rail the adapter is on: a platform-level
+ *	device reset resets every adapter on the same rail. 0: a rail of its
+ *	own (the default); 1..VWDDM_RAIL_MAX: shared with every adapter
+ *	given the same value
  */
 struct vwddm_sched_config {
 	const struct vwddm_ddi_ops *ddi;
@@ -464,7 +527,13 @@ struct vwddm_sched_config {
 	u32 tdr_limit_count;
 	u64 tdr_limit_time_ns;
 	struct device *coredump_dev;
+	u32 rail;
 };
+
+/* Highest shared rail ID (struct vwddm_sched_config.rail). */
+#define VWDDM_RAIL_MAX		8
+/* Adapters a platform-level reset handles at once. */
+#define VWDDM_RAIL_MAX_MEMBERS	8
 
 /**
  * struct vwddm_sched - the OS side of one adapter
@@ -505,6 +574,12 @@ struct vwddm_sched_config {
  * @tdr: counters and the last debug report
  * @system: the system device
  * @paging_ctx: per engine, the system device's paging context
+ * @rail_link: entry in the rail registry (under its lock,
+ *	vwddm_sched_rail.c) while the adapter is on a shared rail
+ * @lost_notify: called (process context, no lock held) once the adapter
+ *	is lost, to send the WEDGED uevent; returns 0 if it was sent. Set
+ *	once, before any reset, with vwddm_sched_set_lost_notify().
+ * @lost_arg: its argument
  * @nodes: engines * nodes schedulers, engine-major
  */
 struct vwddm_sched {
@@ -536,6 +611,9 @@ struct vwddm_sched {
 	struct vwddm_tdr_stats tdr;
 	struct vwddm_device *system;
 	struct vwddm_context *paging_ctx[VWDDM_SCHED_MAX_ENGINES];
+	struct list_head rail_link;
+	int (*lost_notify)(void *arg);
+	void *lost_arg;
 	struct vwddm_sched_node nodes[];
 };
 
@@ -619,6 +697,15 @@ size_t vwddm_sched_last_dump(struct vwddm_sched *sched, char *buf,
 void vwddm_sched_tdr_stats(struct vwddm_sched *sched,
 			   struct vwddm_tdr_stats *stats,
 			   struct vwddm_bugcheck *bugcheck);
+void vwddm_sched_set_lost_notify(struct vwddm_sched *sched,
+				 int (*fn)(void *arg), void *arg);
+bool vwddm_sched_is_lost(struct vwddm_sched *sched);
+const char *vwddm_tdr_rung_name(u32 rung);
+int vwddm_sched_set_node_config(struct vwddm_sched *sched, u32 engine,
+				u32 node, u32 priority, u32 quantum_us,
+				u32 interrupt_mask);
+void vwddm_sched_node_config(struct vwddm_sched *sched, u32 engine, u32 node,
+			     struct vwddm_ddi_set_node_config *cfg);
 
 /* vwddm_sched_objs.c: devices, contexts, allocations */
 struct vwddm_device *vwddm_device_create(struct vwddm_sched *sched);

@@ -40,6 +40,16 @@ void vwddm_sched_process(struct vwddm_sched *sched);
 void vwddm_sched_dump(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		      u32 reason, const char *report, size_t report_len);
 
+/* vwddm_sched_rail.c */
+void vwddm_rail_join(struct vwddm_sched *sched);
+void vwddm_rail_leave(struct vwddm_sched *sched);
+void vwddm_rail_lock(struct vwddm_sched *sched);
+void vwddm_rail_unlock(struct vwddm_sched *sched);
+u32 vwddm_rail_members(struct vwddm_sched *sched, struct vwddm_sched **out,
+		       u32 max);
+void vwddm_rail_lock_member(struct vwddm_sched *m);
+void vwddm_rail_unlock_member(struct vwddm_sched *m);
+
 /* vwddm_sched_tdr.c */
 void vwddm_sched_tdr_timer_fn(struct vwddm_timer *timer);
 void vwddm_sched_request_reset(struct vwddm_sched *sched,

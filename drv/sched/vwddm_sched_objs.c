@@ -67,10 +67,13 @@ struct vwddm_device *vwddm_device_alloc(struct vwddm_sched *sched, bool system)
  * @sched: the scheduler
  *
  * Context: process context.
- * Return: the device (one reference, the owner's), or an ERR_PTR().
+ * Return: the device (one reference, the owner's), or an ERR_PTR():
+ * -ENODEV once the adapter is lost.
  */
 struct vwddm_device *vwddm_device_create(struct vwddm_sched *sched)
 {
+	if (vwddm_sched_is_lost(sched))
+		return ERR_PTR(-ENODEV);
 	return vwddm_device_alloc(sched, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_device_create);
@@ -122,7 +125,8 @@ static void vwddm_context_release(struct kref *ref)
  *
  * Context: process context.
  * Return: the context (one reference, the owner's), or an ERR_PTR():
- * -EINVAL for a bad ordinal, -EIO when the device is in error.
+ * -EINVAL for a bad ordinal, -EIO when the device is in error, -ENODEV
+ * once the adapter is lost.
  */
 struct vwddm_context *vwddm_context_create(struct vwddm_device *dev,
 					   u32 engine, u32 node, int priority)
@@ -134,6 +138,8 @@ struct vwddm_context *vwddm_context_create(struct vwddm_device *dev,
 
 	if (!n)
 		return ERR_PTR(-EINVAL);
+	if (vwddm_sched_is_lost(sched))
+		return ERR_PTR(-ENODEV);
 	if (vwddm_device_in_error(dev))
 		return ERR_PTR(-EIO);
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);

@@ -23,11 +23,20 @@
  * is the fallback: TdrReason 9 when an engine reset was promoted. The last
  * completed fence of every node advances to its last submitted fence.
  *
+ * The escalation ladder goes on from there, each rung only when the one
+ * below failed: a function-level device reset (reset_device, FLDR), a
+ * platform-level device reset of every adapter on the rail (PLDR), and
+ * finally the adapter is lost. A device reset ends the work in flight as
+ * the adapter reset does, and the per-node configuration is restored by
+ * the miniport or, when it answers AddressingReset, by the OS side.
+ *
  * Emulated bug checks are recorded, WARN once (not for a scheduler a KUnit
  * test created: that run proves them) and never crash the host; 0x116 marks
- * the adapter lost.
+ * the adapter lost. An adapter lost because every rung failed is not a bug
+ * check: it is logged (pr_err), not WARNed.
  */
 #include <linux/bitops.h>
+#include <linux/device.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/slab.h>
@@ -133,6 +142,81 @@ static void mark_lost(struct vwddm_sched *sched)
 static void devices_in_error(struct vwddm_sched *sched,
 			     struct vwddm_device **devs, u32 ndevs);
 
+static const char * const rung_names[] = {
+	[VWDDM_RUNG_NONE]	= "none",
+	[VWDDM_RUNG_ENGINE]	= "engine",
+	[VWDDM_RUNG_ADAPTER]	= "adapter",
+	[VWDDM_RUNG_FUNCTION]	= "function",
+	[VWDDM_RUNG_PLATFORM]	= "platform",
+	[VWDDM_RUNG_LOST]	= "lost",
+};
+
+/**
+ * vwddm_tdr_rung_name() - short name of a rung of the ladder
+ * @rung: enum vwddm_tdr_rung
+ *
+ * Return: "none", "engine", "adapter", "function", "platform", "lost" or
+ * "?".
+ */
+const char *vwddm_tdr_rung_name(u32 rung)
+{
+	return rung < ARRAY_SIZE(rung_names) ? rung_names[rung] : "?";
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_tdr_rung_name);
+
+/* The adapter's name in the rungs' log lines (a PLDR spans adapters). */
+static const char *sched_name(struct vwddm_sched *sched)
+{
+	return sched->cfg.coredump_dev ? dev_name(sched->cfg.coredump_dev) :
+					 "vwddm";
+}
+
+static void set_rung(struct vwddm_sched *sched, u32 rung)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->tdr.rung = rung;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/*
+ * The adapter is lost (@reason: VWDDM_LOST_*), at the rung tried last:
+ * every pending fence ends with -ENODEV, new work is refused with -ENODEV,
+ * the WEDGED uevent goes out. The adapter stays inspectable until unload.
+ */
+static void adapter_lost(struct vwddm_sched *sched, u32 reason)
+{
+	unsigned long flags;
+	bool was_lost;
+	u32 rung;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	was_lost = sched->lost;
+	rung = sched->tdr.rung;
+	if (!was_lost) {
+		sched->tdr.lost_rung = rung;
+		sched->tdr.lost_reason = reason;
+		sched->tdr.rung = VWDDM_RUNG_LOST;
+	}
+	spin_unlock_irqrestore(&sched->lock, flags);
+	mark_lost(sched);
+	if (was_lost)
+		return;
+	log_event(sched, VWDDM_TDR_EVT_ADAPTER_LOST, 0, 0, rung);
+	trace_vwddm_ladder(sched->cfg.rail, VWDDM_RUNG_LOST, reason, 0);
+	pr_err("vwddm: %s: adapter lost at the %s rung (%s): pending work ends with -ENODEV, new work is refused\n",
+	       sched_name(sched), vwddm_tdr_rung_name(rung),
+	       reason == VWDDM_LOST_LADDER ?
+	       "every rung of the recovery ladder failed" :
+	       "emulated bug check 0x116");
+	if (sched->lost_notify && !sched->lost_notify(sched->lost_arg)) {
+		spin_lock_irqsave(&sched->lock, flags);
+		sched->tdr.lost_uevents++;
+		spin_unlock_irqrestore(&sched->lock, flags);
+	}
+}
+
 static void set_reason(struct vwddm_sched *sched, u32 reason)
 {
 	unsigned long flags;
@@ -186,7 +270,7 @@ static bool adapter_limit_hit(struct vwddm_sched *sched)
 	bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, VWDDM_116_TDR_LIMIT,
 		 before + 1, div_u64(sched->cfg.tdr_limit_time_ns,
 				     NSEC_PER_MSEC));
-	mark_lost(sched);
+	adapter_lost(sched, VWDDM_LOST_BUGCHECK);
 	return true;
 }
 
@@ -260,7 +344,7 @@ static bool ddi_overran(struct vwddm_sched *sched, u64 t0, u32 which)
 	       div_u64(took, NSEC_PER_USEC));
 	bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, VWDDM_116_DDI_TIMEOUT,
 		 which, div_u64(took, NSEC_PER_MSEC));
-	mark_lost(sched);
+	adapter_lost(sched, VWDDM_LOST_BUGCHECK);
 	return true;
 }
 
@@ -391,14 +475,22 @@ static void release_node(struct vwddm_sched *sched, struct vwddm_sched_node *n)
 	vwddm_sched_finish_list(&done);
 }
 
+/* How a rung of the ladder ended. */
+enum rung_result {
+	RUNG_OK,	/* recovered */
+	RUNG_FAILED,	/* try the next rung */
+	RUNG_LOST,	/* the adapter is lost (0x116): stop */
+};
+
 /*
  * Call DxgkDdiResetFromTimeout or DxgkDdiRestartFromTimeout: timed,
- * traced, held to TdrDdiDelay. A failure (or an overrun) is the 0x116
- * case: the adapter is lost. Return: true if the adapter carries on.
+ * traced, held to TdrDdiDelay. An overrun is the 0x116 case (the adapter
+ * is lost); a failure escalates to the next rung.
  */
-static bool adapter_ddi(struct vwddm_sched *sched, struct vwddm_sched_node *gn,
-			int (*fn)(void *miniport), u32 trace_step,
-			enum vwddm_tdr_step hist_step, u32 p1)
+static enum rung_result adapter_ddi(struct vwddm_sched *sched,
+				    struct vwddm_sched_node *gn,
+				    int (*fn)(void *miniport), u32 trace_step,
+				    enum vwddm_tdr_step hist_step, int *err)
 {
 	u64 t = vwddm_clock_now(sched->cfg.clock), t1 = ktime_get_ns();
 	int ret = fn(sched->cfg.miniport);
@@ -407,38 +499,21 @@ static bool adapter_ddi(struct vwddm_sched *sched, struct vwddm_sched_node *gn,
 	trace_vwddm_reset_step(gn ? gn->engine : 0, gn ? gn->ordinal : 0,
 			       trace_step, ret, 0);
 	if (ddi_overran(sched, t, trace_step))
-		return false;
-	if (ret) {
-		bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, p1, 0, 0);
-		mark_lost(sched);
-		return false;
-	}
-	return true;
+		return RUNG_LOST;
+	*err = ret;
+	return ret ? RUNG_FAILED : RUNG_OK;
 }
 
 /*
- * The adapter-wide reset. @gn is the node whose timeout led here (NULL for
- * a forced reset); @promoted: an engine reset was promoted (TdrReason 9).
- * Which packet was guilty is not known here: everything in flight is lost
- * by its context, which must be recreated.
+ * Take every node of @sched off normal scheduling and ignore its
+ * interrupts: the reset unit's interrupts are disabled on the OS side.
+ * Idempotent.
  */
-static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn,
-			  bool promoted)
+static void quiesce_nodes(struct vwddm_sched *sched)
 {
-	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
-	struct vwddm_allocation *alloc;
-	struct vwddm_packet *pkt, *tmp;
-	u64 t0 = ktime_get_ns();
 	unsigned long flags;
-	LIST_HEAD(done);
 
-	if (adapter_limit_hit(sched))
-		return;
-	if (promoted)
-		set_reason(sched, VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED);
-	pr_notice("vwddm: adapter reset%s\n",
-		  promoted ? " (TdrEngineTimeoutPromotedToAdapterReset)" : "");
 	for (i = 0; i < count; i++) {
 		struct vwddm_sched_node *n = &sched->nodes[i];
 
@@ -451,12 +526,23 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 		vwddm_timer_try_cancel(&n->tdr_timer);
 	}
 	vwddm_sched_process(sched);
-	collect_dbg_info(sched, gn, VWDDM_VIDEO_TDR_TIMEOUT_DETECTED);
+}
 
-	if (!adapter_ddi(sched, gn, ddi->reset_from_timeout,
-			 VWDDM_STEP_ADAPTER_RESET,
-			 VWDDM_TDR_STEP_RESET_FROM_TIMEOUT, 0))
-		return;
+/*
+ * After an adapter-wide or device reset: rule (c) on every node, and the
+ * work the reset took off the hardware ends. Which packet was guilty is
+ * not known here: everything in flight is lost by its context, which must
+ * be recreated (RESET), and what it still had queued will never run: all
+ * of it completes with -ECANCELED, the reset's aborted status (never
+ * success, never left pending). VidMm's residency is purged. Idempotent.
+ */
+static void drop_inflight(struct vwddm_sched *sched)
+{
+	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
+	struct vwddm_allocation *alloc;
+	struct vwddm_packet *pkt, *tmp;
+	unsigned long flags;
+	LIST_HEAD(done);
 
 	for (i = 0; i < count; i++) {
 		struct vwddm_sched_node *n = &sched->nodes[i];
@@ -469,10 +555,6 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 		n->irq.faulted = false;
 		raw_spin_unlock(&sched->irq_lock);
 		list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
-			/*
-			 * Lost work: its context must recreate, and what it
-			 * still had queued will never run.
-			 */
 			dma_fence_set_error(&pkt->base, -ECANCELED);
 			vwddm_context_note_reset(sched, pkt->ctx);
 			if (pkt->ctx->state == VWDDM_CONTEXT_ACTIVE)
@@ -495,10 +577,222 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	}
 	spin_unlock_irqrestore(&sched->residency_lock, flags);
 	vwddm_sched_finish_list(&done);
+}
 
-	if (!adapter_ddi(sched, gn, ddi->restart_from_timeout,
-			 VWDDM_STEP_ADAPTER_RESTART, VWDDM_TDR_STEP_RESTART, 1))
+/* A rung failed: count it, log it, trace it. */
+static void rung_failed(struct vwddm_sched *sched, u32 rung, int err, u64 t0)
+{
+	u64 us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	if (rung == VWDDM_RUNG_ADAPTER)
+		sched->tdr.adapter_reset_failures++;
+	else if (rung == VWDDM_RUNG_FUNCTION)
+		sched->tdr.function_reset_failures++;
+	else
+		sched->tdr.platform_reset_failures++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	log_event(sched, VWDDM_TDR_EVT_RUNG_FAILED, 0, 0, rung);
+	trace_vwddm_ladder(sched->cfg.rail, rung, err, us);
+	pr_warn("vwddm: %s: %s reset failed (%d) after %llu us\n",
+		sched_name(sched), vwddm_tdr_rung_name(rung), err, us);
+}
+
+/*
+ * Give the nodes their configuration back when the miniport answered
+ * AddressingReset (MiniportResetEx): what the OS side had set, through
+ * set_node_config.
+ */
+static int restore_config(struct vwddm_sched *sched)
+{
+	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
+	struct vwddm_ddi_set_node_config nc;
+	unsigned long flags;
+	int ret = 0;
+
+	if (!sched->cfg.ddi->set_node_config)
+		return -EOPNOTSUPP;
+	for (i = 0; i < count && !ret; i++) {
+		struct vwddm_sched_node *n = &sched->nodes[i];
+
+		spin_lock_irqsave(&n->lock, flags);
+		nc = n->hw_cfg;
+		spin_unlock_irqrestore(&n->lock, flags);
+		ret = sched->cfg.ddi->set_node_config(sched->cfg.miniport, &nc);
+	}
+	trace_vwddm_reset_step(0, 0, VWDDM_STEP_CONFIG_RESTORE, 1, ret);
+	return ret;
+}
+
+/*
+ * A device reset of @sched (reset_device, @type): the rung after the
+ * adapter reset (FLDR), or this adapter's part of a platform-level reset
+ * (PLDR; @rail: started by another adapter on the rail). On success the
+ * work in flight has ended as after an adapter reset, the configuration is
+ * restored (by the miniport or here) and the nodes run again.
+ */
+static enum rung_result device_reset(struct vwddm_sched *sched,
+				     enum vwddm_device_reset_type type,
+				     bool rail)
+{
+	struct vwddm_ddi_reset_device rd = { .reset_type = type };
+	bool fldr = type == VWDDM_RESET_FUNCTION_LEVEL;
+	u32 rung = fldr ? VWDDM_RUNG_FUNCTION : VWDDM_RUNG_PLATFORM;
+	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
+	u64 t0 = ktime_get_ns(), t, us;
+	unsigned long flags;
+	int ret;
+
+	set_rung(sched, rung);
+	if (!sched->cfg.ddi->reset_device) {
+		rung_failed(sched, rung, -EOPNOTSUPP, t0);
+		return RUNG_FAILED;
+	}
+	pr_notice("vwddm: %s: %s device reset%s\n", sched_name(sched),
+		  fldr ? "function-level" : "platform-level",
+		  rail ? " (another adapter on the rail asked for it)" : "");
+	quiesce_nodes(sched);
+	t = vwddm_clock_now(sched->cfg.clock);
+	ret = sched->cfg.ddi->reset_device(sched->cfg.miniport, &rd);
+	hist_add(sched, fldr ? VWDDM_TDR_STEP_RESET_FUNCTION :
+			       VWDDM_TDR_STEP_RESET_PLATFORM, t0);
+	trace_vwddm_reset_step(0, 0, VWDDM_STEP_DEVICE_RESET, ret,
+			       rd.addressing_reset);
+	if (ddi_overran(sched, t, VWDDM_STEP_DEVICE_RESET))
+		return RUNG_LOST;
+	if (ret) {
+		rung_failed(sched, rung, ret, t0);
+		return RUNG_FAILED;
+	}
+	drop_inflight(sched);
+	if (rd.addressing_reset) {
+		ret = restore_config(sched);
+		if (ret) {
+			rung_failed(sched, rung, ret, t0);
+			return RUNG_FAILED;
+		}
+	}
+	spin_lock_irqsave(&sched->lock, flags);
+	if (fldr)
+		sched->tdr.function_resets++;
+	else
+		sched->tdr.platform_resets++;
+	if (rail)
+		sched->tdr.rail_resets++;
+	if (rd.addressing_reset)
+		sched->tdr.os_config_restores++;
+	else
+		sched->tdr.kmd_config_restores++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	for (i = 0; i < count; i++)
+		release_node(sched, &sched->nodes[i]);
+	vwddm_sched_process(sched);
+	us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
+	log_event(sched, fldr ? VWDDM_TDR_EVT_FUNCTION_RESET :
+				VWDDM_TDR_EVT_PLATFORM_RESET, 0, 0,
+		  rd.addressing_reset);
+	trace_vwddm_ladder(sched->cfg.rail, rung, 0, us);
+	pr_notice("vwddm: %s: %s device reset done in %llu us; node configuration restored by the %s\n",
+		  sched_name(sched), fldr ? "function-level" : "platform-level",
+		  us,
+		  rd.addressing_reset ? "OS side (AddressingReset)" :
+		  "miniport");
+	return RUNG_OK;
+}
+
+/*
+ * The platform-level reset: the rail is power-cycled, so every adapter on
+ * it is reset, and every one must come back. Each other adapter is taken
+ * off its nodes first (the rail goes down for all at once); one whose
+ * reset fails is lost on its own. The reset worker holds the rail lock, so
+ * no other adapter on the rail is resetting or going away meanwhile, and
+ * takes each other adapter's reset lock for the time of the reset.
+ */
+static enum rung_result platform_reset(struct vwddm_sched *sched)
+{
+	struct vwddm_sched *m[VWDDM_RAIL_MAX_MEMBERS];
+	enum rung_result res;
+	u32 nm, i;
+
+	nm = vwddm_rail_members(sched, m, ARRAY_SIZE(m));
+	if (nm > 1)
+		pr_notice("vwddm: platform-level reset of rail %u: %u adapters\n",
+			  sched->cfg.rail, nm);
+	for (i = 1; i < nm; i++) {
+		vwddm_rail_lock_member(m[i]);
+		if (!vwddm_sched_is_lost(m[i]))
+			quiesce_nodes(m[i]);
+	}
+	res = device_reset(sched, VWDDM_RESET_PLATFORM_LEVEL, false);
+	for (i = 1; i < nm; i++) {
+		if (!vwddm_sched_is_lost(m[i]) &&
+		    device_reset(m[i], VWDDM_RESET_PLATFORM_LEVEL, true) ==
+		    RUNG_FAILED)
+			adapter_lost(m[i], VWDDM_LOST_LADDER);
+		vwddm_rail_unlock_member(m[i]);
+	}
+	return res;
+}
+
+/*
+ * The rungs past the adapter reset: FLDR, then PLDR, then the adapter is
+ * lost. Each only when the one below failed.
+ */
+static void escalate(struct vwddm_sched *sched)
+{
+	enum rung_result res;
+
+	res = device_reset(sched, VWDDM_RESET_FUNCTION_LEVEL, false);
+	if (res == RUNG_FAILED)
+		res = platform_reset(sched);
+	if (res == RUNG_FAILED)
+		adapter_lost(sched, VWDDM_LOST_LADDER);
+}
+
+/*
+ * The adapter-wide reset. @gn is the node whose timeout led here (NULL for
+ * a forced reset); @promoted: an engine reset was promoted (TdrReason 9).
+ * Which packet was guilty is not known here: everything in flight is lost
+ * by its context, which must be recreated. A failure of either DDI
+ * escalates to the device resets.
+ */
+static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn,
+			  bool promoted)
+{
+	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
+	u32 i, count = sched->cfg.engines * sched->cfg.nodes;
+	u64 t0 = ktime_get_ns();
+	enum rung_result res;
+	unsigned long flags;
+	int err = 0;
+
+	set_rung(sched, VWDDM_RUNG_ADAPTER);
+	if (adapter_limit_hit(sched))
 		return;
+	if (promoted)
+		set_reason(sched, VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED);
+	pr_notice("vwddm: adapter reset%s\n",
+		  promoted ? " (TdrEngineTimeoutPromotedToAdapterReset)" : "");
+	quiesce_nodes(sched);
+	collect_dbg_info(sched, gn, VWDDM_VIDEO_TDR_TIMEOUT_DETECTED);
+
+	res = adapter_ddi(sched, gn, ddi->reset_from_timeout,
+			  VWDDM_STEP_ADAPTER_RESET,
+			  VWDDM_TDR_STEP_RESET_FROM_TIMEOUT, &err);
+	if (res == RUNG_OK) {
+		drop_inflight(sched);
+		res = adapter_ddi(sched, gn, ddi->restart_from_timeout,
+				  VWDDM_STEP_ADAPTER_RESTART,
+				  VWDDM_TDR_STEP_RESTART, &err);
+	}
+	if (res == RUNG_LOST)
+		return;
+	if (res == RUNG_FAILED) {
+		rung_failed(sched, VWDDM_RUNG_ADAPTER, err, t0);
+		escalate(sched);
+		return;
+	}
 	spin_lock_irqsave(&sched->lock, flags);
 	sched->tdr.adapter_resets++;
 	if (promoted)
@@ -510,6 +804,8 @@ static void adapter_reset(struct vwddm_sched *sched, struct vwddm_sched_node *gn
 	hist_add(sched, VWDDM_TDR_STEP_ADAPTER_TOTAL, t0);
 	log_event(sched, VWDDM_TDR_EVT_ADAPTER_RESET, gn ? gn->engine : 0,
 		  gn ? gn->ordinal : 0, sched->tdr.last_reason);
+	trace_vwddm_ladder(sched->cfg.rail, VWDDM_RUNG_ADAPTER, 0,
+			   div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
 	pr_notice("vwddm: adapter reset done in %llu us\n",
 		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
 }
@@ -651,6 +947,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 
 	spin_lock_irqsave(&sched->lock, flags);
 	detected = n->detected_ns;
+	sched->tdr.rung = VWDDM_RUNG_ENGINE;
 	spin_unlock_irqrestore(&sched->lock, flags);
 	if (detected)
 		hist_add(sched, VWDDM_TDR_STEP_DETECT_TO_RESET, detected);
@@ -741,6 +1038,11 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		if (ret) {
 			trace_vwddm_reset_step(n->engine, n->ordinal,
 					       VWDDM_STEP_PROMOTED, 0, 0);
+			trace_vwddm_ladder(sched->cfg.rail, VWDDM_RUNG_ENGINE,
+					   ret, div_u64(ktime_get_ns() - t0,
+							NSEC_PER_USEC));
+			pr_warn("vwddm: node %u.%u: engine reset failed (%d): promoted to an adapter reset\n",
+				n->engine, order[i], ret);
 			adapter_reset(sched, n, true);
 			return;
 		}
@@ -788,6 +1090,8 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	hist_add(sched, VWDDM_TDR_STEP_ENGINE_TOTAL, t0);
 	log_event(sched, VWDDM_TDR_EVT_ENGINE_RESET, n->engine, n->ordinal,
 		  sched->tdr.last_reason);
+	trace_vwddm_ladder(sched->cfg.rail, VWDDM_RUNG_ENGINE, 0,
+			   div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
 	pr_notice("vwddm: node %u.%u: engine reset done in %llu us\n",
 		  n->engine, n->ordinal,
 		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
@@ -796,6 +1100,9 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 /**
  * vwddm_sched_reset_work() - the reset worker
  * @work: &vwddm_sched.reset_work
+ *
+ * Takes the rail lock (vwddm_sched_rail.c) for an adapter on a shared
+ * rail, then &vwddm_sched.reset_lock (vwddm_rail_lock()).
  *
  * Context: process context, on the adapter's ordered reset workqueue.
  */
@@ -807,7 +1114,7 @@ void vwddm_sched_reset_work(struct work_struct *work)
 	unsigned long flags, bit;
 	bool forced;
 
-	mutex_lock(&sched->reset_lock);
+	vwddm_rail_lock(sched);
 	/* One run of the worker is one reset for the contexts it touches. */
 	sched->reset_seq++;
 	for (;;) {
@@ -834,14 +1141,14 @@ void vwddm_sched_reset_work(struct work_struct *work)
 		}
 		if (sched->cfg.tdr_level == VWDDM_TDR_BUGCHECK) {
 			bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE, all, 0, 0);
-			mark_lost(sched);
+			adapter_lost(sched, VWDDM_LOST_BUGCHECK);
 			break;
 		}
 		for_each_set_bit(bit, (unsigned long *)&all, BITS_PER_LONG)
 			engine_reset(sched, &sched->nodes[bit],
 				     faults & BIT_ULL(bit));
 	}
-	mutex_unlock(&sched->reset_lock);
+	vwddm_rail_unlock(sched);
 }
 
 /**
@@ -924,3 +1231,40 @@ void vwddm_sched_tdr_stats(struct vwddm_sched *sched,
 	spin_unlock_irqrestore(&sched->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_tdr_stats);
+
+/**
+ * vwddm_sched_is_lost() - is the adapter lost?
+ * @sched: the scheduler
+ *
+ * Return: true once every pending fence ended with -ENODEV and new work is
+ * refused; it stays lost until the adapter goes away.
+ */
+bool vwddm_sched_is_lost(struct vwddm_sched *sched)
+{
+	unsigned long flags;
+	bool lost;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	lost = sched->lost;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	return lost;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_is_lost);
+
+/**
+ * vwddm_sched_set_lost_notify() - who hears that the adapter is lost
+ * @sched: the scheduler
+ * @fn: called once, in process context with no lock held, when the
+ *	adapter is lost (the DRM layer sends the WEDGED uevent); returns 0
+ *	if the event was sent
+ * @arg: its argument
+ *
+ * Context: before the first reset (at probe).
+ */
+void vwddm_sched_set_lost_notify(struct vwddm_sched *sched,
+				 int (*fn)(void *arg), void *arg)
+{
+	sched->lost_notify = fn;
+	sched->lost_arg = arg;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_lost_notify);

@@ -22,6 +22,8 @@
 #define VWDDM_STEP_PROMOTED             10
 #define VWDDM_STEP_ADAPTER_RESET        11      /* result */
 #define VWDDM_STEP_ADAPTER_RESTART      12      /* result */
+#define VWDDM_STEP_DEVICE_RESET         13      /* result, AddressingReset */
+#define VWDDM_STEP_CONFIG_RESTORE       14      /* by the OS side, result */
 
 TRACE_EVENT(vwddm_submit,
 	    TP_PROTO(u32 engine, u32 node, u32 ctx, u32 fence, u64 duration_ns,
@@ -118,8 +120,33 @@ TRACE_EVENT(vwddm_reset_step,
 				       { VWDDM_STEP_RECOVERED, "recovered" },
 				       { VWDDM_STEP_PROMOTED, "promoted" },
 				       { VWDDM_STEP_ADAPTER_RESET, "reset-from-timeout" },
-				       { VWDDM_STEP_ADAPTER_RESTART, "restart-from-timeout" }),
+				       { VWDDM_STEP_ADAPTER_RESTART, "restart-from-timeout" },
+				       { VWDDM_STEP_DEVICE_RESET, "reset-device" },
+				       { VWDDM_STEP_CONFIG_RESTORE, "config-restore" }),
 		      __entry->a, __entry->b)
+);
+
+/* One rung of the escalation ladder ended (result 0: recovered). */
+TRACE_EVENT(vwddm_ladder,
+	    TP_PROTO(u32 rail, u32 rung, int result, u64 duration_us),
+	    TP_ARGS(rail, rung, result, duration_us),
+	    TP_STRUCT__entry(__field(u32, rail)
+			     __field(u32, rung)
+			     __field(int, result)
+			     __field(u64, duration_us)),
+	    TP_fast_assign(__entry->rail = rail;
+			   __entry->rung = rung;
+			   __entry->result = result;
+			   __entry->duration_us = duration_us;),
+	    TP_printk("rail=%u rung=%s result=%d duration_us=%llu",
+		      __entry->rail,
+		      __print_symbolic(__entry->rung,
+				       { 1, "engine" },
+				       { 2, "adapter" },
+				       { 3, "function" },
+				       { 4, "platform" },
+				       { 5, "lost" }),
+		      __entry->result, __entry->duration_us)
 );
 
 TRACE_EVENT(vwddm_context_error,

@@ -3,8 +3,8 @@
  * vwddm_debugfs.c - /sys/kernel/debug/vwddm/<adapter>/: status, work
  * generation and interrupt fault injection. Root only.
  *
- *   status  (r)  "adapter", "tdr", then "node" and "context" lines, each a
- *                list of key=value pairs
+ *   status  (r)  "adapter", "tdr", "ladder", then "node" and "context"
+ *                lines, each a list of key=value pairs
  *   submit  (w)  "engine=E node=N count=C us=D [ctx=0|1] [hang=1]
  *                [fault=1] [nopreempt=1]": queue C packets of D us
  *   idle    (r)  wait (up to 30 s) until all work retired; prints "idle"
@@ -12,7 +12,8 @@
  *                "lost_irq=N", "duplicate_irq=N", "spurious_irq",
  *                "paging_hang=N", "adapter_reset", "reset_engine_fail=N",
  *                "bad_aborted_fence=N", "reset_from_timeout_fail=N",
- *                "restart_fail=N", "slow_ddi=N [ms=M]", or
+ *                "restart_fail=N", "fldr_fail=N", "pldr_fail=N",
+ *                "set_node_config_fail=N", "slow_ddi=N [ms=M]", or
  *                "<hang|fault|nopreempt>_<running|next> node=N [engine=E]"
  *                and "engine_tdr node=N [engine=E]"
  *   last_dump (r) the last TDR dump (also published as a devcoredump)
@@ -56,6 +57,10 @@ static const char * const tdr_event_names[] = {
 	[VWDDM_TDR_EVT_BUGCHECK]	= "bugcheck",
 	[VWDDM_TDR_EVT_BLOCKED]		= "process_blocked",
 	[VWDDM_TDR_EVT_FORCED]		= "engine_tdr_forced",
+	[VWDDM_TDR_EVT_FUNCTION_RESET]	= "function_reset",
+	[VWDDM_TDR_EVT_PLATFORM_RESET]	= "platform_reset",
+	[VWDDM_TDR_EVT_RUNG_FAILED]	= "rung_failed",
+	[VWDDM_TDR_EVT_ADAPTER_LOST]	= "adapter_lost",
 };
 
 /* The last @max events of the TDR log, oldest first, one line each. */
@@ -105,6 +110,18 @@ static int status_show(struct seq_file *m, void *unused)
 		   tdr->guilty_contexts, tdr->devices_in_error, bc.code, bc.p1,
 		   bc.count, tdr->blocked_processes, tdr->last_blocked_pid,
 		   tdr->last_reason, tdr->last_dbg_reason);
+	seq_printf(m, "ladder lost=%d rung=%s lost_rung=%s lost_reason=%s rail=%u function_resets=%llu platform_resets=%llu rail_resets=%llu adapter_reset_failures=%llu function_reset_failures=%llu platform_reset_failures=%llu kmd_config_restores=%llu os_config_restores=%llu wedged_uevents=%d\n",
+		   vwddm_sched_is_lost(adev->sched),
+		   vwddm_tdr_rung_name(tdr->rung),
+		   vwddm_tdr_rung_name(tdr->lost_rung),
+		   tdr->lost_reason == VWDDM_LOST_LADDER ? "ladder" :
+		   tdr->lost_reason == VWDDM_LOST_BUGCHECK ? "bugcheck" :
+		   "none", adev->sched->cfg.rail, tdr->function_resets,
+		   tdr->platform_resets, tdr->rail_resets,
+		   tdr->adapter_reset_failures, tdr->function_reset_failures,
+		   tdr->platform_reset_failures, tdr->kmd_config_restores,
+		   tdr->os_config_restores,
+		   atomic_read(&adev->wedged_uevents));
 	show_tdr_events(m, "last_reset", tdr, 4);
 	for (e = 0; e < cfg->engines; e++) {
 		for (n = 0; n < cfg->nodes; n++) {
@@ -247,6 +264,8 @@ static const char * const tdr_step_names[VWDDM_TDR_STEP_COUNT] = {
 	[VWDDM_TDR_STEP_RESET_FROM_TIMEOUT]	= "reset_from_timeout",
 	[VWDDM_TDR_STEP_RESTART]		= "restart_from_timeout",
 	[VWDDM_TDR_STEP_ADAPTER_TOTAL]		= "adapter_reset_total",
+	[VWDDM_TDR_STEP_RESET_FUNCTION]		= "reset_device_fldr",
+	[VWDDM_TDR_STEP_RESET_PLATFORM]		= "reset_device_pldr",
 };
 
 static int tdr_stats_show(struct seq_file *m, void *unused)
@@ -260,9 +279,12 @@ static int tdr_stats_show(struct seq_file *m, void *unused)
 	if (!t)
 		return -ENOMEM;
 	vwddm_sched_tdr_stats(adev->sched, t, &bc);
-	seq_printf(m, "rungs engine_reset=%llu adapter_reset=%llu adapter_lost=%d\n",
-		   t->engine_resets, t->adapter_resets,
-		   READ_ONCE(adev->sched->lost));
+	seq_printf(m, "rungs engine_reset=%llu adapter_reset=%llu function_reset=%llu platform_reset=%llu adapter_lost=%d\n",
+		   t->engine_resets, t->adapter_resets, t->function_resets,
+		   t->platform_resets, vwddm_sched_is_lost(adev->sched));
+	seq_printf(m, "failures adapter_reset=%llu function_reset=%llu platform_reset=%llu\n",
+		   t->adapter_reset_failures, t->function_reset_failures,
+		   t->platform_reset_failures);
 	seq_printf(m, "kinds timeouts=%llu faults=%llu drained=%llu promoted=%llu guilty_contexts=%llu devices_in_error=%llu blocked_processes=%llu bugchecks=%u\n",
 		   t->timeouts, t->faults, t->engine_reset_noops, t->promoted,
 		   t->guilty_contexts, t->devices_in_error,
@@ -326,6 +348,12 @@ static int inject_kmd(struct vwddm_adapter *adev, const char *key, u32 count,
 		add.reset_from_timeout_fail = count;
 	else if (!strcmp(key, "restart_fail"))
 		add.restart_fail = count;
+	else if (!strcmp(key, "fldr_fail"))
+		add.fldr_fail = count;
+	else if (!strcmp(key, "pldr_fail"))
+		add.pldr_fail = count;
+	else if (!strcmp(key, "set_node_config_fail"))
+		add.set_node_config_fail = count;
 	else if (!strcmp(key, "slow_ddi"))
 		add.slow_ddi = count;
 	else

@@ -85,6 +85,27 @@ static const struct drm_driver vwddm_drm_driver = {
 	.minor			= 1,
 };
 
+/*
+ * The adapter is lost (the OS side's ladder is exhausted or an emulated
+ * 0x116): tell user space with the WEDGED uevent, unless the device is
+ * already going away.
+ */
+static int vwddm_lost_notify(void *arg)
+{
+	struct vwddm_adapter *adev = arg;
+	int idx, ret;
+
+	if (!drm_dev_enter(&adev->drm, &idx))
+		return -ENODEV;
+	ret = vwddm_drm_wedged_event(&adev->drm);
+	drm_dev_exit(idx);
+	if (!ret)
+		atomic_inc(&adev->wedged_uevents);
+	dev_err(adev->drm.dev, "adapter lost: WEDGED=rebind uevent %s (%d)\n",
+		ret ? "not sent" : "sent", ret);
+	return ret;
+}
+
 /* The kernel-owned device and contexts that debugfs submits work on. */
 static int vwddm_workload_create(struct vwddm_adapter *adev)
 {
@@ -145,6 +166,8 @@ static int vwddm_probe(struct platform_device *pdev)
 	if (IS_ERR(adev))
 		return PTR_ERR(adev);
 	adev->index = pdev->id;
+	atomic_set(&adev->wedged_uevents, 0);
+	scfg.rail = adev->index < VWDDM_MAX_ADAPTERS ? p->rail[adev->index] : 0;
 	adev->params = p;
 	vwddm_clock_init(&adev->clock, false);
 	scfg.clock = &adev->clock;
@@ -174,7 +197,9 @@ static int vwddm_probe(struct platform_device *pdev)
 		ret = PTR_ERR(adev->kmd);
 		goto err_destroy_hw;
 	}
+	vwddm_kmd_set_restores_config(adev->kmd, p->kmd_restores_config);
 	vwddm_sched_set_miniport(adev->sched, adev->kmd);
+	vwddm_sched_set_lost_notify(adev->sched, vwddm_lost_notify, adev);
 
 	ret = vwddm_workload_create(adev);
 	if (ret)
@@ -184,9 +209,10 @@ static int vwddm_probe(struct platform_device *pdev)
 		goto err_destroy_workload;
 	vwddm_debugfs_adapter_init(adev, vwddm_debugfs_root);
 	platform_set_drvdata(pdev, adev);
-	dev_info(&pdev->dev, "%u engine(s) x %u node(s), irq %u, DPC in %s\n",
+	dev_info(&pdev->dev, "%u engine(s) x %u node(s), irq %u, DPC in %s, rail %u\n",
 		 p->engines, p->nodes, vwddm_hw_irq(adev->hw),
-		 VWDDM_DPC_IN_BH ? "BH workqueue" : "high-priority workqueue");
+		 VWDDM_DPC_IN_BH ? "BH workqueue" : "high-priority workqueue",
+		 scfg.rail);
 	return 0;
 
 err_destroy_workload:

@@ -38,6 +38,9 @@ struct vwddm_sched;
  * @tdr_limit_count: TdrLimitCount (0: no limit)
  * @tdr_limit_time_ms: TdrLimitTime
  * @per_engine_reset: try an engine reset before an adapter reset
+ * @rail: per adapter index, its virtual power rail (0: its own)
+ * @kmd_restores_config: the miniport restores the nodes' configuration
+ *	after a device reset (else it answers AddressingReset)
  * @allow_user_inject: any process may set the injection flags of a packet
  *	(otherwise only CAP_SYS_ADMIN)
  */
@@ -56,6 +59,8 @@ struct vwddm_params {
 	u32 tdr_limit_count;
 	u32 tdr_limit_time_ms;
 	bool per_engine_reset;
+	u32 rail[VWDDM_MAX_ADAPTERS];
+	bool kmd_restores_config;
 	bool allow_user_inject;
 };
 
@@ -71,6 +76,7 @@ struct vwddm_params {
  * @workload_ctx: its contexts: [client][engine * nodes + ordinal]
  * @params: the module parameters it was built with
  * @debugfs: the adapter's debugfs directory
+ * @wedged_uevents: WEDGED uevents sent for the lost adapter
  */
 struct vwddm_adapter {
 	struct drm_device drm;
@@ -84,6 +90,7 @@ struct vwddm_adapter {
 					  [VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
 	const struct vwddm_params *params;
 	struct dentry *debugfs;
+	atomic_t wedged_uevents;
 };
 
 int vwddm_params_parse(struct vwddm_params *p);

@@ -54,6 +54,39 @@ static bool per_engine_reset = true;
 module_param(per_engine_reset, bool, 0444);
 MODULE_PARM_DESC(per_engine_reset, "Try a per-engine (node) reset before an adapter-wide reset (default Y)");
 
+static char *rails = "";
+module_param(rails, charp, 0444);
+MODULE_PARM_DESC(rails, "Virtual power rail of each adapter, comma-separated by adapter index, 0-8: a platform-level device reset (the ladder's last rung before adapter lost) resets every adapter on the same rail; 0 or a missing entry is a rail of the adapter's own (default \"\": every adapter on its own rail). Example: rails=1,1 puts adapters 0 and 1 on rail 1");
+
+static bool kmd_restores_config = true;
+module_param(kmd_restores_config, bool, 0444);
+MODULE_PARM_DESC(kmd_restores_config, "After a function- or platform-level device reset the miniport programs every node's configuration (priority, quantum, interrupt mask) again itself (Y, default); N: it answers AddressingReset and the OS side restores it, as NDIS does for MiniportResetEx");
+
+static int parse_rails(struct vwddm_params *p)
+{
+	char *list, *cur, *tok;
+	u32 i = 0, rail;
+	int ret = 0;
+
+	list = kstrdup(rails ? rails : "", GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cur = list;
+	while (*list && (tok = strsep(&cur, ",")) != NULL) {
+		if (i == VWDDM_MAX_ADAPTERS || kstrtou32(tok, 0, &rail) ||
+		    rail > VWDDM_RAIL_MAX) {
+			ret = -EINVAL;
+			break;
+		}
+		p->rail[i++] = rail;
+	}
+	kfree(list);
+	if (ret)
+		pr_err("vwddm: rails=\"%s\" invalid: up to %u rail IDs 0-%u\n",
+		       rails, VWDDM_MAX_ADAPTERS, VWDDM_RAIL_MAX);
+	return ret;
+}
+
 static bool allow_user_inject;
 module_param(allow_user_inject, bool, 0444);
 MODULE_PARM_DESC(allow_user_inject, "Let any process set the hang/fault injection flags of its packets (default N: CAP_SYS_ADMIN only)");
@@ -149,6 +182,10 @@ int vwddm_params_parse(struct vwddm_params *p)
 	p->allow_user_inject = allow_user_inject;
 	p->engines = engines;
 	p->hw_queue_depth = hw_queue_depth;
+	p->kmd_restores_config = kmd_restores_config;
+	ret = parse_rails(p);
+	if (ret)
+		return ret;
 
 	list = kstrdup(nodes ? nodes : "", GFP_KERNEL);
 	if (!list)

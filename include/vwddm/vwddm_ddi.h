@@ -199,6 +199,60 @@ struct vwddm_ddi_collect_dbg_info {
 	u32 current_dma_buffer_offset;
 };
 
+/* Interrupt sources of vwddm_ddi_set_node_config.interrupt_mask. */
+#define VWDDM_NODE_INT_DMA_COMPLETED	0x1
+#define VWDDM_NODE_INT_DMA_PREEMPTED	0x2
+#define VWDDM_NODE_INT_DMA_FAULTED	0x4
+#define VWDDM_NODE_INT_ALL		(VWDDM_NODE_INT_DMA_COMPLETED | \
+					 VWDDM_NODE_INT_DMA_PREEMPTED | \
+					 VWDDM_NODE_INT_DMA_FAULTED)
+
+/**
+ * struct vwddm_ddi_set_node_config - the OS side's configuration of a node
+ * @node_ordinal: NodeOrdinal
+ * @engine_ordinal: EngineOrdinal
+ * @priority: the node's priority among the device's nodes
+ * @quantum_us: the time slice the node grants a queue
+ * @interrupt_mask: VWDDM_NODE_INT_* sources the node reports
+ *
+ * Like an NDIS OID set request: the miniport programs it into the node's
+ * configuration and interrupt enable registers and keeps a copy. Device
+ * resets return those registers to their power-on values; who programs
+ * them again is the miniport's answer in
+ * &vwddm_ddi_reset_device.addressing_reset.
+ */
+struct vwddm_ddi_set_node_config {
+	u32 node_ordinal;
+	u32 engine_ordinal;
+	u32 priority;
+	u32 quantum_us;
+	u32 interrupt_mask;
+};
+
+/**
+ * enum vwddm_device_reset_type - DEVICE_RESET_TYPE
+ * @VWDDM_RESET_FUNCTION_LEVEL: FunctionLevelDeviceReset: the whole GPU
+ *	function returns to its initial state; nothing else is disturbed
+ * @VWDDM_RESET_PLATFORM_LEVEL: PlatformLevelDeviceReset: the power rail
+ *	is cycled; the OS side does this for every adapter on the rail
+ */
+enum vwddm_device_reset_type {
+	VWDDM_RESET_FUNCTION_LEVEL = 0,
+	VWDDM_RESET_PLATFORM_LEVEL = 1,
+};
+
+/**
+ * struct vwddm_ddi_reset_device - a device reset (DEVICE_RESET_HANDLER)
+ * @reset_type: which reset
+ * @addressing_reset: [out] like MiniportResetEx's AddressingReset: true if
+ *	the OS side must program every node's configuration again with
+ *	set_node_config; false if the miniport restored it itself
+ */
+struct vwddm_ddi_reset_device {
+	enum vwddm_device_reset_type reset_type;
+	bool addressing_reset;
+};
+
 /**
  * struct vwddm_ddi_ops - DxgkDdiXxx entry points of a miniport
  * @submit_command: DxgkDdiSubmitCommand; any context up to DISPATCH (BH)
@@ -216,6 +270,16 @@ struct vwddm_ddi_collect_dbg_info {
  *	GPU may run again (interrupts unmasked)
  * @collect_dbg_info: DxgkDdiCollectDbgInfo; process context; called
  *	before any reset work
+ * @set_node_config: program a node's configuration (see struct
+ *	vwddm_ddi_set_node_config); process context; optional
+ * @reset_device: the device reset of the escalation ladder, past the
+ *	adapter-wide reset (the DEVICE_RESET_INTERFACE_STANDARD handler;
+ *	ACPI _RST for FLDR, the rail's power resource for PLDR); process
+ *	context. On success the device is back in its initial state: every
+ *	ring empty, every node's last completed fence advanced to its last
+ *	submitted fence, no completion of lost work ever reported, and
+ *	interrupts enabled as the configuration says (when the miniport
+ *	restored it). Optional: a miniport without it has no such rung.
  *
  * Every entry point takes the miniport handle given when the device started
  * and returns 0 or a negative errno.
@@ -238,6 +302,10 @@ struct vwddm_ddi_ops {
 	int (*restart_from_timeout)(void *miniport);
 	int (*collect_dbg_info)(void *miniport,
 				struct vwddm_ddi_collect_dbg_info *args);
+	int (*set_node_config)(void *miniport,
+			       const struct vwddm_ddi_set_node_config *args);
+	int (*reset_device)(void *miniport,
+			    struct vwddm_ddi_reset_device *args);
 };
 
 /**

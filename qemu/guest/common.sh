@@ -178,3 +178,94 @@ vwddmctl_status() {
 	echo "$s" | grep -q '^TDR: timeouts=' &&
 		echo "$s" | grep -qE '^ +0 +0 +[a-z0-9]+ +(mid|dma) '
 }
+
+# The escalation ladder, driven through debugfs injection (adapter 0 of a
+# fresh vwddm.ko, short TdrDelay). ladder_fldr_recovers [kmd|os]: the
+# engine and adapter resets fail, a function-level device reset recovers
+# and the nodes' configuration is restored by the miniport (default) or,
+# with kmd_restores_config=N, by the OS side; then a hang on another node
+# recovers by an engine reset again (its interrupts were restored).
+ladder_fldr_recovers() {
+	restorer=${1:-kmd}
+	restores=Y
+	[ "$restorer" = os ] && restores=N
+	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 \
+		kmd_restores_config=$restores || return 1
+	d=$VWDDM_DBG/0
+	echo reset_engine_fail=1 >$d/inject && echo reset_from_timeout_fail=1 >$d/inject ||
+		return 1
+	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null || return 1
+	grep -E '^(ladder|context client=. engine=0 ordinal=0 )' $d/status
+	grep -q '^ladder lost=0 rung=function .* function_resets=1 .* adapter_reset_failures=1 ' \
+		$d/status || return 1
+	grep -q "^ladder .* ${restorer}_config_restores=1 " $d/status || return 1
+	grep -q '^context client=1 engine=0 ordinal=0 state=reset ' $d/status ||
+		return 1
+	echo "engine=0 node=1 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=1 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null || return 1
+	cat $d/tdr_stats
+	grep -q '^rungs engine_reset=1 adapter_reset=0 function_reset=1 platform_reset=0 adapter_lost=0$' \
+		$d/tdr_stats || return 1
+	grep -q '^context client=1 engine=0 ordinal=1 state=active submitted=20 completed=20 ' \
+		$d/status || return 1
+	rmmod vwddm
+}
+
+# ladder_all_fail_lost: every rung fails; the adapter is lost: debugfs says
+# so (rung, reason), a WEDGED uevent was sent, submissions fail, and the
+# module unloads cleanly.
+ladder_all_fail_lost() {
+	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
+	d=$VWDDM_DBG/0
+	for k in reset_engine_fail reset_from_timeout_fail fldr_fail pldr_fail; do
+		echo "$k=1" >$d/inject || return 1
+	done
+	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null || return 1
+	grep -E '^(ladder|context client=. engine=0 ordinal=[01] )' $d/status
+	grep -q '^ladder lost=1 rung=lost lost_rung=platform lost_reason=ladder .* platform_reset_failures=1 .* wedged_uevents=1$' \
+		$d/status || return 1
+	grep -q '^context client=1 engine=0 ordinal=1 state=lost ' $d/status ||
+		return 1
+	if echo "engine=0 node=1 count=1 us=100" >$d/submit 2>/dev/null; then
+		echo "a submission to a lost adapter succeeded"
+		return 1
+	fi
+	grep -q '^event .* kind=adapter_lost ' $d/tdr_stats || return 1
+	rmmod vwddm || return 1
+	! grep -q '^vwddm ' /proc/modules
+}
+
+# ladder_pldr_rail: adapters 0 and 1 on rail 1; adapter 0's engine,
+# adapter and function-level resets fail, so its platform-level reset
+# power-cycles the rail: both adapters are reset and both come back
+# (adapter 1's work in flight is aborted, new work runs on it).
+ladder_pldr_rail() {
+	insmod /vwddm.ko adapters=2 rails=1,1 tdr_delay_ms=300 quantum_us=5000 ||
+		return 1
+	d=$VWDDM_DBG/0
+	d1=$VWDDM_DBG/1
+	for k in reset_engine_fail reset_from_timeout_fail fldr_fail; do
+		echo "$k=1" >$d/inject || return 1
+	done
+	echo "engine=0 node=2 ctx=1 count=1000 us=10000" >$d1/submit || return 1
+	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null && cat $d1/idle >/dev/null || return 1
+	grep -E '^(ladder|context client=. engine=0 ordinal=2 )' $d/status $d1/status
+	grep -q '^ladder lost=0 rung=platform .* rail=1 .* platform_resets=1 rail_resets=0 ' \
+		$d/status || return 1
+	grep -q '^ladder lost=0 rung=platform .* rail=1 .* platform_resets=1 rail_resets=1 ' \
+		$d1/status || return 1
+	grep -q '^context client=1 engine=0 ordinal=2 state=reset ' $d1/status ||
+		return 1
+	echo "engine=0 node=2 ctx=0 count=5 us=1000" >$d1/submit || return 1
+	cat $d1/idle >/dev/null || return 1
+	grep -q '^context client=0 engine=0 ordinal=2 state=active submitted=5 completed=5 ' \
+		$d1/status || return 1
+	rmmod vwddm
+}

@@ -51,6 +51,11 @@ if grep -q '^vwddm ' /proc/modules; then
 else
 	check_fail unload-with-work-in-flight "vwddm not loaded"
 fi
+# The escalation ladder on the debug kernel (lockdep, KASAN watch).
+check ladder-fldr-recovers ladder_fldr_recovers
+check ladder-fldr-os-restores-config ladder_fldr_recovers os
+check ladder-all-fail-adapter-lost ladder_all_fail_lost
+check ladder-pldr-resets-the-rail ladder_pldr_rail
 
 # The user-space suite (tools/tests: vwddm_test, TAP) and vwddmctl on a
 # fresh load with a short TdrDelay: each TAP result is one VWDDM-CHECK

@@ -97,6 +97,12 @@ check devcoredump devcoredump_ok
 
 . /inject_checks.sh
 check debugfs-injection inject_checks
+# The escalation ladder: FLDR recovers; every rung failing loses the
+# adapter (no bug check, no splat) and the module still unloads.
+check ladder-fldr-recovers ladder_fldr_recovers
+check ladder-fldr-os-restores-config ladder_fldr_recovers os
+check ladder-all-fail-adapter-lost ladder_all_fail_lost
+check ladder-pldr-resets-the-rail ladder_pldr_rail
 
 # The user-space tools on this kernel: vwddmctl smoke checks and a subset
 # of vwddm_test (guilty/innocent, sync_file, the invalid-argument sweep).

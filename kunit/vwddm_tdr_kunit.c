@@ -232,7 +232,8 @@ static void tdr_fault_engine_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT,
 			s->last_reason);
-	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
+	/* Guilty of a fault, not of a hang. */
+	KUNIT_EXPECT_EQ(test, -EFAULT, err(fa));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
 	tdr_run_to(rig, 20);
 	KUNIT_EXPECT_TRUE(test, ok(fb));

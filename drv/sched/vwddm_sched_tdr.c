@@ -873,11 +873,12 @@ static bool snapshot(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 /*
  * Step 9 on one node: packets up to the aborted one completed; the aborted
  * one on the timed-out node is guilty; everything behind it was taken off
- * the hardware and is resubmitted. Returns the aborted packet's paging
- * devices in @devs when it was a paging packet.
+ * the hardware and is resubmitted. The guilty packet's fence carries
+ * @guilty_error (-ETIME for a hang, -EFAULT for a page fault). Returns the
+ * aborted packet's paging devices in @devs when it was a paging packet.
  */
 static void recover_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
-			 u32 aborted, bool timed_out_node,
+			 u32 aborted, bool timed_out_node, int guilty_error,
 			 struct vwddm_device **devs, u32 *ndevs, int *guilty_pid)
 {
 	struct vwddm_packet *pkt, *tmp;
@@ -905,7 +906,7 @@ static void recover_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 			break;	/* collateral on a dependent node: innocent */
 		/* The aborted packet, even if it completed after step 3. */
 		n->hw_queued--;
-		dma_fence_set_error(&pkt->base, -ETIME);
+		dma_fence_set_error(&pkt->base, guilty_error);
 		list_move_tail(&pkt->link, &done);
 		if (!pkt->paging) {
 			make_guilty_locked(sched, pkt->ctx, &done);
@@ -1066,7 +1067,8 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	/* Step 9. */
 	for (i = 0; i < norder; i++) {
 		d = vwddm_sched_node(sched, n->engine, order[i]);
-		recover_node(sched, d, aborted[order[i]], i == 0, devs, &ndevs,
+		recover_node(sched, d, aborted[order[i]], i == 0,
+			     fault ? -EFAULT : -ETIME, devs, &ndevs,
 			     &guilty_pid);
 	}
 	spin_lock_irqsave(&sched->lock, flags);

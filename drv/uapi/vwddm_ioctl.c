@@ -588,7 +588,12 @@ static int vwddm_ioctl_wait(struct drm_device *drm, void *data,
 	if (ret || !fence)
 		return ret;
 
-	jif = nsecs_to_jiffies64(args->timeout_ns);
+	/* Never less than asked: round up, and a tick may end early. */
+	jif = 0;
+	if (args->timeout_ns)
+		jif = nsecs_to_jiffies64(min_t(u64, args->timeout_ns,
+					       U64_MAX - TICK_NSEC) +
+					 TICK_NSEC - 1) + 1;
 	ret = dma_fence_wait_timeout(fence, true,
 				     min_t(u64, jif, MAX_SCHEDULE_TIMEOUT));
 	if (ret > 0 || (ret == 0 && dma_fence_is_signaled(fence))) {

@@ -102,6 +102,24 @@ vwddmctl_usage() {
 	"$VWDDM_TOOLS/vwddmctl" bogus 2>/dev/null
 	[ $? = 2 ]
 }
+# A process blocked in DRM_IOCTL_VWDDM_WAIT while the adapter is unbound:
+# the unbind completes, the wait ends with the fence's -ENODEV (vwddmctl
+# exit 3), and the adapter binds again.
+unbind_with_waiter() {
+	"$VWDDM_TOOLS/vwddmctl" submit --node 1 --count 1 --us 3000000 \
+		--wait >/tmp/waiter.out 2>&1 &
+	p=$!
+	sleep 0.3
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	echo vwddm.0 >/sys/bus/platform/drivers/vwddm/unbind || return 1
+	wait $p
+	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	cat /tmp/waiter.out
+	echo "unbind + waiter exit took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s, exit $rc"
+	echo vwddm.0 >/sys/bus/platform/drivers/vwddm/bind || return 1
+	[ $rc = 3 ] && grep -q 'No such device' /tmp/waiter.out
+}
 heading "user-space tools: vwddm_test and vwddmctl ($VWDDM_TOOLS_PARAMS)"
 if load_for_tools; then
 	check_ok load-for-tools
@@ -115,6 +133,9 @@ if load_for_tools; then
 	check vwddmctl-status vwddmctl_status
 	check vwddmctl-watch vwddmctl_watch
 	check vwddmctl-usage-error vwddmctl_usage
+	heading "benchmarks (vwddm_bench; numbers only, debug kernel under TCG)"
+	check vwddm-bench "$VWDDM_TOOLS/vwddm_bench" --iterations 400
+	check unbind-with-waiter unbind_with_waiter
 	check unload-after-tools rmmod vwddm
 else
 	check_fail load-for-tools "insmod /vwddm.ko $VWDDM_TOOLS_PARAMS"

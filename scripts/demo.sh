@@ -28,6 +28,9 @@ fi
 "$REPO/scripts/build-module.sh" "$kdir" "$out" >/dev/null 2>&1 ||
 	{ tail -n 40 "$out/build.log"; vw_die "module build failed"; }
 files+=("$out/src/vwddm.ko")
+# The clients are vwddmctl processes on the render node (static, /tools).
+"$REPO/scripts/build-tools.sh" >/dev/null 2>&1 ||
+	{ tail -n 30 "$VWDDM_BUILD/tools/build.log"; vw_die "tools build failed"; }
 
 if [[ ${VWDDM_DEMO_KERNEL:-stock} != test ]]; then
 	# drm is a module on the stock kernel: ship it (and deps) decompressed.

@@ -1,62 +1,84 @@
-# Demo mode: a hang injected in one client, detected and recovered while
-# the innocent clients keep going. Readable output for `make demo`.
+# Demo mode: three programs use the render node; a hang injected in one is
+# detected and recovered while the other two keep going. Readable output
+# for `make demo`.
 . /common.sh
 
 D=$VWDDM_DBG/0
+CTL=$VWDDM_TOOLS/vwddmctl
 up() { cut -d' ' -f1 /proc/uptime; }
 T0=0
 stamp() { awk -v a="$(up)" -v b="$T0" 'BEGIN { printf "%7.3f s", a - b }'; }
-ctxline() { grep "^context client=$1 engine=0 ordinal=$2 " $D/status; }
 field() { echo "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"; }
+# One snapshot of the status file per step of the timeline.
+nodecompleted() { field "$(echo "$S" | grep "^node engine=0 ordinal=$1 ")" completed; }
 
 heading "Loading the modules"
 load_preload && load_vwddm || { echo "could not load vwddm"; exit 1; }
 grep -q '^vwddm ' /proc/modules && echo "vwddm loaded"
 ls /dev/dri
 grep -E 'CPU|vwddm' /proc/interrupts
-echo "TdrDelay $(cat /sys/module/vwddm/parameters/tdr_delay_ms) ms," \
-	"quantum $(cat /sys/module/vwddm/parameters/quantum_us) us," \
-	"per-engine reset $(cat /sys/module/vwddm/parameters/per_engine_reset)"
+"$CTL" info | sed 's/^/  /'
 
 TR=/sys/kernel/tracing
 [ -d $TR/events/vwddm ] && echo 1 >$TR/events/vwddm/enable
 
-heading "The clients"
-echo "  client 1 on 3d     : 60 x 25 ms  (innocent, shares the 3d node)"
-echo "  client 0 on compute: 40 x 25 ms  (innocent)"
-echo "  client 1 on copy   : 100 x 10 ms (innocent)"
-echo "  client 0 on 3d     : one packet that hangs (the guilty one)"
+heading "The clients (three processes, each with its own render-node file)"
+echo "  renderer : 3d node,      40 x 25 ms  (innocent, shares the node with the guilty one)"
+echo "  compute  : compute node, 30 x 25 ms  (innocent)"
+echo "  guilty   : 3d node,      one packet that never completes (VWDDM_PACKET_INJECT_HANG)"
 T0=$(up)
-echo "engine=0 node=0 ctx=1 count=60 us=25000" >$D/submit
-echo "engine=0 node=1 ctx=0 count=40 us=25000" >$D/submit
-echo "engine=0 node=2 ctx=1 count=100 us=10000" >$D/submit
+"$CTL" submit --node 0 --count 40 --us 25000 --wait >/tmp/renderer.out 2>&1 &
+R=$!
+"$CTL" submit --node 1 --count 30 --us 25000 --wait >/tmp/compute.out 2>&1 &
+C=$!
 sleep 0.2
-echo "engine=0 node=0 ctx=0 count=1 us=1000 hang=1" >$D/submit
-echo "[$(stamp)] hang injected on the 3d node by client 0"
+"$CTL" submit --node 0 --count 1 --us 1000 --hang --wait >/tmp/guilty.out 2>&1 &
+G=$!
+echo "[$(stamp)] the guilty client submitted its hanging packet on the 3d node"
 
 heading "Timeline"
+running() { kill -0 "$1" 2>/dev/null; }
 last=""
+lastr=""
 i=0
-while [ $i -lt 80 ]; do
-	tdr=$(grep '^tdr ' $D/status)
-	g=$(ctxline 0 0)
-	st="timeouts=$(field "$tdr" timeouts) engine_resets=$(field "$tdr" engine_resets) adapter_resets=$(field "$tdr" adapter_resets) guilty=$(field "$g" state)"
+rdone=0; cdone=0; gdone=0
+while [ $i -lt 200 ]; do
+	S=$(cat $D/status)
+	tdr=$(echo "$S" | grep '^tdr ')
+	st="timeouts=$(field "$tdr" timeouts) engine_resets=$(field "$tdr" engine_resets) adapter_resets=$(field "$tdr" adapter_resets) guilty_contexts=$(field "$tdr" guilty_contexts)"
 	if [ "$st" != "$last" ]; then
 		echo "[$(stamp)] $st"
 		last=$st
 	fi
-	n0=$(ctxline 1 0); n1=$(ctxline 0 1); n2=$(ctxline 1 2)
-	if [ $((i % 5)) -eq 0 ]; then
-		echo "[$(stamp)] progress: 3d client 1 $(field "$n0" completed)/60," \
-			"compute $(field "$n1" completed)/40," \
-			"copy $(field "$n2" completed)/100"
+	r=$(echo "$S" | grep '^last_reset ' | tail -n 1)
+	if [ -n "$r" ] && [ "$r" != "$lastr" ]; then
+		echo "[$(stamp)] TDR event: $(echo "$r" | cut -d' ' -f3-)"
+		lastr=$r
 	fi
-	[ "$(field "$n0" completed)" = 60 ] && [ "$(field "$n1" completed)" = 40 ] &&
-		[ "$(field "$n2" completed)" = 100 ] && break
-	sleep 0.1
+	if [ $((i % 10)) -eq 0 ]; then
+		echo "[$(stamp)] progress: 3d node $(nodecompleted 0) packets done," \
+			"compute node $(nodecompleted 1)"
+	fi
+	if [ $rdone = 0 ] && ! running $R; then
+		echo "[$(stamp)] renderer finished: $(grep '^context' /tmp/renderer.out)"
+		rdone=1
+	fi
+	if [ $cdone = 0 ] && ! running $C; then
+		echo "[$(stamp)] compute finished: $(grep '^context' /tmp/compute.out)"
+		cdone=1
+	fi
+	if [ $gdone = 0 ] && ! running $G; then
+		echo "[$(stamp)] guilty client told: $(grep '^context' /tmp/guilty.out)"
+		gdone=1
+	fi
+	[ $rdone = 1 ] && [ $cdone = 1 ] && [ $gdone = 1 ] && break
+	sleep 0.05
 	i=$((i + 1))
 done
-wait_idle 0 && echo "[$(stamp)] all work retired"
+wait $R; rr=$?
+wait $C; cr=$?
+wait $G; gr=$?
+echo "[$(stamp)] all clients exited: renderer $rr, compute $cr, guilty $gr (3 = a fence failed)"
 
 heading "What the kernel log says"
 dmesg | grep 'vwddm:' | grep -v 'loading out-of-tree' | sed 's/^/  /'
@@ -73,29 +95,21 @@ if [ -n "$dump" ]; then
 	head -n 14 "$dump" | sed 's/^/  /'
 fi
 
-heading "Who was guilty, who was innocent"
-printf "  %-8s %-8s %-7s %-9s %-6s %-6s\n" client node state completed hangs resets
-for c in 0 1; do
-	for n in 0 1 2; do
-		l=$(ctxline $c $n)
-		[ "$(field "$l" submitted)" = 0 ] && continue
-		printf "  %-8s %-8s %-7s %-9s %-6s %-6s\n" "$c" "$n" \
-			"$(field "$l" state)" "$(field "$l" completed)/$(field "$l" submitted)" \
-			"$(field "$l" hangs)" "$(field "$l" resets)"
-	done
+heading "Who was guilty, who was innocent (each program's own view)"
+for c in renderer compute guilty; do
+	echo "  $c:"
+	sed 's/^/    /' /tmp/$c.out
 done
 echo
-echo "  A new submission from the guilty client is refused:"
-if echo "engine=0 node=0 ctx=0 count=1 us=10" >$D/submit 2>/dev/null; then
-	echo "    accepted (unexpected)"
-else
-	echo "    refused (EIO): the context is in error"
-fi
+echo "  The guilty program's context now refuses work (EIO); a new context"
+echo "  in a new file works:"
+"$CTL" submit --node 0 --count 2 --us 1000 --wait | sed 's/^/    /'
 
 heading "Reset statistics (tdr_stats)"
 grep -E '^(rungs|step (detect|collect|reset_engine|engine_reset)|event)' $D/tdr_stats | sed 's/^/  /'
 
 heading "Final counters"
-grep -E '^(adapter|tdr) ' $D/status | tr ' ' '\n' | grep -E 'isr=|isr_hardirq|dpc_runs|timeouts|engine_resets|adapter_resets|guilty_contexts' | sed 's/^/  /'
+"$CTL" info | grep -iE 'reset|timeout|fault' | sed 's/^/  /'
 grep -E 'CPU|vwddm' /proc/interrupts
+[ $rr = 0 ] && [ $cr = 0 ] && [ $gr = 3 ] || { echo "UNEXPECTED client results"; exit 1; }
 exit 0

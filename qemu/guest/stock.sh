@@ -114,6 +114,8 @@ if load_for_tools; then
 		-t four_files_one_guilty -t sync_file_poll_error \
 		-t invalid_query_adapter -t invalid_ctx -t invalid_submit \
 		-t invalid_wait -t invalid_alloc -t invalid_foreign_handles
+	heading "benchmarks (vwddm_bench on $(uname -r); numbers only)"
+	check vwddm-bench "$VWDDM_TOOLS/vwddm_bench" --iterations 2000
 	check unload-after-tools rmmod vwddm
 else
 	check_fail load-for-tools "insmod /vwddm.ko $VWDDM_TOOLS_PARAMS"

@@ -229,6 +229,112 @@ TEST_F(vw, submit_every_node)
 	}
 }
 
+/* The first node of @kind, or -1. */
+static int node_of_kind(FIXTURE_DATA(vw) *self, uint32_t kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < self->d.num_nodes; i++)
+		if (self->d.nodes[i].kind == kind)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * A transfer on a copy node takes its bytes at 1 byte/ns; a packet that
+ * references an allocation runs after the paging transfer that makes it
+ * resident, and both complete without error.
+ */
+TEST_F(vw, transfer_and_allocation)
+{
+	struct drm_vwddm_packet p = { 0 };
+	struct drm_vwddm_submit s = { 0 };
+	struct drm_vwddm_ctx_query cq;
+	uint32_t copy_ctx, ctx, alloc;
+	uint64_t t0, dt_ms;
+	int c = node_of_kind(self, VWDDM_KIND_COPY);
+	int32_t e;
+
+	if (c < 0)
+		SKIP(return, "no copy node");
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[c].engine,
+				   self->d.nodes[c].node, 0, &copy_ctx));
+	p.flags = VWDDM_PACKET_TRANSFER;
+	p.transfer_bytes = 50ULL * 1000 * 1000;		/* 50 ms */
+	s.ctx = copy_ctx;
+	s.num_packets = 1;
+	s.packets_ptr = (uintptr_t)&p;
+	t0 = vw_now_ns();
+	ASSERT_EQ(0, vw_ioctl(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s));
+	ASSERT_EQ(0, wait_ms(self->d.fd, copy_ctx, s.fence,
+			     limit_ms(self, 50), &e));
+	dt_ms = (vw_now_ns() - t0) / 1000000;
+	EXPECT_EQ(0, e);
+	/* Never faster than its bytes: a lower bound cannot flake. */
+	EXPECT_LE(50, dt_ms);
+
+	/* A packet on node 0 that needs 8 MiB resident first (~8 ms). */
+	ASSERT_EQ(0, vw_alloc_create(self->d.fd, 8 << 20, &alloc));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &ctx));
+	memset(&p, 0, sizeof(p));
+	p.duration_ns = SHORT_US * 1000ULL;
+	p.num_allocs = 1;
+	p.allocs_ptr = (uintptr_t)&alloc;
+	s.ctx = ctx;
+	t0 = vw_now_ns();
+	ASSERT_EQ(0, vw_ioctl(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s));
+	/* The allocation may go; the packet keeps it alive. */
+	EXPECT_EQ(0, vw_alloc_destroy(self->d.fd, alloc));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, s.fence, limit_ms(self, 20),
+			     &e));
+	dt_ms = (vw_now_ns() - t0) / 1000000;
+	EXPECT_EQ(0, e);
+	EXPECT_LE(8 + SHORT_US / 1000, dt_ms);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
+	EXPECT_EQ(1, cq.completed);
+	/* A transfer on a node that is not a copy node is refused. */
+	memset(&p, 0, sizeof(p));
+	p.flags = VWDDM_PACKET_TRANSFER;
+	p.transfer_bytes = 4096;
+	if (self->d.nodes[0].kind != VWDDM_KIND_COPY)
+		EXPECT_EQ(-EINVAL, vw_ioctl(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT,
+					    &s));
+}
+
+/*
+ * An unpreemptible packet (no privilege needed) that outlives TdrDelay
+ * while another context waits is a timeout: its context is guilty, the
+ * waiting one runs.
+ */
+TEST_F(vw, nopreempt_packet_times_out)
+{
+	struct drm_vwddm_ctx_query cq;
+	uint64_t fa, fb;
+	uint32_t a, b;
+	int32_t e;
+
+	NEED_TDR();
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &a));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &b));
+	/* Ten times TdrDelay: it cannot finish before the TDR. */
+	ASSERT_EQ(0, submit_one(self->d.fd, a, self->tdr_ms * 10 * 1000,
+				VWDDM_PACKET_NO_PREEMPT, -1, NULL, &fa));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, b, 2, SHORT_US, 0, &fb));
+	ASSERT_EQ(0, wait_ms(self->d.fd, a, fa, limit_ms(self, 0), &e));
+	EXPECT_EQ(-ETIME, e);
+	ASSERT_EQ(0, wait_ms(self->d.fd, b, fb, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, a, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, b, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
+	EXPECT_EQ(2, cq.completed);
+}
+
 /* A wait with a timeout returns -ETIME quickly for a long packet, 0 after. */
 TEST_F(vw, wait_timeout)
 {

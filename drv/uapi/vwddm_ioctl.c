@@ -213,7 +213,7 @@ static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
 	args->tdr_limit_time_ms = p->tdr_limit_time_ms;
 	args->quantum_us = p->quantum_us;
 	args->hw_queue_depth = p->hw_queue_depth;
-	args->lost = READ_ONCE(adev->sched->lost);
+	args->lost = vwddm_sched_is_lost(adev->sched);
 	args->timeouts = tdr->timeouts;
 	args->faults = tdr->faults;
 	args->engine_resets = tdr->engine_resets;

@@ -83,6 +83,8 @@ struct vwddm_rig {
 #define RIG_DMA		1
 
 struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines);
+struct vwddm_rig *vwddm_rig_create_hws(struct kunit *test, bool manual,
+				       u32 engines, bool hws);
 void vwddm_rig_install_test_isr(struct vwddm_rig *rig);
 void vwddm_rig_start_kmd(struct vwddm_rig *rig);
 void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,

@@ -102,6 +102,21 @@ static void rig_teardown(void *arg)
  */
 struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines)
 {
+	return vwddm_rig_create_hws(test, manual, engines, false);
+}
+
+/**
+ * vwddm_rig_create_hws() - vwddm_rig_create(), choosing the scheduling mode
+ * @test: the test
+ * @manual: use a manual clock (false: the real clock)
+ * @engines: engines, as for vwddm_rig_create()
+ * @hws: the nodes run the hardware-scheduling firmware
+ *
+ * Return: the rig (the test fails and aborts if it cannot be built).
+ */
+struct vwddm_rig *vwddm_rig_create_hws(struct kunit *test, bool manual,
+				       u32 engines, bool hws)
+{
 	struct vwddm_rig *rig;
 
 	rig = kunit_kzalloc(test, sizeof(*rig), GFP_KERNEL);
@@ -118,6 +133,7 @@ struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines)
 	rig->cfg.granularity[RIG_MID] = VWDDM_PREEMPT_MID_PACKET;
 	rig->cfg.kind[RIG_DMA] = VWDDM_NODE_COPY;
 	rig->cfg.granularity[RIG_DMA] = VWDDM_PREEMPT_DMA_BUFFER;
+	rig->cfg.hws = hws;
 	rig->hw = vwddm_hw_create(&rig->cfg);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rig->hw);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, rig_teardown,

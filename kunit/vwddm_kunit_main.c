@@ -57,9 +57,25 @@ static void rig_notify_dpc(void *os)
 	wake_up_all(&rig->wq);
 }
 
+static void rig_invalidate_hw_context(void *os, void *h_context,
+				      u32 collateral_damage)
+{
+	struct vwddm_rig *rig = os;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&rig->lock, flags);
+	if (rig->ninval < RIG_MAX_CONTEXTS) {
+		rig->inval[rig->ninval] = h_context;
+		rig->inval_collateral[rig->ninval] = collateral_damage;
+		rig->ninval++;
+	}
+	raw_spin_unlock_irqrestore(&rig->lock, flags);
+}
+
 static const struct vwddm_cb_ops rig_cb_ops = {
 	.notify_interrupt = rig_notify_interrupt,
 	.notify_dpc = rig_notify_dpc,
+	.invalidate_hw_context = rig_invalidate_hw_context,
 };
 
 static void rig_teardown(void *arg)
@@ -201,10 +217,13 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 		.tdr_limit_time_ns = 60 * NSEC_PER_SEC,
 		.per_engine_reset = true,
 		.rail = rig->rail,
+		.hws = rig->cfg.hws,
 	};
 
 	if (rig->ddi)
 		cfg.ddi = rig->ddi;
+	/* The firmware's engine timeout is TdrDelay. */
+	vwddm_hw_fw_set_timeout(rig->hw, cfg.tdr_delay_ns);
 	rig->sched = vwddm_sched_create(&cfg);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, rig->sched);
 	rig->kmd = vwddm_kmd_start(rig->hw, &vwddm_sched_cb_ops, rig->sched);

@@ -654,6 +654,38 @@ void vwddm_hw_fw_reset_locked(struct vwddm_hw_node *n, bool power)
 }
 
 /**
+ * vwddm_hw_fw_inject_running_locked() - make the packet owning the node
+ *	misbehave
+ * @n: the node
+ * @flags: VWDDM_HW_PKT_* behaviours (HANG stops it where it is)
+ * @fire: set to the deliveries the caller makes once it dropped the lock
+ *
+ * Context: with &vwddm_hw_node.lock held.
+ * Return: 0, or -EAGAIN when no packet owns the node.
+ */
+int vwddm_hw_fw_inject_running_locked(struct vwddm_hw_node *n, u32 flags,
+				      unsigned int *fire)
+{
+	struct vwddm_hw_fw_node *fw = n->fw;
+	struct vwddm_hw_fw_ctx *c;
+	u64 now;
+
+	lockdep_assert_held(&n->lock);
+	if (fw->stopped || fw->cur < 0)
+		return -EAGAIN;
+	c = &fw->ctx[fw->cur];
+	now = vwddm_clock_now(fw->timer.clock);
+	c->done_ns += now - fw->seg_start_ns;
+	n->stats.busy_ns += now - fw->seg_start_ns;
+	fw->seg_start_ns = now;
+	slot_head(c)->flags |= flags;
+	if (flags & VWDDM_HW_PKT_HANG)
+		n->stats.hangs++;
+	*fire = fw_run_locked(n, now);
+	return 0;
+}
+
+/**
  * vwddm_hw_fw_node_init() - give a node its firmware
  * @n: the node, initialised
  *

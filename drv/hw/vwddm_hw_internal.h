@@ -182,6 +182,8 @@ void vwddm_hw_int_clear_node(struct vwddm_hw_node *n, bool restore_defaults);
 int vwddm_hw_fw_node_init(struct vwddm_hw_node *n);
 void vwddm_hw_fw_node_fini(struct vwddm_hw_node *n);
 void vwddm_hw_fw_reset_locked(struct vwddm_hw_node *n, bool power);
+int vwddm_hw_fw_inject_running_locked(struct vwddm_hw_node *n, u32 flags,
+				      unsigned int *fire);
 
 /* vwddm_hw_ring.c */
 void vwddm_hw_node_init(struct vwddm_hw *hw, struct vwddm_hw_node *n,

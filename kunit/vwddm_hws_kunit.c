@@ -662,6 +662,38 @@ static void hws_stack_resume_fails(struct kunit *test)
 	dma_fence_put(fi);
 }
 
+/* A DMA fault stops the engine: the same reset, the culprit gets -EFAULT. */
+static void hws_stack_fault(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fg, *fc, *fi;
+	struct vwddm_tdr_stats *s;
+
+	fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_FAULT);
+	fc = vwddm_rig_run(rig, c, 500, 0);
+	hws_run_to(rig, 9);
+	KUNIT_EXPECT_EQ(test, 0, result(fg));
+	hws_run_to(rig, 10);
+	s = hws_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->faults);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT,
+			s->last_reason);
+	KUNIT_EXPECT_EQ(test, -EFAULT, result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(c));
+	fi = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_MID, 0), 20, 0);
+	hws_run_to(rig, 30);
+	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+	dma_fence_put(fi);
+}
+
 /* A lost completion interrupt is found by polling the hardware contexts. */
 static void hws_stack_lost_interrupt_polled(struct kunit *test)
 {
@@ -727,6 +759,7 @@ static struct kunit_case vwddm_hws_cases[] = {
 	KUNIT_CASE(hws_stack_interrupt_before_resume),
 	KUNIT_CASE(hws_stack_reset_hw_engine_fails),
 	KUNIT_CASE(hws_stack_resume_fails),
+	KUNIT_CASE(hws_stack_fault),
 	KUNIT_CASE(hws_stack_lost_interrupt_polled),
 	KUNIT_CASE(hws_stack_teardown_in_flight),
 	{}

@@ -222,7 +222,9 @@ struct vwddm_hw_config {
  * struct vwddm_hw_fw_status - the firmware status registers of a node
  * @stopped: the node runs nothing until vwddm_hw_fw_resume()
  * @timeout: GPU_ENGINE_TIMEOUT is latched
- * @timeout_slot: the context running when the timeout hit (the culprit)
+ * @faulted: a packet faulted (VWDDM_HW_INT_FAULTED); the node is stopped
+ * @timeout_slot: the context running when the timeout or the fault hit
+ *	(the culprit)
  * @current_slot: the context owning the node, or -1
  * @busy_mask: contexts with packets queued (including a running one)
  * @enabled_mask: contexts enabled for scheduling
@@ -232,6 +234,7 @@ struct vwddm_hw_config {
 struct vwddm_hw_fw_status {
 	bool stopped;
 	bool timeout;
+	bool faulted;
 	u32 timeout_slot;
 	int current_slot;
 	u32 busy_mask;

@@ -14,6 +14,10 @@
  *   slot owns the node again;
  * - DMA-buffer granularity: the switch waits for the packet's end.
  *
+ * A FAULT packet raises a DMA fault (VWDDM_HW_INT_FAULTED, the fault fence
+ * register) when it would have completed and stops the node, like a
+ * timeout, with its slot as the culprit.
+ *
  * A HANG packet never ends; an IGNORE_PREEMPT packet never yields. A switch
  * pending for longer than the firmware timeout (TdrDelay), or a lone packet
  * (no other slot runnable) that the watchdog cannot preempt when it has run
@@ -178,6 +182,17 @@ static unsigned int fw_handle_locked(struct vwddm_hw_node *n,
 	n->stats.busy_ns += t - fw->seg_start_ns;
 	switch (ev) {
 	case FW_EV_END:
+		if (pkt->flags & VWDDM_HW_PKT_FAULT) {
+			c->done_ns += t - fw->seg_start_ns;
+			fw->seg_start_ns = t;
+			n->fault_fence = pkt->fence;
+			fw->stopped = true;
+			fw->faulted = true;
+			fw->timeout_slot = fw->cur;
+			n->stats.faults++;
+			fire += vwddm_hw_raise(n, VWDDM_HW_INT_FAULTED);
+			break;
+		}
 		WRITE_ONCE(c->fence, pkt->fence);
 		c->head++;
 		c->done_ns = 0;
@@ -471,6 +486,7 @@ void vwddm_hw_fw_status(struct vwddm_hw *hw, u32 engine, u32 node,
 	raw_spin_lock_irqsave(&n->lock, flags);
 	st->stopped = n->fw->stopped;
 	st->timeout = n->fw->timeout;
+	st->faulted = n->fw->faulted;
 	st->timeout_slot = n->fw->timeout_slot;
 	st->current_slot = n->fw->cur;
 	st->switches = n->fw->switches;
@@ -607,6 +623,7 @@ void vwddm_hw_fw_resume(struct vwddm_hw *hw, u32 engine, u32 node)
 	now = vwddm_clock_now(fw->timer.clock);
 	fw->stopped = false;
 	fw->timeout = false;
+	fw->faulted = false;
 	if (fw->cur >= 0 && slot_runnable(fw, fw->cur))
 		fw_start_locked(n, fw->cur, now);
 	else
@@ -649,6 +666,7 @@ void vwddm_hw_fw_reset_locked(struct vwddm_hw_node *n, bool power)
 	fw->cur = -1;
 	fw->stopped = false;
 	fw->timeout = false;
+	fw->faulted = false;
 	fw->pending = false;
 	fw->completed = 0;
 }

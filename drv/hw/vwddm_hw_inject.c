@@ -19,7 +19,7 @@
  *	completed; VWDDM_HW_PKT_IGNORE_PREEMPT makes it ignore preemption
  *	requests from now on (one already pending is still honoured).
  *	With the hardware-scheduling firmware: the packet of the hardware
- *	context owning the node (FAULT is not modelled there).
+ *	context owning the node.
  *
  * Context: any.
  * Return: 0, -EINVAL for a bad node or unknown flags, -EAGAIN if the node

@@ -87,7 +87,8 @@ struct vwddm_hw_fw_ctx {
  * @cur: the slot owning the node, or -1
  * @stopped: stopped by a timeout or vwddm_hw_fw_stop()
  * @timeout: GPU_ENGINE_TIMEOUT latched
- * @timeout_slot: the culprit slot of the latched timeout
+ * @faulted: a DMA fault stopped the node
+ * @timeout_slot: the culprit slot of the latched timeout or fault
  * @seg_start_ns: when the packet at @cur's head started this run
  * @slice_end_ns: end of @cur's time slice
  * @pending: a context switch is due but the packet cannot yield yet
@@ -105,6 +106,7 @@ struct vwddm_hw_fw_node {
 	int cur;
 	bool stopped;
 	bool timeout;
+	bool faulted;
 	u32 timeout_slot;
 	u64 seg_start_ns;
 	u64 slice_end_ns;

@@ -9,7 +9,8 @@
  * GPU_ENGINE_TIMEOUT. DxgkDdiResetHwEngine stops the engine, drops the work
  * of every context that had some there and invalidates those contexts
  * (DxgkCbInvalidateHwContext): CollateralDamage 0 for the context that was
- * running when the timeout hit, 1 for the others. The engine stays stopped,
+ * running when the timeout or a DMA fault (reported as DMA_PAGE_FAULTED)
+ * hit, 1 for the others. The engine stays stopped,
  * its interrupts masked, until the OS side re-enables them and calls
  * DxgkDdiResumeHwEngine.
  */
@@ -185,7 +186,8 @@ int vwddm_kmd_reset_hw_engine(void *miniport,
 	vwddm_hw_int_enable(kmd->hw, e, n, 0);
 	busy = vwddm_hw_fw_stop(kmd->hw, e, n);
 	vwddm_hw_fw_status(kmd->hw, e, n, &st);
-	culprit = st.timeout ? (int)st.timeout_slot : st.current_slot;
+	culprit = st.timeout || st.faulted ? (int)st.timeout_slot :
+					      st.current_slot;
 	vwddm_hw_int_ack(kmd->hw, e, n, VWDDM_HW_INT_ALL | VWDDM_HW_INT_FW_ALL);
 	/* Deliveries raised before the stop find nothing of the node. */
 	vwddm_hw_irq_sync(kmd->hw);

@@ -591,6 +591,11 @@ static void vwddm_sched_notify_interrupt(void *os,
 	if (!n)
 		return;
 	raw_spin_lock(&sched->irq_lock);
+	/* Hardware scheduling: nothing may come before ResumeHwEngine. */
+	if (n->irq.hws_window) {
+		n->irq.hws_unexpected++;
+		goto out_unlock;
+	}
 	/* Step 3 of an engine reset: further interrupts are ignored. */
 	if (n->irq.ignore) {
 		n->irq.ignored++;

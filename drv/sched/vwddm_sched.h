@@ -613,6 +613,8 @@ struct vwddm_sched_config {
  * @hws_culprit_pid: hardware scheduling: the process of the context the
  *	running engine reset invalidated as the culprit, or -1; under
  *	@reset_lock
+ * @hws_fault: hardware scheduling: the running engine reset is for a DMA
+ *	fault (the culprit's packet ends with -EFAULT); under @reset_lock
  * @nodes: engines * nodes schedulers, engine-major
  */
 struct vwddm_sched {
@@ -648,6 +650,7 @@ struct vwddm_sched {
 	int (*lost_notify)(void *arg);
 	void *lost_arg;
 	int hws_culprit_pid;
+	bool hws_fault;
 	struct vwddm_sched_node nodes[];
 };
 

@@ -933,7 +933,8 @@ static void recover_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
  * @collateral_damage: 0: it caused the hang; 1: it lost its work to it
  *
  * Its work on the hardware never completes: the culprit's running packet
- * (its oldest on the hardware) ends with -ETIME, everything else it had,
+ * (its oldest on the hardware) ends with -ETIME (-EFAULT when it faulted),
+ * everything else it had,
  * on the hardware or queued, with -ECANCELED. The culprit becomes HUNG,
  * collateral damage RESET: neither gets anything scheduled again. The
  * system device's paging context is never put in error: its packets are
@@ -959,8 +960,9 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 	list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
 		if (pkt->ctx != ctx)
 			continue;
-		dma_fence_set_error(&pkt->base, !collateral_damage && first ?
-					       -ETIME : -ECANCELED);
+		dma_fence_set_error(&pkt->base, collateral_damage || !first ?
+				    -ECANCELED :
+				    sched->hws_fault ? -EFAULT : -ETIME);
 		first = false;
 		list_move_tail(&pkt->link, &done);
 		n->hw_queued--;
@@ -993,7 +995,8 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 }
 
 /*
- * The hardware-scheduling engine reset (GPU_ENGINE_TIMEOUT): ResetHwEngine
+ * The hardware-scheduling engine reset (GPU_ENGINE_TIMEOUT, or a DMA page
+ * fault when @fault): ResetHwEngine
  * (the miniport invalidates the affected contexts through
  * vwddm_sched_hws_invalidate()), then the node's interrupts are enabled
  * again and its state synced with the engine still stopped: an interrupt
@@ -1002,7 +1005,7 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
  * to an adapter reset.
  */
 static void hws_engine_reset(struct vwddm_sched *sched,
-			     struct vwddm_sched_node *n)
+			     struct vwddm_sched_node *n, bool fault)
 {
 	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	struct vwddm_ddi_hw_engine he = {
@@ -1014,7 +1017,8 @@ static void hws_engine_reset(struct vwddm_sched *sched,
 	unsigned long flags;
 	int ret, pid;
 
-	set_reason(sched, VWDDM_TDR_TYPE_ENGINE_TIMEOUT);
+	set_reason(sched, fault ? VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT :
+				  VWDDM_TDR_TYPE_ENGINE_TIMEOUT);
 	if (!ddi->reset_hw_engine || !ddi->resume_hw_engine) {
 		adapter_reset(sched, n, true);
 		return;
@@ -1030,6 +1034,7 @@ static void hws_engine_reset(struct vwddm_sched *sched,
 	collect_dbg_info(sched, n, VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED);
 
 	sched->hws_culprit_pid = -1;
+	sched->hws_fault = fault;
 	t = vwddm_clock_now(sched->cfg.clock);
 	t1 = ktime_get_ns();
 	ret = ddi->reset_hw_engine(sched->cfg.miniport, &he);
@@ -1141,7 +1146,7 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 		return;
 	}
 	if (sched->cfg.hws) {
-		hws_engine_reset(sched, n);
+		hws_engine_reset(sched, n, fault);
 		return;
 	}
 	/*

@@ -252,6 +252,11 @@ static void hws_fw_rejects_bad_input(struct kunit *test)
 	vwddm_hw_fw_flush_slot(rig->hw, 0, RIG_DMA, 0);
 	KUNIT_EXPECT_EQ(test, 0,
 			vwddm_hw_fw_slot_enable(rig->hw, 0, RIG_DMA, 0, false));
+	/* A zero timeout counts as 1 us: the watchdog does not spin. */
+	vwddm_hw_fw_set_timeout(rig->hw, 0);
+	hws_submit(rig, RIG_MID, 1, 9, 10, 0);
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 9u, fence(rig, RIG_MID, 1));
 }
 
 /* ---- The miniport's DDIs, reporting to the recording OS side. ---- */
@@ -450,16 +455,26 @@ static void hws_stack_time_slicing(struct kunit *test)
 	struct dma_fence *fa = vwddm_rig_run(rig, a, 250, 0);
 	struct dma_fence *fb = vwddm_rig_run(rig, b, 150, 0);
 	struct vwddm_context_status st;
+	u32 last, done, swq, hwq;
 
 	hws_run_to(rig, 349);
 	KUNIT_EXPECT_EQ(test, 0, result(fb));
 	hws_run_to(rig, 350);
 	KUNIT_EXPECT_EQ(test, 1, result(fb));
 	KUNIT_EXPECT_EQ(test, 0, result(fa));
+	/* b's fence is done, a's before it is not: the node is not done. */
+	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
+				&hwq);
+	KUNIT_EXPECT_EQ(test, last - 2, done);
 	hws_run_to(rig, 399);
 	KUNIT_EXPECT_EQ(test, 0, result(fa));
 	hws_run_to(rig, 400);
 	KUNIT_EXPECT_EQ(test, 1, result(fa));
+	/* Completed out of fence order; the node's fence covers both now. */
+	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
+				&hwq);
+	KUNIT_EXPECT_EQ(test, last, done);
+	KUNIT_EXPECT_EQ(test, 0u, hwq);
 	vwddm_context_status(a, &st);
 	KUNIT_EXPECT_EQ(test, 1ull, st.completed);
 	/* No preemption request: the firmware switched by itself. */

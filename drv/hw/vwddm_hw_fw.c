@@ -104,7 +104,8 @@ static u64 fw_timeout(struct vwddm_hw_node *n)
 	raw_spin_lock(&n->hw->irq_lock);
 	val = n->hw->fw_timeout_ns;
 	raw_spin_unlock(&n->hw->irq_lock);
-	return val;
+	/* The watchdog re-arms itself a timeout later: never zero. */
+	return max_t(u64, val, NSEC_PER_USEC);
 }
 
 static void fw_start_locked(struct vwddm_hw_node *n, int slot, u64 t)
@@ -291,7 +292,7 @@ static struct vwddm_hw_node *fw_node(struct vwddm_hw *hw, u32 engine,
  * @hw: the device
  * @timeout_ns: TdrDelay: how long a switch may be pending, and how long a
  *	lone packet may run without a preemption point, before the firmware
- *	latches GPU_ENGINE_TIMEOUT
+ *	latches GPU_ENGINE_TIMEOUT; values below 1 us count as 1 us
  *
  * Context: any.
  */

@@ -137,6 +137,30 @@ void vwddm_sched_hws_pump_locked(struct vwddm_sched *sched,
 }
 
 /**
+ * vwddm_sched_hws_sync_completed_locked() - the node's completed fence
+ * @sched: the scheduler
+ * @n: the node
+ *
+ * Hardware contexts complete out of fence order; the node's completed
+ * fence (what the query and debugfs report, what an adapter "drains" to)
+ * is the last one up to which every fence has retired: the one before the
+ * oldest packet still on the hardware, or the last submitted one.
+ */
+void vwddm_sched_hws_sync_completed_locked(struct vwddm_sched *sched,
+					   struct vwddm_sched_node *n)
+{
+	u32 id;
+
+	lockdep_assert_held(&n->lock);
+	id = list_empty(&n->hw_queue) ? n->last_submitted_id :
+	     list_first_entry(&n->hw_queue, struct vwddm_packet,
+			      link)->fence_id - 1;
+	raw_spin_lock(&sched->irq_lock);
+	n->irq.completed_id = id;
+	raw_spin_unlock(&sched->irq_lock);
+}
+
+/**
  * vwddm_sched_hws_retire_locked() - retire what the hardware contexts of a
  *	node completed
  * @sched: the scheduler
@@ -163,6 +187,8 @@ bool vwddm_sched_hws_retire_locked(struct vwddm_sched *sched,
 		vwddm_sched_retire_packet_locked(sched, n, pkt, done);
 		retired = true;
 	}
+	if (retired)
+		vwddm_sched_hws_sync_completed_locked(sched, n);
 	return retired;
 }
 

@@ -48,6 +48,8 @@ bool vwddm_sched_hws_retire_locked(struct vwddm_sched *sched,
 void vwddm_sched_hws_notify(struct vwddm_sched *sched,
 			    const struct vwddm_interrupt_data *d);
 void vwddm_sched_hws_release(struct vwddm_context *ctx);
+void vwddm_sched_hws_sync_completed_locked(struct vwddm_sched *sched,
+					   struct vwddm_sched_node *n);
 
 /* vwddm_sched_tdr.c, hardware scheduling */
 void vwddm_sched_hws_invalidate(void *os, void *h_context,

@@ -967,6 +967,7 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 		list_move_tail(&pkt->link, &done);
 		n->hw_queued--;
 	}
+	vwddm_sched_hws_sync_completed_locked(sched, n);
 	pr_notice("vwddm: node %u.%u: context %u invalidated (%s)\n",
 		  n->engine, n->ordinal, ctx->id,
 		  collateral_damage ? "collateral damage" : "culprit");

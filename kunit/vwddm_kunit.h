@@ -51,6 +51,10 @@
  * @dpcs: DPCs the recording OS side received
  * @dpcs_in_softirq: of those, run in softirq (BH) context
  * @wq: woken on every DPC
+ * @ninval: entries in @inval and @inval_collateral
+ * @inval: h_context of each invalidate_hw_context the recording OS side
+ *	received, in order
+ * @inval_collateral: its CollateralDamage
  */
 struct vwddm_rig {
 	struct kunit *test;
@@ -76,6 +80,9 @@ struct vwddm_rig {
 	u32 dpcs;
 	u32 dpcs_in_softirq;
 	wait_queue_head_t wq;
+	u32 ninval;
+	void *inval[RIG_MAX_CONTEXTS];
+	u32 inval_collateral[RIG_MAX_CONTEXTS];
 };
 
 /* Topology of the default rig: one engine, nodes 3d(mid) and copy(dma). */
@@ -83,6 +90,8 @@ struct vwddm_rig {
 #define RIG_DMA		1
 
 struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines);
+struct vwddm_rig *vwddm_rig_create_hws(struct kunit *test, bool manual,
+				       u32 engines, bool hws);
 void vwddm_rig_install_test_isr(struct vwddm_rig *rig);
 void vwddm_rig_start_kmd(struct vwddm_rig *rig);
 void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,

@@ -57,9 +57,25 @@ static void rig_notify_dpc(void *os)
 	wake_up_all(&rig->wq);
 }
 
+static void rig_invalidate_hw_context(void *os, void *h_context,
+				      u32 collateral_damage)
+{
+	struct vwddm_rig *rig = os;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&rig->lock, flags);
+	if (rig->ninval < RIG_MAX_CONTEXTS) {
+		rig->inval[rig->ninval] = h_context;
+		rig->inval_collateral[rig->ninval] = collateral_damage;
+		rig->ninval++;
+	}
+	raw_spin_unlock_irqrestore(&rig->lock, flags);
+}
+
 static const struct vwddm_cb_ops rig_cb_ops = {
 	.notify_interrupt = rig_notify_interrupt,
 	.notify_dpc = rig_notify_dpc,
+	.invalidate_hw_context = rig_invalidate_hw_context,
 };
 
 static void rig_teardown(void *arg)
@@ -102,6 +118,21 @@ static void rig_teardown(void *arg)
  */
 struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines)
 {
+	return vwddm_rig_create_hws(test, manual, engines, false);
+}
+
+/**
+ * vwddm_rig_create_hws() - vwddm_rig_create(), choosing the scheduling mode
+ * @test: the test
+ * @manual: use a manual clock (false: the real clock)
+ * @engines: engines, as for vwddm_rig_create()
+ * @hws: the nodes run the hardware-scheduling firmware
+ *
+ * Return: the rig (the test fails and aborts if it cannot be built).
+ */
+struct vwddm_rig *vwddm_rig_create_hws(struct kunit *test, bool manual,
+				       u32 engines, bool hws)
+{
 	struct vwddm_rig *rig;
 
 	rig = kunit_kzalloc(test, sizeof(*rig), GFP_KERNEL);
@@ -118,6 +149,7 @@ struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines)
 	rig->cfg.granularity[RIG_MID] = VWDDM_PREEMPT_MID_PACKET;
 	rig->cfg.kind[RIG_DMA] = VWDDM_NODE_COPY;
 	rig->cfg.granularity[RIG_DMA] = VWDDM_PREEMPT_DMA_BUFFER;
+	rig->cfg.hws = hws;
 	rig->hw = vwddm_hw_create(&rig->cfg);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rig->hw);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, rig_teardown,
@@ -185,10 +217,13 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 		.tdr_limit_time_ns = 60 * NSEC_PER_SEC,
 		.per_engine_reset = true,
 		.rail = rig->rail,
+		.hws = rig->cfg.hws,
 	};
 
 	if (rig->ddi)
 		cfg.ddi = rig->ddi;
+	/* The firmware's engine timeout is TdrDelay. */
+	vwddm_hw_fw_set_timeout(rig->hw, cfg.tdr_delay_ns);
 	rig->sched = vwddm_sched_create(&cfg);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, rig->sched);
 	rig->kmd = vwddm_kmd_start(rig->hw, &vwddm_sched_cb_ops, rig->sched);

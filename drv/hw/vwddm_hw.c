@@ -63,16 +63,24 @@ struct vwddm_hw *vwddm_hw_create(const struct vwddm_hw_config *cfg)
 		ret = -ENOMEM;
 		goto err_free_hw;
 	}
+	hw->fw_timeout_ns = VWDDM_HW_FW_TIMEOUT_NS;
 	for (e = 0; e < cfg->engines; e++)
 		for (i = 0; i < cfg->nodes; i++)
 			vwddm_hw_node_init(hw, vwddm_hw_node(hw, e, i), e, i);
+	for (i = 0; cfg->hws && i < cfg->engines * cfg->nodes; i++) {
+		ret = vwddm_hw_fw_node_init(&hw->nodes[i]);
+		if (ret)
+			goto err_free_fw;
+	}
 
 	ret = vwddm_hw_irq_init(hw);
 	if (ret)
-		goto err_free_name;
+		goto err_free_fw;
 	return hw;
 
-err_free_name:
+err_free_fw:
+	for (i = 0; i < cfg->engines * cfg->nodes; i++)
+		vwddm_hw_fw_node_fini(&hw->nodes[i]);
 	kfree(hw->cfg.name);
 err_free_hw:
 	kfree(hw);
@@ -93,8 +101,10 @@ void vwddm_hw_destroy(struct vwddm_hw *hw)
 {
 	u32 i;
 
-	for (i = 0; i < hw->cfg.engines * hw->cfg.nodes; i++)
+	for (i = 0; i < hw->cfg.engines * hw->cfg.nodes; i++) {
+		vwddm_hw_fw_node_fini(&hw->nodes[i]);
 		vwddm_hw_node_fini(&hw->nodes[i]);
+	}
 	vwddm_hw_irq_fini(hw);
 	kfree(hw->cfg.name);
 	kfree(hw);

@@ -82,6 +82,11 @@ struct vwddm_hw_packet {
 #define VWDDM_HW_INT_ALL	(VWDDM_HW_INT_COMPLETED | \
 				 VWDDM_HW_INT_PREEMPTED | \
 				 VWDDM_HW_INT_FAULTED)
+/* Firmware (hardware scheduling) events, see vwddm_hw_fw.c. */
+#define VWDDM_HW_INT_CTX_COMPLETED	BIT(3)	/* a context's packet completed */
+#define VWDDM_HW_INT_ENGINE_TIMEOUT	BIT(4)	/* GPU_ENGINE_TIMEOUT latched */
+#define VWDDM_HW_INT_FW_ALL	(VWDDM_HW_INT_CTX_COMPLETED | \
+				 VWDDM_HW_INT_ENGINE_TIMEOUT)
 
 /**
  * enum vwddm_hw_node_state - what a node's execution engine is doing
@@ -190,6 +195,8 @@ struct vwddm_hw;
  *	non-zero value share a domain: resetting one of them disturbs the
  *	others, so the miniport reports them as dependent engines
  *	(vwddm_hw_reset_domain()). Domains never span engines.
+ * @hws: the nodes run the hardware-scheduling firmware (vwddm_hw_fw.c):
+ *	per-context hardware queues instead of the node rings
  */
 struct vwddm_hw_config {
 	const char *name;
@@ -199,6 +206,41 @@ struct vwddm_hw_config {
 	enum vwddm_node_kind kind[VWDDM_HW_MAX_NODES];
 	enum vwddm_preempt_granularity granularity[VWDDM_HW_MAX_NODES];
 	u8 reset_group[VWDDM_HW_MAX_NODES];
+	bool hws;
+};
+
+/* Hardware context slots per node of the firmware. */
+#define VWDDM_HW_FW_SLOTS	16
+/* Packets per hardware context queue; a power of two. */
+#define VWDDM_HW_FW_QUEUE	32
+/* Firmware timeout (TdrDelay) at power-on. */
+#define VWDDM_HW_FW_TIMEOUT_NS	(2ULL * NSEC_PER_SEC)
+/* Time slice when the node's quantum register is zero. */
+#define VWDDM_HW_FW_QUANTUM_NS	(1ULL * NSEC_PER_MSEC)
+
+/**
+ * struct vwddm_hw_fw_status - the firmware status registers of a node
+ * @stopped: the node runs nothing until vwddm_hw_fw_resume()
+ * @timeout: GPU_ENGINE_TIMEOUT is latched
+ * @faulted: a packet faulted (VWDDM_HW_INT_FAULTED); the node is stopped
+ * @timeout_slot: the context running when the timeout or the fault hit
+ *	(the culprit)
+ * @current_slot: the context owning the node, or -1
+ * @busy_mask: contexts with packets queued (including a running one)
+ * @enabled_mask: contexts enabled for scheduling
+ * @switches: context switches so far
+ * @mid_packet_switches: of those, inside a packet
+ */
+struct vwddm_hw_fw_status {
+	bool stopped;
+	bool timeout;
+	bool faulted;
+	u32 timeout_slot;
+	int current_slot;
+	u32 busy_mask;
+	u32 enabled_mask;
+	u64 switches;
+	u64 mid_packet_switches;
 };
 
 /* Lifetime and topology (vwddm_hw.c). */
@@ -241,6 +283,24 @@ void vwddm_hw_read_node_config(struct vwddm_hw *hw, u32 engine, u32 node,
 			       struct vwddm_hw_node_config *cfg);
 void vwddm_hw_node_stats(struct vwddm_hw *hw, u32 engine, u32 node,
 			 struct vwddm_hw_node_stats *stats);
+
+/* Hardware scheduling firmware (vwddm_hw_fw.c). */
+void vwddm_hw_fw_set_timeout(struct vwddm_hw *hw, u64 timeout_ns);
+int vwddm_hw_fw_slot_enable(struct vwddm_hw *hw, u32 engine, u32 node,
+			    u32 slot, bool enable);
+int vwddm_hw_fw_submit(struct vwddm_hw *hw, u32 engine, u32 node, u32 slot,
+		       const struct vwddm_hw_packet *pkt);
+u32 vwddm_hw_fw_read_fence(struct vwddm_hw *hw, u32 engine, u32 node,
+			   u32 slot);
+void vwddm_hw_fw_write_fence(struct vwddm_hw *hw, u32 engine, u32 node,
+			     u32 slot, u32 fence);
+u32 vwddm_hw_fw_ack_completed(struct vwddm_hw *hw, u32 engine, u32 node);
+void vwddm_hw_fw_status(struct vwddm_hw *hw, u32 engine, u32 node,
+			struct vwddm_hw_fw_status *st);
+u32 vwddm_hw_fw_stop(struct vwddm_hw *hw, u32 engine, u32 node);
+u32 vwddm_hw_fw_flush_slot(struct vwddm_hw *hw, u32 engine, u32 node,
+			   u32 slot);
+void vwddm_hw_fw_resume(struct vwddm_hw *hw, u32 engine, u32 node);
 
 /* Interrupt controller (vwddm_hw_irq.c). */
 u32 vwddm_hw_int_status(struct vwddm_hw *hw, u32 engine, u32 node);

@@ -18,6 +18,8 @@
  *	where it is; VWDDM_HW_PKT_FAULT makes it fault when it would have
  *	completed; VWDDM_HW_PKT_IGNORE_PREEMPT makes it ignore preemption
  *	requests from now on (one already pending is still honoured).
+ *	With the hardware-scheduling firmware: the packet of the hardware
+ *	context owning the node.
  *
  * Context: any.
  * Return: 0, -EINVAL for a bad node or unknown flags, -EAGAIN if the node
@@ -28,6 +30,7 @@ int vwddm_hw_inject_running(struct vwddm_hw *hw, u32 engine, u32 node,
 {
 	struct vwddm_hw_node *n = vwddm_hw_node(hw, engine, node);
 	struct vwddm_hw_packet *pkt;
+	unsigned int fire = 0;
 	unsigned long irqflags;
 	int ret = 0;
 	u64 now;
@@ -35,6 +38,10 @@ int vwddm_hw_inject_running(struct vwddm_hw *hw, u32 engine, u32 node,
 	if (!n || !flags || (flags & ~VWDDM_HW_PKT_FLAGS_ALL))
 		return -EINVAL;
 	raw_spin_lock_irqsave(&n->lock, irqflags);
+	if (n->fw) {
+		ret = vwddm_hw_fw_inject_running_locked(n, flags, &fire);
+		goto out_unlock;
+	}
 	if (n->state != VWDDM_HW_RUNNING) {
 		ret = -EAGAIN;
 		goto out_unlock;
@@ -50,6 +57,7 @@ int vwddm_hw_inject_running(struct vwddm_hw *hw, u32 engine, u32 node,
 	}
 out_unlock:
 	raw_spin_unlock_irqrestore(&n->lock, irqflags);
+	vwddm_hw_deliver(hw, fire, false);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_inject_running);

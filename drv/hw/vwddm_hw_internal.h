@@ -36,6 +36,7 @@
  * @stats: counters
  * @inject_next: VWDDM_HW_PKT_* behaviours the next packet written to the
  *	ring gets (injection; vwddm_hw_inject_next())
+ * @fw: the hardware-scheduling firmware state (cfg.hws), protected by @lock
  */
 struct vwddm_hw_node {
 	struct vwddm_hw *hw;
@@ -59,6 +60,63 @@ struct vwddm_hw_node {
 	struct vwddm_hw_node_config config;
 	struct vwddm_hw_node_stats stats;
 	u32 inject_next;
+	struct vwddm_hw_fw_node *fw;
+};
+
+/**
+ * struct vwddm_hw_fw_ctx - one hardware context slot of the firmware
+ * @enabled: the slot may be scheduled
+ * @queue: its packets
+ * @head: next packet to run (free-running; masked on access)
+ * @tail: where the next packet is written
+ * @fence: the slot's fence register: fence of its last completed packet
+ * @done_ns: work of the packet at @head saved by a mid-packet switch
+ */
+struct vwddm_hw_fw_ctx {
+	bool enabled;
+	struct vwddm_hw_packet queue[VWDDM_HW_FW_QUEUE];
+	u32 head;
+	u32 tail;
+	u32 fence;
+	u64 done_ns;
+};
+
+/**
+ * struct vwddm_hw_fw_node - the firmware of one node
+ * @ctx: the hardware context slots
+ * @cur: the slot owning the node, or -1
+ * @stopped: stopped by a timeout or vwddm_hw_fw_stop()
+ * @timeout: GPU_ENGINE_TIMEOUT latched
+ * @faulted: a DMA fault stopped the node
+ * @timeout_slot: the culprit slot of the latched timeout or fault
+ * @seg_start_ns: when the packet at @cur's head started this run
+ * @slice_end_ns: end of @cur's time slice
+ * @pending: a context switch is due but the packet cannot yield yet
+ * @pending_since_ns: since when
+ * @completed: slots with a completion not yet acknowledged
+ * @switches: context switches
+ * @mid_packet_switches: of those, inside a packet
+ * @timer: the firmware's event timer (hard)
+ * @node: the node this firmware runs
+ *
+ * Everything is protected by &vwddm_hw_node.lock.
+ */
+struct vwddm_hw_fw_node {
+	struct vwddm_hw_fw_ctx ctx[VWDDM_HW_FW_SLOTS];
+	int cur;
+	bool stopped;
+	bool timeout;
+	bool faulted;
+	u32 timeout_slot;
+	u64 seg_start_ns;
+	u64 slice_end_ns;
+	bool pending;
+	u64 pending_since_ns;
+	u32 completed;
+	u64 switches;
+	u64 mid_packet_switches;
+	struct vwddm_timer timer;
+	struct vwddm_hw_node *node;
 };
 
 /**
@@ -78,6 +136,8 @@ struct vwddm_hw_node {
  * @inject_duplicate: interrupts still to be delivered twice
  * @irq_stats: counters
  * @reset_stats: function-level resets and power cycles
+ * @fw_timeout_ns: the firmware timeout register (TdrDelay); protected by
+ *	@irq_lock
  * @nodes: engines * nodes command processors, engine-major
  */
 struct vwddm_hw {
@@ -95,6 +155,7 @@ struct vwddm_hw {
 	u32 inject_duplicate;
 	struct vwddm_hw_irq_stats irq_stats;
 	struct vwddm_hw_reset_stats reset_stats;
+	u64 fw_timeout_ns;
 
 	struct vwddm_hw_node nodes[];
 };
@@ -118,6 +179,13 @@ void vwddm_hw_irq_fini(struct vwddm_hw *hw);
 unsigned int vwddm_hw_raise(struct vwddm_hw_node *n, u32 bits);
 void vwddm_hw_deliver(struct vwddm_hw *hw, unsigned int count, bool direct);
 void vwddm_hw_int_clear_node(struct vwddm_hw_node *n, bool restore_defaults);
+
+/* vwddm_hw_fw.c */
+int vwddm_hw_fw_node_init(struct vwddm_hw_node *n);
+void vwddm_hw_fw_node_fini(struct vwddm_hw_node *n);
+void vwddm_hw_fw_reset_locked(struct vwddm_hw_node *n, bool power);
+int vwddm_hw_fw_inject_running_locked(struct vwddm_hw_node *n, u32 flags,
+				      unsigned int *fire);
 
 /* vwddm_hw_ring.c */
 void vwddm_hw_node_init(struct vwddm_hw *hw, struct vwddm_hw_node *n,

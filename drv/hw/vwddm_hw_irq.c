@@ -225,7 +225,7 @@ void vwddm_hw_int_enable(struct vwddm_hw *hw, u32 engine, u32 node, u32 mask)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&hw->irq_lock, flags);
-	hw->int_enable[idx] = mask & VWDDM_HW_INT_ALL;
+	hw->int_enable[idx] = mask & (VWDDM_HW_INT_ALL | VWDDM_HW_INT_FW_ALL);
 	if (hw->int_status[idx] & hw->int_enable[idx])
 		count = vwddm_hw_deliveries_locked(hw);
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);

@@ -499,6 +499,7 @@ static void node_reset_locked(struct vwddm_hw_node *n, bool restore_defaults)
 	n->stats.resets++;
 	if (restore_defaults)
 		n->config = (struct vwddm_hw_node_config){};
+	vwddm_hw_fw_reset_locked(n, false);
 	vwddm_hw_int_clear_node(n, restore_defaults);
 }
 
@@ -610,6 +611,7 @@ void vwddm_hw_power_cycle(struct vwddm_hw *hw)
 
 		raw_spin_lock_irqsave(&n->lock, flags);
 		WRITE_ONCE(n->fence, 0);
+		vwddm_hw_fw_reset_locked(n, true);
 		n->fault_fence = 0;
 		n->preempt = (struct vwddm_hw_preempt_regs){};
 		raw_spin_unlock_irqrestore(&n->lock, flags);

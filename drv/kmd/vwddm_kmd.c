@@ -135,6 +135,9 @@ static void kmd_sync_current_fence(struct vwddm_kmd *kmd, void *arg)
 		q->reported = true;
 	}
 	a->current_fence = kn->last_completed;
+	if (vwddm_kmd_hws_sync_fences_locked(kmd, a->engine_ordinal,
+					     a->node_ordinal))
+		q->reported = true;
 }
 
 /* DxgkDdiQueryCurrentFence */
@@ -205,8 +208,12 @@ void vwddm_kmd_program_node(struct vwddm_kmd *kmd, u32 engine, u32 node)
 	hc.priority = nc.priority;
 	hc.quantum_us = nc.quantum_us;
 	vwddm_hw_write_node_config(kmd->hw, engine, node, &hc);
+	/* The firmware's events follow the completion source. */
 	vwddm_hw_int_enable(kmd->hw, engine, node,
-			    kmd_hw_int_mask(nc.interrupt_mask));
+			    kmd_hw_int_mask(nc.interrupt_mask) |
+			    (cfg->hws && (nc.interrupt_mask &
+					  VWDDM_NODE_INT_DMA_COMPLETED) ?
+			     VWDDM_HW_INT_FW_ALL : 0));
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_program_node);
 
@@ -280,6 +287,11 @@ const struct vwddm_ddi_ops vwddm_kmd_ddi_ops = {
 	.collect_dbg_info	= vwddm_kmd_collect_dbg_info,
 	.set_node_config	= vwddm_kmd_set_node_config,
 	.reset_device		= vwddm_kmd_reset_device,
+	.create_hw_context	= vwddm_kmd_create_hw_context,
+	.destroy_hw_context	= vwddm_kmd_destroy_hw_context,
+	.submit_hw_command	= vwddm_kmd_submit_hw_command,
+	.reset_hw_engine	= vwddm_kmd_reset_hw_engine,
+	.resume_hw_engine	= vwddm_kmd_resume_hw_engine,
 };
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_ddi_ops);
 
@@ -315,6 +327,17 @@ struct vwddm_kmd *vwddm_kmd_start(struct vwddm_hw *hw,
 	for (e = 0; e < cfg->engines; e++) {
 		for (n = 0; n < cfg->nodes; n++) {
 			struct vwddm_kmd_node *kn = vwddm_kmd_to_node(kmd, e, n);
+			u32 s;
+
+			for (s = 0; s < VWDDM_HW_FW_SLOTS; s++) {
+				struct vwddm_kmd_hw_context *hc =
+					&kmd->hw_ctx[e * cfg->nodes + n][s];
+
+				hc->kmd = kmd;
+				hc->engine = e;
+				hc->node = n;
+				hc->slot = s;
+			}
 
 			kn->last_completed = vwddm_hw_read_fence(hw, e, n);
 			kn->last_submitted = kn->last_completed;

@@ -29,6 +29,32 @@ struct vwddm_kmd_node {
 	u32 last_completed;
 };
 
+/* Nodes of a device, engine-major. */
+#define VWDDM_KMD_NODES	(VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES)
+
+/**
+ * struct vwddm_kmd_hw_context - a hardware context (hardware scheduling):
+ *	one firmware slot of a node; the handle create_hw_context returns
+ * @kmd: the miniport
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @slot: the firmware slot
+ * @h_context: the OS handle; NULL while the slot is free
+ * @last_completed: fence of the last completion reported to the OS side
+ * @invalidated: reset_hw_engine invalidated it: it never runs again
+ *
+ * Fields from @h_context on are protected by &vwddm_kmd.isr_lock.
+ */
+struct vwddm_kmd_hw_context {
+	struct vwddm_kmd *kmd;
+	u32 engine;
+	u32 node;
+	u32 slot;
+	void *h_context;
+	u32 last_completed;
+	bool invalidated;
+};
+
 /**
  * struct vwddm_kmd_stats - miniport counters
  * @isr_calls: interrupt routine invocations
@@ -47,6 +73,9 @@ struct vwddm_kmd_node {
  * @platform_resets: successful platform-level reset_device calls
  * @config_restores: device resets after which the miniport programmed
  *	the nodes' configuration itself (AddressingReset false)
+ * @hw_engine_resets: successful reset_hw_engine calls
+ * @hw_engine_resumes: successful resume_hw_engine calls
+ * @hw_invalidations: invalidate_hw_context callbacks made
  */
 struct vwddm_kmd_stats {
 	u64 isr_calls;
@@ -63,6 +92,9 @@ struct vwddm_kmd_stats {
 	u64 function_resets;
 	u64 platform_resets;
 	u64 config_restores;
+	u64 hw_engine_resets;
+	u64 hw_engine_resumes;
+	u64 hw_invalidations;
 };
 
 /**
@@ -87,6 +119,10 @@ struct vwddm_kmd_stats {
  *	their work
  * @slow_ddi_ms: how long; vwddm_kmd_inject_add() replaces it when it adds
  *	to @slow_ddi
+ * @reset_hw_engine_fail: the next reset_hw_engine calls that fail with
+ *	-EIO before touching the hardware
+ * @resume_hw_engine_fail: the next resume_hw_engine calls that fail with
+ *	-EIO, leaving the engine stopped
  *
  * Each member counts calls still to be affected; it is decremented by
  * every call it affects.
@@ -101,6 +137,8 @@ struct vwddm_kmd_inject {
 	u32 set_node_config_fail;
 	u32 slow_ddi;
 	u32 slow_ddi_ms;
+	u32 reset_hw_engine_fail;
+	u32 resume_hw_engine_fail;
 };
 
 /**
@@ -123,6 +161,8 @@ struct vwddm_kmd_inject {
  *	false); false, the OS side must (AddressingReset true)
  * @stats: counters
  * @inject: failures still to be injected into the reset DDIs
+ * @hw_ctx: hardware scheduling: per node (engine * nodes + ordinal), its
+ *	firmware slots
  */
 struct vwddm_kmd {
 	struct vwddm_hw *hw;
@@ -139,6 +179,7 @@ struct vwddm_kmd {
 	bool restores_config;
 	struct vwddm_kmd_stats stats;
 	struct vwddm_kmd_inject inject;
+	struct vwddm_kmd_hw_context hw_ctx[VWDDM_KMD_NODES][VWDDM_HW_FW_SLOTS];
 };
 
 extern const struct vwddm_ddi_ops vwddm_kmd_ddi_ops;
@@ -172,6 +213,22 @@ int vwddm_kmd_reset_device(void *miniport,
 			   struct vwddm_ddi_reset_device *args);
 int vwddm_kmd_collect_dbg_info(void *miniport,
 			       struct vwddm_ddi_collect_dbg_info *args);
+
+/* vwddm_kmd_hws.c */
+int vwddm_kmd_create_hw_context(void *miniport,
+				struct vwddm_ddi_create_hw_context *args);
+void vwddm_kmd_destroy_hw_context(void *miniport, void *hw_context);
+int vwddm_kmd_submit_hw_command(void *miniport, void *hw_context,
+				const struct vwddm_ddi_submit_command *args);
+int vwddm_kmd_reset_hw_engine(void *miniport,
+			      const struct vwddm_ddi_hw_engine *args);
+int vwddm_kmd_resume_hw_engine(void *miniport,
+			       const struct vwddm_ddi_hw_engine *args);
+void vwddm_kmd_isr_hws(struct vwddm_kmd *kmd, u32 engine, u32 node,
+		       u32 status);
+void vwddm_kmd_hws_restore(struct vwddm_kmd *kmd);
+bool vwddm_kmd_hws_sync_fences_locked(struct vwddm_kmd *kmd, u32 engine,
+				      u32 node);
 
 /* vwddm_kmd_irq.c */
 int vwddm_kmd_irq_init(struct vwddm_kmd *kmd);

@@ -72,6 +72,8 @@ static void vwddm_kmd_isr_node(struct vwddm_kmd *kmd, u32 engine, u32 node)
 		kmd->stats.notifications++;
 		kmd->cb->notify_interrupt(kmd->os, &data);
 	}
+	if (status & VWDDM_HW_INT_FW_ALL)
+		vwddm_kmd_isr_hws(kmd, engine, node, status);
 }
 
 /* DxgkDdiInterruptRoutine */
@@ -208,7 +210,8 @@ int vwddm_kmd_irq_init(struct vwddm_kmd *kmd)
 
 	for (e = 0; e < cfg->engines; e++)
 		for (n = 0; n < cfg->nodes; n++)
-			vwddm_hw_int_enable(kmd->hw, e, n, VWDDM_HW_INT_ALL);
+			vwddm_hw_int_enable(kmd->hw, e, n, VWDDM_HW_INT_ALL |
+					    (cfg->hws ? VWDDM_HW_INT_FW_ALL : 0));
 	return 0;
 
 err_destroy_wq:

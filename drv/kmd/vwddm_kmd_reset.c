@@ -47,6 +47,8 @@ void vwddm_kmd_inject_add(struct vwddm_kmd *kmd,
 	kmd->inject.fldr_fail += add->fldr_fail;
 	kmd->inject.pldr_fail += add->pldr_fail;
 	kmd->inject.set_node_config_fail += add->set_node_config_fail;
+	kmd->inject.reset_hw_engine_fail += add->reset_hw_engine_fail;
+	kmd->inject.resume_hw_engine_fail += add->resume_hw_engine_fail;
 	if (add->slow_ddi) {
 		kmd->inject.slow_ddi += add->slow_ddi;
 		kmd->inject.slow_ddi_ms = add->slow_ddi_ms;
@@ -406,6 +408,7 @@ int vwddm_kmd_reset_device(void *miniport, struct vwddm_ddi_reset_device *a)
 	if (current_work() != &kmd->dpc)
 		vwddm_kmd_flush_dpc(kmd);
 	vwddm_kmd_synchronize_execution(kmd, kmd_device_reset_fences, &r);
+	vwddm_kmd_hws_restore(kmd);
 
 	a->addressing_reset = !r.restores;
 	if (r.restores)

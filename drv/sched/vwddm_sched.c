@@ -139,7 +139,13 @@ void vwddm_sched_cancel_list_locked(struct list_head *queue,
 	}
 }
 
-static bool packet_ready(struct vwddm_packet *pkt)
+/**
+ * vwddm_packet_ready() - may a packet run: have its dependencies signalled
+ * @pkt: the packet
+ *
+ * Return: true when every fence it waits for has signalled.
+ */
+bool vwddm_packet_ready(struct vwddm_packet *pkt)
 {
 	u32 i;
 
@@ -149,8 +155,15 @@ static bool packet_ready(struct vwddm_packet *pkt)
 	return true;
 }
 
-/* A paging packet it waited for failed: its memory never became resident. */
-static bool packet_dep_failed(struct vwddm_packet *pkt)
+/**
+ * vwddm_packet_dep_failed() - did a dependency of a packet fail
+ * @pkt: the packet
+ *
+ * A paging packet it waited for failed: its memory never became resident.
+ *
+ * Return: true when a fence it waits for signalled with an error.
+ */
+bool vwddm_packet_dep_failed(struct vwddm_packet *pkt)
 {
 	u32 i;
 
@@ -173,7 +186,7 @@ static struct vwddm_context *pick_context_locked(struct vwddm_sched_node *n)
 		    list_empty(&ctx->queue))
 			continue;
 		head = list_first_entry(&ctx->queue, struct vwddm_packet, link);
-		if (!packet_ready(head))
+		if (!vwddm_packet_ready(head))
 			continue;
 		if (!best || ctx->priority > best->priority)
 			best = ctx;
@@ -186,6 +199,9 @@ static struct vwddm_context *pick_context_locked(struct vwddm_sched_node *n)
 static void arm_quantum_locked(struct vwddm_sched_node *n)
 {
 	lockdep_assert_held(&n->lock);
+	/* Hardware scheduling: the firmware slices time itself. */
+	if (n->sched->cfg.hws)
+		return;
 	if (n->hw_queued && !n->preempt_pending)
 		vwddm_timer_start(&n->quantum_timer,
 				  n->head_since_ns + n->sched->cfg.quantum_ns);
@@ -214,6 +230,10 @@ void vwddm_sched_pump_locked(struct vwddm_sched *sched,
 	int ret;
 
 	lockdep_assert_held(&n->lock);
+	if (sched->cfg.hws) {
+		vwddm_sched_hws_pump_locked(sched, n, done);
+		return;
+	}
 	while (!sched->dead && !n->preempt_pending && !n->resetting &&
 	       n->hw_queued < sched->cfg.hw_queue_depth) {
 		paging = !list_empty(&n->paging_resubmit);
@@ -227,7 +247,7 @@ void vwddm_sched_pump_locked(struct vwddm_sched *sched,
 				break;
 			pkt = list_first_entry(&ctx->queue, struct vwddm_packet,
 					       link);
-			if (packet_dep_failed(pkt)) {
+			if (vwddm_packet_dep_failed(pkt)) {
 				dma_fence_set_error(&pkt->base, -ECANCELED);
 				list_move_tail(&pkt->link, done);
 				continue;
@@ -450,7 +470,7 @@ void vwddm_sched_retire_packet_locked(struct vwddm_sched *sched,
 static void retire_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 			struct list_head *done)
 {
-	bool preempted, faulted, retired = false;
+	bool preempted, faulted, timeout, retired = false;
 	struct vwddm_interrupt_data pre;
 	struct vwddm_packet *pkt, *tmp;
 	unsigned long flags;
@@ -463,11 +483,24 @@ static void retire_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	n->irq.preempted = false;
 	faulted = n->irq.faulted;
 	n->irq.faulted = false;
+	timeout = n->irq.engine_timeout;
+	n->irq.engine_timeout = false;
 	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
 	if (faulted)
 		vwddm_sched_request_reset(sched, n, true);
+	if (timeout) {
+		spin_lock_irqsave(&sched->lock, flags);
+		sched->tdr.hw_engine_timeouts++;
+		spin_unlock_irqrestore(&sched->lock, flags);
+		vwddm_sched_request_reset(sched, n, false);
+	}
 
 	spin_lock_irqsave(&n->lock, flags);
+	if (sched->cfg.hws) {
+		vwddm_sched_hws_retire_locked(sched, n, done);
+		spin_unlock_irqrestore(&n->lock, flags);
+		return;
+	}
 	list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
 		if (!vwddm_fence_after_eq(completed, pkt->fence_id))
 			break;
@@ -533,6 +566,10 @@ static void vwddm_sched_notify_interrupt(void *os,
 
 	lockdep_assert_irqs_disabled();
 	switch (d->interrupt_type) {
+	case VWDDM_INTERRUPT_MONITORED_FENCE_SIGNALED:
+	case VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT:
+		vwddm_sched_hws_notify(sched, d);
+		return;
 	case VWDDM_INTERRUPT_DMA_PAGE_FAULTED:
 		n = vwddm_sched_node(sched, d->dma_page_faulted.engine_ordinal,
 				     d->dma_page_faulted.node_ordinal);
@@ -554,6 +591,11 @@ static void vwddm_sched_notify_interrupt(void *os,
 	if (!n)
 		return;
 	raw_spin_lock(&sched->irq_lock);
+	/* Hardware scheduling: nothing may come before ResumeHwEngine. */
+	if (n->irq.hws_window) {
+		n->irq.hws_unexpected++;
+		goto out_unlock;
+	}
 	/* Step 3 of an engine reset: further interrupts are ignored. */
 	if (n->irq.ignore) {
 		n->irq.ignored++;
@@ -583,6 +625,7 @@ static void vwddm_sched_notify_dpc(void *os)
 const struct vwddm_cb_ops vwddm_sched_cb_ops = {
 	.notify_interrupt	= vwddm_sched_notify_interrupt,
 	.notify_dpc		= vwddm_sched_notify_dpc,
+	.invalidate_hw_context	= vwddm_sched_hws_invalidate,
 };
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_cb_ops);
 

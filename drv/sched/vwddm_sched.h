@@ -75,6 +75,7 @@ enum vwddm_tdr_level {
 /* Largest TdrLimitCount; processes whose engine TDRs are tracked. */
 #define VWDDM_TDR_LIMIT_MAX			64
 #define VWDDM_TDR_PROCS				16
+#define VWDDM_119_UNEXPECTED_INTERRUPT_AFTER_RESET	0x10
 /* Parameter 1 of an emulated 0x116 that a DDI overran TdrDdiDelay. */
 #define VWDDM_116_DDI_TIMEOUT			0xDD1
 /* Reason of the last TDR: DXGK_TDR_TYPE values (9 is also TdrReason 9). */
@@ -131,6 +132,7 @@ enum vwddm_tdr_event_kind {
 	VWDDM_TDR_EVT_PLATFORM_RESET,	/* platform-level device reset done */
 	VWDDM_TDR_EVT_RUNG_FAILED,	/* a rung failed (reason: the rung) */
 	VWDDM_TDR_EVT_ADAPTER_LOST,	/* adapter lost (reason: the rung) */
+	VWDDM_TDR_EVT_HW_ENGINE_RESET,	/* HWS engine reset and resume done */
 };
 
 /**
@@ -212,6 +214,13 @@ struct vwddm_tdr_event {
  * @lost_rung: the rung at which the adapter was lost, or VWDDM_RUNG_NONE
  * @lost_reason: VWDDM_LOST_* or 0
  * @lost_uevents: WEDGED uevents sent for the lost adapter
+ * @hw_engine_timeouts: hardware scheduling: GPU_ENGINE_TIMEOUT interrupts
+ *	acted upon
+ * @hw_engine_resets: hardware scheduling: engine resets that ended with
+ *	the engine resumed
+ * @hw_collateral_contexts: contexts invalidated as collateral damage
+ * @hw_unexpected_irqs: interrupts from a node between ResetHwEngine and
+ *	ResumeHwEngine (the 0x119/0x10 case)
  */
 struct vwddm_tdr_stats {
 	u64 timeouts;
@@ -243,6 +252,10 @@ struct vwddm_tdr_stats {
 	u32 lost_rung;
 	u32 lost_reason;
 	u64 lost_uevents;
+	u64 hw_engine_timeouts;
+	u64 hw_engine_resets;
+	u64 hw_collateral_contexts;
+	u64 hw_unexpected_irqs;
 };
 
 /**
@@ -335,6 +348,10 @@ struct vwddm_allocation {
  * @hangs: times it was found guilty
  * @resets: resets that took work of it off the hardware while innocent
  * @reset_seen: &vwddm_sched.reset_seq of the last reset counted in @resets
+ * @hw_context: hardware scheduling: the miniport's handle of its hardware
+ *	context, created with its first submission; under the node's lock
+ * @hw_completed_id: hardware scheduling: the hardware context's last
+ *	completed fence reported; under &vwddm_sched.irq_lock
  */
 struct vwddm_context {
 	struct vwddm_device *dev;
@@ -353,6 +370,8 @@ struct vwddm_context {
 	u32 hangs;
 	u32 resets;
 	u32 reset_seen;
+	void *hw_context;
+	u32 hw_completed_id;
 };
 
 /**
@@ -405,6 +424,10 @@ struct vwddm_packet {
  * @fault_fence_id: its FaultedFenceId
  * @ignore: reports from this node are ignored (engine reset in progress)
  * @ignored: reports ignored so far
+ * @engine_timeout: a GPU_ENGINE_TIMEOUT report awaits the DPC
+ * @hws_window: between ResetHwEngine and ResumeHwEngine: any report from
+ *	the node is unexpected (0x119/0x10)
+ * @hws_unexpected: reports received while @hws_window was set
  */
 struct vwddm_sched_irq_state {
 	u32 completed_id;
@@ -414,6 +437,9 @@ struct vwddm_sched_irq_state {
 	u32 fault_fence_id;
 	bool ignore;
 	u64 ignored;
+	bool engine_timeout;
+	bool hws_window;
+	u64 hws_unexpected;
 };
 
 /**
@@ -509,6 +535,9 @@ struct vwddm_sched_node {
  *	device reset resets every adapter on the same rail. 0: a rail of its
  *	own (the default); 1..VWDDM_RAIL_MAX: shared with every adapter
  *	given the same value
+ * @hws: hardware scheduling: every context gets a hardware context of the
+ *	miniport; the firmware time-slices them and detects engine timeouts
+ *	(no software quantum, no preemption requests, no TdrDelay timer)
  */
 struct vwddm_sched_config {
 	const struct vwddm_ddi_ops *ddi;
@@ -528,6 +557,7 @@ struct vwddm_sched_config {
 	u64 tdr_limit_time_ns;
 	struct device *coredump_dev;
 	u32 rail;
+	bool hws;
 };
 
 /* Highest shared rail ID (struct vwddm_sched_config.rail). */
@@ -580,6 +610,11 @@ struct vwddm_sched_config {
  *	is lost, to send the WEDGED uevent; returns 0 if it was sent. Set
  *	once, before any reset, with vwddm_sched_set_lost_notify().
  * @lost_arg: its argument
+ * @hws_culprit_pid: hardware scheduling: the process of the context the
+ *	running engine reset invalidated as the culprit, or -1; under
+ *	@reset_lock
+ * @hws_fault: hardware scheduling: the running engine reset is for a DMA
+ *	fault (the culprit's packet ends with -EFAULT); under @reset_lock
  * @nodes: engines * nodes schedulers, engine-major
  */
 struct vwddm_sched {
@@ -614,6 +649,8 @@ struct vwddm_sched {
 	struct list_head rail_link;
 	int (*lost_notify)(void *arg);
 	void *lost_arg;
+	int hws_culprit_pid;
+	bool hws_fault;
 	struct vwddm_sched_node nodes[];
 };
 

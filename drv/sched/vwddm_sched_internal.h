@@ -35,6 +35,25 @@ void vwddm_sched_retire_packet_locked(struct vwddm_sched *sched,
 				      struct vwddm_packet *pkt,
 				      struct list_head *done);
 void vwddm_sched_process(struct vwddm_sched *sched);
+bool vwddm_packet_ready(struct vwddm_packet *pkt);
+bool vwddm_packet_dep_failed(struct vwddm_packet *pkt);
+
+/* vwddm_sched_hws.c */
+void vwddm_sched_hws_pump_locked(struct vwddm_sched *sched,
+				 struct vwddm_sched_node *n,
+				 struct list_head *done);
+bool vwddm_sched_hws_retire_locked(struct vwddm_sched *sched,
+				   struct vwddm_sched_node *n,
+				   struct list_head *done);
+void vwddm_sched_hws_notify(struct vwddm_sched *sched,
+			    const struct vwddm_interrupt_data *d);
+void vwddm_sched_hws_release(struct vwddm_context *ctx);
+void vwddm_sched_hws_sync_completed_locked(struct vwddm_sched *sched,
+					   struct vwddm_sched_node *n);
+
+/* vwddm_sched_tdr.c, hardware scheduling */
+void vwddm_sched_hws_invalidate(void *os, void *h_context,
+				u32 collateral_damage);
 
 /* vwddm_sched_dump.c */
 void vwddm_sched_dump(struct vwddm_sched *sched, struct vwddm_sched_node *n,

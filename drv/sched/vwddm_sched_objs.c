@@ -112,6 +112,7 @@ static void vwddm_context_release(struct kref *ref)
 	struct vwddm_context *ctx = container_of(ref, struct vwddm_context,
 						 ref);
 
+	vwddm_sched_hws_release(ctx);
 	vwddm_device_put(ctx->dev);
 	kfree(ctx);
 }

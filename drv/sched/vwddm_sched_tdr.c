@@ -926,6 +926,195 @@ static void recover_node(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	vwddm_sched_finish_list(&done);
 }
 
+/**
+ * vwddm_sched_hws_invalidate() - DxgkCbInvalidateHwContext
+ * @os: the scheduler
+ * @h_context: the context (the OS handle given to create_hw_context)
+ * @collateral_damage: 0: it caused the hang; 1: it lost its work to it
+ *
+ * Its work on the hardware never completes: the culprit's running packet
+ * (its oldest on the hardware) ends with -ETIME (-EFAULT when it faulted),
+ * everything else it had,
+ * on the hardware or queued, with -ECANCELED. The culprit becomes HUNG,
+ * collateral damage RESET: neither gets anything scheduled again. The
+ * system device's paging context is never put in error: its packets are
+ * cancelled and it gets a fresh hardware context with its next packet.
+ *
+ * Context: process context, from the miniport's reset_hw_engine, on the
+ * reset worker.
+ */
+void vwddm_sched_hws_invalidate(void *os, void *h_context,
+				u32 collateral_damage)
+{
+	struct vwddm_sched *sched = os;
+	struct vwddm_context *ctx = h_context;
+	struct vwddm_sched_node *n;
+	struct vwddm_packet *pkt, *tmp;
+	unsigned long flags;
+	bool first = true;
+	LIST_HEAD(done);
+
+	lockdep_assert_held(&sched->reset_lock);
+	n = vwddm_sched_node(sched, ctx->engine, ctx->node);
+	spin_lock_irqsave(&n->lock, flags);
+	list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
+		if (pkt->ctx != ctx)
+			continue;
+		dma_fence_set_error(&pkt->base, collateral_damage || !first ?
+				    -ECANCELED :
+				    sched->hws_fault ? -EFAULT : -ETIME);
+		first = false;
+		list_move_tail(&pkt->link, &done);
+		n->hw_queued--;
+	}
+	vwddm_sched_hws_sync_completed_locked(sched, n);
+	pr_notice("vwddm: node %u.%u: context %u invalidated (%s)\n",
+		  n->engine, n->ordinal, ctx->id,
+		  collateral_damage ? "collateral damage" : "culprit");
+	if (ctx->dev->system) {
+		vwddm_context_note_reset(sched, ctx);
+		sched->cfg.ddi->destroy_hw_context(sched->cfg.miniport,
+						   ctx->hw_context);
+		ctx->hw_context = NULL;
+	} else if (!collateral_damage) {
+		make_guilty_locked(sched, ctx, &done);
+		sched->hws_culprit_pid = ctx->dev->pid;
+	} else {
+		if (ctx->state == VWDDM_CONTEXT_ACTIVE) {
+			ctx->state = VWDDM_CONTEXT_RESET;
+			trace_vwddm_context_error(ctx->id, ctx->dev->id,
+						  ctx->dev->pid, ctx->state);
+		}
+		vwddm_context_note_reset(sched, ctx);
+		vwddm_sched_cancel_list_locked(&ctx->queue, &done, -ECANCELED);
+		spin_lock(&sched->lock);
+		sched->tdr.hw_collateral_contexts++;
+		spin_unlock(&sched->lock);
+	}
+	spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_sched_finish_list(&done);
+}
+
+/*
+ * The hardware-scheduling engine reset (GPU_ENGINE_TIMEOUT, or a DMA page
+ * fault when @fault): ResetHwEngine
+ * (the miniport invalidates the affected contexts through
+ * vwddm_sched_hws_invalidate()), then the node's interrupts are enabled
+ * again and its state synced with the engine still stopped: an interrupt
+ * from the node now is the 0x119/0x10 case (recorded, promoted to an
+ * adapter reset). Then ResumeHwEngine; a failure of either DDI is promoted
+ * to an adapter reset.
+ */
+static void hws_engine_reset(struct vwddm_sched *sched,
+			     struct vwddm_sched_node *n, bool fault)
+{
+	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
+	struct vwddm_ddi_hw_engine he = {
+		.node_ordinal = n->ordinal,
+		.engine_ordinal = n->engine,
+	};
+	struct vwddm_ddi_set_node_config nc;
+	u64 t0 = ktime_get_ns(), t, t1, unexpected;
+	unsigned long flags;
+	int ret, pid;
+
+	set_reason(sched, fault ? VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT :
+				  VWDDM_TDR_TYPE_ENGINE_TIMEOUT);
+	if (!ddi->reset_hw_engine || !ddi->resume_hw_engine) {
+		adapter_reset(sched, n, true);
+		return;
+	}
+	/* The node takes no new work; its reports are ignored meanwhile. */
+	spin_lock_irqsave(&n->lock, flags);
+	n->resetting = true;
+	raw_spin_lock(&sched->irq_lock);
+	n->irq.ignore = true;
+	raw_spin_unlock(&sched->irq_lock);
+	spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_sched_process(sched);
+	collect_dbg_info(sched, n, VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED);
+
+	sched->hws_culprit_pid = -1;
+	sched->hws_fault = fault;
+	t = vwddm_clock_now(sched->cfg.clock);
+	t1 = ktime_get_ns();
+	ret = ddi->reset_hw_engine(sched->cfg.miniport, &he);
+	hist_add(sched, VWDDM_TDR_STEP_RESET_ENGINE, t1);
+	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_RESET_ENGINE,
+			       0, ret);
+	if (ddi_overran(sched, t, VWDDM_STEP_RESET_ENGINE))
+		return;
+	if (ret) {
+		pr_warn("vwddm: node %u.%u: hardware engine reset failed (%d): promoted to an adapter reset\n",
+			n->engine, n->ordinal, ret);
+		adapter_reset(sched, n, true);
+		return;
+	}
+	pid = sched->hws_culprit_pid;
+
+	/* Interrupts on again, state synced; the engine is still stopped. */
+	spin_lock_irqsave(&n->lock, flags);
+	nc = n->hw_cfg;
+	raw_spin_lock(&sched->irq_lock);
+	n->irq.ignore = false;
+	n->irq.hws_window = true;
+	n->irq.hws_unexpected = 0;
+	raw_spin_unlock(&sched->irq_lock);
+	spin_unlock_irqrestore(&n->lock, flags);
+	if (ddi->set_node_config &&
+	    ddi->set_node_config(sched->cfg.miniport, &nc))
+		pr_warn("vwddm: node %u.%u: configuration refused\n",
+			n->engine, n->ordinal);
+	vwddm_sched_process(sched);
+	spin_lock_irqsave(&n->lock, flags);
+	raw_spin_lock(&sched->irq_lock);
+	unexpected = n->irq.hws_unexpected;
+	n->irq.hws_window = false;
+	if (unexpected)
+		n->irq.ignore = true;
+	raw_spin_unlock(&sched->irq_lock);
+	spin_unlock_irqrestore(&n->lock, flags);
+	if (unexpected) {
+		spin_lock_irqsave(&sched->lock, flags);
+		sched->tdr.hw_unexpected_irqs += unexpected;
+		spin_unlock_irqrestore(&sched->lock, flags);
+		bugcheck(sched, VWDDM_BUGCHECK_SCHEDULER_INTERNAL,
+			 VWDDM_119_UNEXPECTED_INTERRUPT_AFTER_RESET,
+			 n->engine * sched->cfg.nodes + n->ordinal, unexpected);
+		adapter_reset(sched, n, true);
+		return;
+	}
+
+	t = vwddm_clock_now(sched->cfg.clock);
+	ret = ddi->resume_hw_engine(sched->cfg.miniport, &he);
+	if (ddi_overran(sched, t, VWDDM_STEP_RESET_ENGINE))
+		return;
+	if (ret) {
+		pr_warn("vwddm: node %u.%u: hardware engine resume failed (%d): adapter reset\n",
+			n->engine, n->ordinal, ret);
+		adapter_reset(sched, n, true);
+		return;
+	}
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->tdr.engine_resets++;
+	sched->tdr.hw_engine_resets++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	release_node(sched, n);
+	vwddm_sched_process(sched);
+	if (pid >= 0)
+		charge_process(sched, pid);
+	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_RECOVERED,
+			       0, 0);
+	hist_add(sched, VWDDM_TDR_STEP_ENGINE_TOTAL, t0);
+	log_event(sched, VWDDM_TDR_EVT_HW_ENGINE_RESET, n->engine, n->ordinal,
+		  sched->tdr.last_reason);
+	trace_vwddm_ladder(sched->cfg.rail, VWDDM_RUNG_ENGINE, 0,
+			   div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
+	pr_notice("vwddm: node %u.%u: hardware engine reset and resumed in %llu us\n",
+		  n->engine, n->ordinal,
+		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
+}
+
 static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 			 bool fault)
 {
@@ -955,6 +1144,10 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	if (!sched->cfg.per_engine_reset) {
 		set_reason(sched, VWDDM_TDR_TYPE_PREEMPT_TIMEOUT);
 		adapter_reset(sched, n, false);
+		return;
+	}
+	if (sched->cfg.hws) {
+		hws_engine_reset(sched, n, fault);
 		return;
 	}
 	/*

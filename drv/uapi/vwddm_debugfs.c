@@ -13,7 +13,8 @@
  *                "paging_hang=N", "adapter_reset", "reset_engine_fail=N",
  *                "bad_aborted_fence=N", "reset_from_timeout_fail=N",
  *                "restart_fail=N", "fldr_fail=N", "pldr_fail=N",
- *                "set_node_config_fail=N", "slow_ddi=N [ms=M]", or
+ *                "set_node_config_fail=N", "reset_hw_engine_fail=N",
+ *                "resume_hw_engine_fail=N", "slow_ddi=N [ms=M]", or
  *                "<hang|fault|nopreempt>_<running|next> node=N [engine=E]"
  *                and "engine_tdr node=N [engine=E]"
  *   last_dump (r) the last TDR dump (also published as a devcoredump)
@@ -61,6 +62,7 @@ static const char * const tdr_event_names[] = {
 	[VWDDM_TDR_EVT_PLATFORM_RESET]	= "platform_reset",
 	[VWDDM_TDR_EVT_RUNG_FAILED]	= "rung_failed",
 	[VWDDM_TDR_EVT_ADAPTER_LOST]	= "adapter_lost",
+	[VWDDM_TDR_EVT_HW_ENGINE_RESET]	= "hw_engine_reset",
 };
 
 /* The last @max events of the TDR log, oldest first, one line each. */
@@ -289,6 +291,10 @@ static int tdr_stats_show(struct seq_file *m, void *unused)
 		   t->timeouts, t->faults, t->engine_reset_noops, t->promoted,
 		   t->guilty_contexts, t->devices_in_error,
 		   t->blocked_processes, bc.count);
+	seq_printf(m, "hws mode=%s engine_timeouts=%llu engine_resets=%llu collateral_contexts=%llu unexpected_irqs=%llu\n",
+		   adev->sched->cfg.hws ? "hw" : "sw", t->hw_engine_timeouts,
+		   t->hw_engine_resets, t->hw_collateral_contexts,
+		   t->hw_unexpected_irqs);
 	/* Bucket b: durations below 2^b microseconds. */
 	for (i = 0; i < VWDDM_TDR_STEP_COUNT; i++) {
 		total = 0;
@@ -348,6 +354,10 @@ static int inject_kmd(struct vwddm_adapter *adev, const char *key, u32 count,
 		add.reset_from_timeout_fail = count;
 	else if (!strcmp(key, "restart_fail"))
 		add.restart_fail = count;
+	else if (!strcmp(key, "reset_hw_engine_fail"))
+		add.reset_hw_engine_fail = count;
+	else if (!strcmp(key, "resume_hw_engine_fail"))
+		add.resume_hw_engine_fail = count;
 	else if (!strcmp(key, "fldr_fail"))
 		add.fldr_fail = count;
 	else if (!strcmp(key, "pldr_fail"))

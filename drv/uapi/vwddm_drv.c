@@ -168,6 +168,8 @@ static int vwddm_probe(struct platform_device *pdev)
 	adev->index = pdev->id;
 	atomic_set(&adev->wedged_uevents, 0);
 	scfg.rail = adev->index < VWDDM_MAX_ADAPTERS ? p->rail[adev->index] : 0;
+	scfg.hws = adev->index < VWDDM_MAX_ADAPTERS && p->hws[adev->index];
+	hcfg.hws = scfg.hws;
 	adev->params = p;
 	vwddm_clock_init(&adev->clock, false);
 	scfg.clock = &adev->clock;
@@ -181,6 +183,8 @@ static int vwddm_probe(struct platform_device *pdev)
 	adev->hw = vwddm_hw_create(&hcfg);
 	if (IS_ERR(adev->hw))
 		return PTR_ERR(adev->hw);
+	/* The firmware's engine timeout is TdrDelay. */
+	vwddm_hw_fw_set_timeout(adev->hw, scfg.tdr_delay_ns);
 
 	adev->sched = vwddm_sched_create(&scfg);
 	if (IS_ERR(adev->sched)) {
@@ -209,10 +213,10 @@ static int vwddm_probe(struct platform_device *pdev)
 		goto err_destroy_workload;
 	vwddm_debugfs_adapter_init(adev, vwddm_debugfs_root);
 	platform_set_drvdata(pdev, adev);
-	dev_info(&pdev->dev, "%u engine(s) x %u node(s), irq %u, DPC in %s, rail %u\n",
+	dev_info(&pdev->dev, "%u engine(s) x %u node(s), irq %u, DPC in %s, rail %u, %s scheduling\n",
 		 p->engines, p->nodes, vwddm_hw_irq(adev->hw),
 		 VWDDM_DPC_IN_BH ? "BH workqueue" : "high-priority workqueue",
-		 scfg.rail);
+		 scfg.rail, scfg.hws ? "hardware" : "software");
 	return 0;
 
 err_destroy_workload:

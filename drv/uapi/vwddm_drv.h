@@ -43,6 +43,7 @@ struct vwddm_sched;
  *	after a device reset (else it answers AddressingReset)
  * @allow_user_inject: any process may set the injection flags of a packet
  *	(otherwise only CAP_SYS_ADMIN)
+ * @hws: per adapter index, hardware scheduling (else software)
  */
 struct vwddm_params {
 	u32 adapters;
@@ -62,6 +63,7 @@ struct vwddm_params {
 	u32 rail[VWDDM_MAX_ADAPTERS];
 	bool kmd_restores_config;
 	bool allow_user_inject;
+	bool hws[VWDDM_MAX_ADAPTERS];
 };
 
 /**

@@ -200,9 +200,12 @@ static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
 	args->adapter = adev->index;
 	args->engines = cfg->engines;
 	args->nodes_per_engine = cfg->nodes;
-	args->sched_mode = VWDDM_SCHED_MODE_SOFTWARE;
+	args->sched_mode = cfg->hws ? VWDDM_SCHED_MODE_HARDWARE :
+				      VWDDM_SCHED_MODE_SOFTWARE;
 	args->tdr_level = cfg->tdr_level;
 	args->caps = VWDDM_CAP_SYNC_FILE;
+	if (cfg->hws)
+		args->caps |= VWDDM_CAP_HW_SCHEDULING;
 	if (cfg->per_engine_reset)
 		args->caps |= VWDDM_CAP_PER_ENGINE_RESET;
 	if (p->allow_user_inject || capable(CAP_SYS_ADMIN))

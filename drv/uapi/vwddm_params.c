@@ -87,6 +87,41 @@ static int parse_rails(struct vwddm_params *p)
 	return ret;
 }
 
+static char *sched_mode = "";
+module_param(sched_mode, charp, 0444);
+MODULE_PARM_DESC(sched_mode, "Scheduling mode of each adapter, comma-separated by adapter index: sw (software scheduling: the OS side's queues, quantum and preemption; the default) or hw (hardware scheduling: per-context hardware queues time-sliced by the firmware, GPU_ENGINE_TIMEOUT, ResetHwEngine/ResumeHwEngine); a missing entry is sw. Example: sched_mode=sw,hw");
+
+static int parse_sched_mode(struct vwddm_params *p)
+{
+	char *list, *cur, *tok;
+	int ret = 0;
+	u32 i = 0;
+
+	list = kstrdup(sched_mode ? sched_mode : "", GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cur = list;
+	while (*list && (tok = strsep(&cur, ",")) != NULL) {
+		if (i == VWDDM_MAX_ADAPTERS) {
+			ret = -EINVAL;
+			break;
+		}
+		if (!strcmp(tok, "hw")) {
+			p->hws[i++] = true;
+		} else if (!strcmp(tok, "sw")) {
+			p->hws[i++] = false;
+		} else {
+			ret = -EINVAL;
+			break;
+		}
+	}
+	kfree(list);
+	if (ret)
+		pr_err("vwddm: sched_mode=\"%s\" invalid: up to %u of sw|hw\n",
+		       sched_mode, VWDDM_MAX_ADAPTERS);
+	return ret;
+}
+
 static bool allow_user_inject;
 module_param(allow_user_inject, bool, 0444);
 MODULE_PARM_DESC(allow_user_inject, "Let any process set the hang/fault injection flags of its packets (default N: CAP_SYS_ADMIN only)");
@@ -184,6 +219,9 @@ int vwddm_params_parse(struct vwddm_params *p)
 	p->hw_queue_depth = hw_queue_depth;
 	p->kmd_restores_config = kmd_restores_config;
 	ret = parse_rails(p);
+	if (ret)
+		return ret;
+	ret = parse_sched_mode(p);
 	if (ret)
 		return ret;
 

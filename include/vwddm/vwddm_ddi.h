@@ -19,11 +19,17 @@
  * @VWDDM_INTERRUPT_DMA_COMPLETED: a DMA buffer completed
  * @VWDDM_INTERRUPT_DMA_PREEMPTED: a preemption request finished
  * @VWDDM_INTERRUPT_DMA_PAGE_FAULTED: a packet faulted (WDDM 2.0 form)
+ * @VWDDM_INTERRUPT_MONITORED_FENCE_SIGNALED: hardware scheduling: a
+ *	hardware context completed packets
+ * @VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT: hardware scheduling: the firmware
+ *	found an engine timed out; it needs DxgkDdiResetHwEngine
  */
 enum vwddm_interrupt_type {
 	VWDDM_INTERRUPT_DMA_COMPLETED = 1,
 	VWDDM_INTERRUPT_DMA_PREEMPTED = 2,
 	VWDDM_INTERRUPT_DMA_PAGE_FAULTED = 9,
+	VWDDM_INTERRUPT_MONITORED_FENCE_SIGNALED = 11,
+	VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT = 16,
 };
 
 /* DXGK_PAGE_FAULT_FLAGS bits used in @dma_page_faulted.page_fault_flags. */
@@ -55,6 +61,17 @@ enum vwddm_interrupt_type {
  * @dma_page_faulted.page_fault_flags: VWDDM_PAGE_FAULT_* bits
  * @dma_page_faulted.node_ordinal: NodeOrdinal
  * @dma_page_faulted.engine_ordinal: EngineOrdinal
+ * @monitored_fence_signaled: @interrupt_type ==
+ *	VWDDM_INTERRUPT_MONITORED_FENCE_SIGNALED
+ * @monitored_fence_signaled.node_ordinal: NodeOrdinal
+ * @monitored_fence_signaled.engine_ordinal: EngineOrdinal
+ * @monitored_fence_signaled.h_context: vwddm extension: the OS handle of
+ *	the hardware context (given to create_hw_context)
+ * @monitored_fence_signaled.fence_id: vwddm extension: the hardware
+ *	context's fence: its packets up to this fence have completed
+ * @gpu_engine_timeout: @interrupt_type == VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT
+ * @gpu_engine_timeout.node_ordinal: NodeOrdinal
+ * @gpu_engine_timeout.engine_ordinal: EngineOrdinal
  */
 struct vwddm_interrupt_data {
 	enum vwddm_interrupt_type interrupt_type;
@@ -78,6 +95,16 @@ struct vwddm_interrupt_data {
 			u32 node_ordinal;
 			u32 engine_ordinal;
 		} dma_page_faulted;
+		struct {
+			u32 node_ordinal;
+			u32 engine_ordinal;
+			void *h_context;
+			u32 fence_id;
+		} monitored_fence_signaled;
+		struct {
+			u32 node_ordinal;
+			u32 engine_ordinal;
+		} gpu_engine_timeout;
 	};
 };
 
@@ -107,6 +134,35 @@ struct vwddm_ddi_submit_command {
 	u64 dma_buffer_submission_start_ns;
 	u32 flags;
 	u32 hw_inject;
+};
+
+/**
+ * struct vwddm_ddi_create_hw_context - a hardware context (hardware
+ *	scheduling; DxgkDdiCreateHwContext)
+ * @h_context: the OS handle of the context, reported back in
+ *	MONITORED_FENCE_SIGNALED and vwddm_cb_ops.invalidate_hw_context
+ * @node_ordinal: NodeOrdinal
+ * @engine_ordinal: EngineOrdinal
+ * @initial_fence_id: the value the context's fence starts at (the fence ID
+ *	before its first packet's)
+ * @hw_context: [out] the miniport's handle of the hardware context
+ */
+struct vwddm_ddi_create_hw_context {
+	void *h_context;
+	u32 node_ordinal;
+	u32 engine_ordinal;
+	u32 initial_fence_id;
+	void *hw_context;
+};
+
+/**
+ * struct vwddm_ddi_hw_engine - DXGKARG_RESETHWENGINE / DXGKARG_RESUMEHWENGINE
+ * @node_ordinal: NodeOrdinal
+ * @engine_ordinal: EngineOrdinal
+ */
+struct vwddm_ddi_hw_engine {
+	u32 node_ordinal;
+	u32 engine_ordinal;
 };
 
 /**
@@ -280,6 +336,24 @@ struct vwddm_ddi_reset_device {
  *	submitted fence, no completion of lost work ever reported, and
  *	interrupts enabled as the configuration says (when the miniport
  *	restored it). Optional: a miniport without it has no such rung.
+ * @create_hw_context: hardware scheduling: create a hardware context on
+ *	a node (struct vwddm_ddi_create_hw_context); any context up to
+ *	DISPATCH; -EBUSY when the node has no free slot
+ * @destroy_hw_context: hardware scheduling: destroy one; its queued
+ *	packets never complete and are never reported; any context up to
+ *	DISPATCH; returns nothing
+ * @submit_hw_command: hardware scheduling: queue a packet on a hardware
+ *	context (DxgkDdiSubmitCommandToHwQueue); the packet's fence is
+ *	written to the hardware context's fence when it completes; any
+ *	context up to DISPATCH
+ * @reset_hw_engine: DxgkDdiResetHwEngine; process context. Stops the
+ *	engine and calls vwddm_cb_ops.invalidate_hw_context() for every
+ *	hardware context with work on it (CollateralDamage 0 for the one that
+ *	was running when it timed out, 1 for the others); their work never
+ *	completes. The engine is not resumed and the node's interrupts are
+ *	left masked.
+ * @resume_hw_engine: DxgkDdiResumeHwEngine; process context: the engine
+ *	runs every runnable hardware context that was not invalidated
  *
  * Every entry point takes the miniport handle given when the device started
  * and returns 0 or a negative errno.
@@ -306,6 +380,15 @@ struct vwddm_ddi_ops {
 			       const struct vwddm_ddi_set_node_config *args);
 	int (*reset_device)(void *miniport,
 			    struct vwddm_ddi_reset_device *args);
+	int (*create_hw_context)(void *miniport,
+				 struct vwddm_ddi_create_hw_context *args);
+	void (*destroy_hw_context)(void *miniport, void *hw_context);
+	int (*submit_hw_command)(void *miniport, void *hw_context,
+				 const struct vwddm_ddi_submit_command *args);
+	int (*reset_hw_engine)(void *miniport,
+			       const struct vwddm_ddi_hw_engine *args);
+	int (*resume_hw_engine)(void *miniport,
+				const struct vwddm_ddi_hw_engine *args);
 };
 
 /**
@@ -313,6 +396,11 @@ struct vwddm_ddi_ops {
  * @notify_interrupt: DxgkCbNotifyInterrupt; hardirq context (the ISR) or
  *	with the miniport's interrupt lock held (synchronize-execution)
  * @notify_dpc: DxgkCbNotifyDpc; from the miniport's DPC
+ * @invalidate_hw_context: DxgkCbInvalidateHwContext; process context, from
+ *	the miniport's reset_hw_engine with none of its locks held:
+ *	@h_context (the OS handle given to create_hw_context) is put in
+ *	error; @collateral_damage 0: it caused the hang, 1: it did not but
+ *	lost its work
  *
  * Each takes the OS handle given when the device started.
  */
@@ -320,6 +408,8 @@ struct vwddm_cb_ops {
 	void (*notify_interrupt)(void *os,
 				 const struct vwddm_interrupt_data *data);
 	void (*notify_dpc)(void *os);
+	void (*invalidate_hw_context)(void *os, void *h_context,
+				      u32 collateral_damage);
 };
 
 #endif /* _VWDDM_DDI_H_ */

@@ -57,6 +57,34 @@ check ladder-fldr-os-restores-config ladder_fldr_recovers os
 check ladder-all-fail-adapter-lost ladder_all_fail_lost
 check ladder-pldr-resets-the-rail ladder_pldr_rail
 
+# Hardware scheduling (sched_mode=hw): a hang on node 0 behind which a
+# second context waits makes the firmware raise GPU_ENGINE_TIMEOUT; the
+# hung context ends HUNG, the one waiting on the same node RESET
+# (collateral damage), the context on node 1 completes all its work, and
+# the engine is resumed (tdr_stats "hws" line).
+hws_hang_recovers() {
+	insmod /vwddm.ko sched_mode=hw tdr_delay_ms=300 quantum_us=5000 ||
+		return 1
+	d=$VWDDM_DBG/0
+	grep -q '^hws mode=hw ' $d/tdr_stats || return 1
+	echo "engine=0 node=1 ctx=1 count=20 us=10000" >$d/submit || return 1
+	echo "engine=0 node=0 ctx=1 count=5 us=10000" >$d/submit || return 1
+	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
+	cat $d/idle >/dev/null || return 1
+	grep -E '^(hws|rungs|context client=. engine=0 )' $d/status $d/tdr_stats
+	grep -q '^context client=0 engine=0 ordinal=0 state=hung ' $d/status ||
+		return 1
+	grep -q '^context client=1 engine=0 ordinal=0 state=reset ' $d/status ||
+		return 1
+	grep -q '^context client=1 engine=0 ordinal=1 state=active submitted=20 completed=20 ' \
+		$d/status || return 1
+	grep -q '^hws mode=hw engine_timeouts=1 engine_resets=1 collateral_contexts=1 unexpected_irqs=0$' \
+		$d/tdr_stats || return 1
+	grep -q '^rungs engine_reset=1 adapter_reset=0 ' $d/tdr_stats || return 1
+	rmmod vwddm
+}
+check hws-hang-guilty-collateral-recovered hws_hang_recovers
+
 # The user-space suite (tools/tests: vwddm_test, TAP) and vwddmctl on a
 # fresh load with a short TdrDelay: each TAP result is one VWDDM-CHECK
 # line "tools-vw.<test>"; the console (and so the splat scan) covers it.

@@ -1,0 +1,788 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_hws_kunit.c - hardware scheduling: the firmware's time slicing,
+ * context switches at both granularities and GPU_ENGINE_TIMEOUT, at exact
+ * times on the manual clock.
+ */
+#include <linux/dma-fence.h>
+
+#include "vwddm_kunit.h"
+
+#define US	NSEC_PER_USEC
+
+/* A firmware rig: quantum @quantum_us on both nodes, timeout @timeout_us. */
+static struct vwddm_rig *hws_rig(struct kunit *test, u32 quantum_us,
+				 u64 timeout_us)
+{
+	struct vwddm_rig *rig = vwddm_rig_create_hws(test, true, 1, true);
+	struct vwddm_hw_node_config cfg = { .quantum_us = quantum_us };
+	u32 n, s;
+
+	vwddm_rig_install_test_isr(rig);
+	for (n = 0; n < 2; n++) {
+		vwddm_hw_int_enable(rig->hw, 0, n,
+				    VWDDM_HW_INT_ALL | VWDDM_HW_INT_FW_ALL);
+		vwddm_hw_write_node_config(rig->hw, 0, n, &cfg);
+		for (s = 0; s < 4; s++)
+			KUNIT_ASSERT_EQ(test, 0,
+					vwddm_hw_fw_slot_enable(rig->hw, 0, n,
+								s, true));
+	}
+	vwddm_hw_fw_set_timeout(rig->hw, timeout_us * US);
+	return rig;
+}
+
+static void hws_submit(struct vwddm_rig *rig, u32 node, u32 slot, u32 fence,
+		       u64 us, u32 flags)
+{
+	struct vwddm_hw_packet pkt = {
+		.fence = fence, .duration_ns = us * US, .flags = flags,
+	};
+
+	KUNIT_ASSERT_EQ(rig->test, 0,
+			vwddm_hw_fw_submit(rig->hw, 0, node, slot, &pkt));
+}
+
+static u32 fence(struct vwddm_rig *rig, u32 node, u32 slot)
+{
+	return vwddm_hw_fw_read_fence(rig->hw, 0, node, slot);
+}
+
+/* Two contexts share a mid-packet node in 100 us slices. */
+static void hws_fw_time_slicing_mid_packet(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 2000);
+	struct vwddm_hw_fw_status st;
+
+	hws_submit(rig, RIG_MID, 0, 1, 250, 0);
+	hws_submit(rig, RIG_MID, 1, 1, 150, 0);
+	/* 0: slot 0, 100: slot 1, 200: slot 0, 300: slot 1 (50 us left). */
+	vwddm_rig_advance_us(rig, 100);
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_EQ(test, 1, st.current_slot);
+	vwddm_rig_advance_us(rig, 249);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 1));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_MID, 1));
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 0));
+	/* Slot 0 alone: 200 us done, 50 left. */
+	vwddm_rig_advance_us(rig, 49);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 0));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_MID, 0));
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_EQ(test, 3ull, st.switches);
+	KUNIT_EXPECT_EQ(test, 3ull, st.mid_packet_switches);
+	KUNIT_EXPECT_EQ(test, -1, st.current_slot);
+	KUNIT_EXPECT_EQ(test, 0u, st.busy_mask);
+	KUNIT_EXPECT_EQ(test, 0x3u,
+			vwddm_hw_fw_ack_completed(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_TRUE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			  VWDDM_HW_INT_CTX_COMPLETED);
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			   VWDDM_HW_INT_ENGINE_TIMEOUT);
+}
+
+/* At DMA-buffer granularity the switch waits for the packet's end. */
+static void hws_fw_time_slicing_dma_buffer(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 2000);
+	struct vwddm_hw_fw_status st;
+
+	hws_submit(rig, RIG_DMA, 0, 7, 250, 0);
+	hws_submit(rig, RIG_DMA, 0, 8, 250, 0);
+	hws_submit(rig, RIG_DMA, 1, 3, 50, 0);
+	vwddm_rig_advance_us(rig, 249);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_DMA, 0));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, 7u, fence(rig, RIG_DMA, 0));
+	vwddm_hw_fw_status(rig->hw, 0, RIG_DMA, &st);
+	KUNIT_EXPECT_EQ(test, 1, st.current_slot);
+	vwddm_rig_advance_us(rig, 49);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_DMA, 1));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, 3u, fence(rig, RIG_DMA, 1));
+	vwddm_rig_advance_us(rig, 250);
+	KUNIT_EXPECT_EQ(test, 8u, fence(rig, RIG_DMA, 0));
+	vwddm_hw_fw_status(rig->hw, 0, RIG_DMA, &st);
+	KUNIT_EXPECT_EQ(test, 1ull, st.switches);
+	KUNIT_EXPECT_EQ(test, 0ull, st.mid_packet_switches);
+}
+
+/* A switch pending for the firmware timeout latches GPU_ENGINE_TIMEOUT. */
+static void hws_fw_timeout_switch_pending(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 1000);
+	struct vwddm_hw_fw_status st;
+
+	/* A hang on the DMA node, an ignore-preempt packet on the mid node. */
+	hws_submit(rig, RIG_DMA, 2, 1, 10, VWDDM_HW_PKT_HANG);
+	hws_submit(rig, RIG_DMA, 3, 1, 10, 0);
+	hws_submit(rig, RIG_MID, 0, 1, 5000, VWDDM_HW_PKT_IGNORE_PREEMPT);
+	hws_submit(rig, RIG_MID, 1, 1, 10, 0);
+	/* The switches are due at 100 us; the timeout at 1100 us. */
+	vwddm_rig_advance_us(rig, 1099);
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_DMA) &
+			   VWDDM_HW_INT_ENGINE_TIMEOUT);
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			   VWDDM_HW_INT_ENGINE_TIMEOUT);
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_TRUE(test, vwddm_rig_seen(rig, 0, RIG_DMA) &
+			  VWDDM_HW_INT_ENGINE_TIMEOUT);
+	KUNIT_EXPECT_TRUE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			  VWDDM_HW_INT_ENGINE_TIMEOUT);
+	vwddm_hw_fw_status(rig->hw, 0, RIG_DMA, &st);
+	KUNIT_EXPECT_TRUE(test, st.stopped);
+	KUNIT_EXPECT_TRUE(test, st.timeout);
+	KUNIT_EXPECT_EQ(test, 2u, st.timeout_slot);
+	KUNIT_EXPECT_EQ(test, 0xcu, st.busy_mask);
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_EQ(test, 0u, st.timeout_slot);
+	/* A stopped node runs nothing. */
+	vwddm_rig_advance_us(rig, 10000);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_DMA, 3));
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 1));
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 0));
+}
+
+/*
+ * A lone hung packet times out when the watchdog cannot preempt it; a lone
+ * long packet the watchdog can preempt runs to its end.
+ */
+static void hws_fw_timeout_lone_packet(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 1000);
+	struct vwddm_hw_fw_status st;
+
+	hws_submit(rig, RIG_DMA, 0, 1, 10, VWDDM_HW_PKT_HANG);
+	hws_submit(rig, RIG_MID, 0, 1, 3000, 0);
+	vwddm_rig_advance_us(rig, 999);
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_DMA) &
+			   VWDDM_HW_INT_ENGINE_TIMEOUT);
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_TRUE(test, vwddm_rig_seen(rig, 0, RIG_DMA) &
+			  VWDDM_HW_INT_ENGINE_TIMEOUT);
+	vwddm_hw_fw_status(rig->hw, 0, RIG_DMA, &st);
+	KUNIT_EXPECT_EQ(test, 0u, st.timeout_slot);
+	vwddm_rig_advance_us(rig, 1999);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 0));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_MID, 0));
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			   VWDDM_HW_INT_ENGINE_TIMEOUT);
+}
+
+/* Stop, flush the culprit, resume: the others carry on where they were. */
+static void hws_fw_stop_flush_resume(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 1000);
+	struct vwddm_hw_fw_status st;
+
+	hws_submit(rig, RIG_MID, 0, 1, 10, VWDDM_HW_PKT_HANG);
+	hws_submit(rig, RIG_MID, 1, 5, 150, 0);
+	/* Slot 0 hangs; slot 1 never gets the node; timeout at 1100 us. */
+	vwddm_rig_advance_us(rig, 1100);
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_ASSERT_TRUE(test, st.timeout);
+	KUNIT_EXPECT_EQ(test, 0x3u, vwddm_hw_fw_stop(rig->hw, 0, RIG_MID));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_fw_flush_slot(rig->hw, 0, RIG_MID,
+							 0));
+	vwddm_rig_advance_us(rig, 500);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 1));
+	vwddm_hw_fw_resume(rig->hw, 0, RIG_MID);
+	vwddm_rig_advance_us(rig, 149);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 1));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, 5u, fence(rig, RIG_MID, 1));
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_FALSE(test, st.stopped);
+	KUNIT_EXPECT_FALSE(test, st.timeout);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 0));
+}
+
+/* The reset lines empty every queue; a power cycle zeroes the fences. */
+static void hws_fw_reset_lines(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 1000);
+	struct vwddm_hw_fw_status st;
+
+	hws_submit(rig, RIG_MID, 0, 1, 10, 0);
+	vwddm_rig_advance_us(rig, 10);
+	hws_submit(rig, RIG_MID, 0, 2, 10, VWDDM_HW_PKT_HANG);
+	hws_submit(rig, RIG_MID, 1, 4, 10, 0);
+	vwddm_hw_reset_engine(rig->hw, 0);
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_EQ(test, 0u, st.busy_mask);
+	KUNIT_EXPECT_EQ(test, -1, st.current_slot);
+	KUNIT_EXPECT_EQ(test, 0xfu, st.enabled_mask);
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_MID, 0));
+	vwddm_rig_advance_us(rig, 5000);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 1));
+	vwddm_hw_power_cycle(rig->hw);
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_EQ(test, 0u, st.enabled_mask);
+	KUNIT_EXPECT_EQ(test, 0u, fence(rig, RIG_MID, 0));
+}
+
+/* Bad input is refused; a non-HWS device has no firmware. */
+static void hws_fw_rejects_bad_input(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 1000);
+	struct vwddm_rig *sw = vwddm_rig_create(test, true, 1);
+	struct vwddm_hw_packet pkt = { .fence = 1, .duration_ns = US };
+	u32 i;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			vwddm_hw_fw_submit(sw->hw, 0, RIG_MID, 0, &pkt));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			vwddm_hw_fw_submit(rig->hw, 0, RIG_MID,
+					   VWDDM_HW_FW_SLOTS, &pkt));
+	pkt.flags = BIT(31);
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			vwddm_hw_fw_submit(rig->hw, 0, RIG_MID, 0, &pkt));
+	pkt.flags = 0;
+	for (i = 0; i < VWDDM_HW_FW_QUEUE; i++)
+		KUNIT_ASSERT_EQ(test, 0, vwddm_hw_fw_submit(rig->hw, 0, RIG_DMA,
+							    0, &pkt));
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			vwddm_hw_fw_submit(rig->hw, 0, RIG_DMA, 0, &pkt));
+	/* The running slot cannot be disabled; a flushed one can. */
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			vwddm_hw_fw_slot_enable(rig->hw, 0, RIG_DMA, 0, false));
+	vwddm_hw_fw_flush_slot(rig->hw, 0, RIG_DMA, 0);
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_hw_fw_slot_enable(rig->hw, 0, RIG_DMA, 0, false));
+	/* A zero timeout counts as 1 us: the watchdog does not spin. */
+	vwddm_hw_fw_set_timeout(rig->hw, 0);
+	hws_submit(rig, RIG_MID, 1, 9, 10, 0);
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 9u, fence(rig, RIG_MID, 1));
+}
+
+/* ---- The miniport's DDIs, reporting to the recording OS side. ---- */
+
+static void *kmd_hw_context(struct vwddm_rig *rig, u32 node, void *h,
+			    u32 initial)
+{
+	struct vwddm_ddi_create_hw_context a = {
+		.h_context = h, .node_ordinal = node,
+		.initial_fence_id = initial,
+	};
+
+	KUNIT_ASSERT_EQ(rig->test, 0,
+			vwddm_kmd_ddi_ops.create_hw_context(rig->kmd, &a));
+	return a.hw_context;
+}
+
+static int kmd_submit(struct vwddm_rig *rig, void *hc, u32 node, u32 fence,
+		      u64 us, u32 inject)
+{
+	struct vwddm_ddi_submit_command a = {
+		.submission_fence_id = fence, .node_ordinal = node,
+		.dma_buffer_duration_ns = us * US, .hw_inject = inject,
+	};
+
+	return vwddm_kmd_ddi_ops.submit_hw_command(rig->kmd, hc, &a);
+}
+
+/*
+ * The miniport reports completions per hardware context and the engine
+ * timeout; reset_hw_engine invalidates the culprit (0) and the collateral
+ * damage (1) but not a context without work; resume runs that one.
+ */
+static void hws_kmd_reset_hw_engine(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create_hws(test, true, 1, true);
+	struct vwddm_ddi_hw_engine he = { .node_ordinal = RIG_MID };
+	struct vwddm_interrupt_data ev;
+	struct vwddm_kmd_stats ks;
+	struct vwddm_hw_node_config cfg = { .quantum_us = 100 };
+	void *hg, *hc, *hi;
+	int tok[3];
+
+	vwddm_rig_start_kmd(rig);
+	vwddm_hw_write_node_config(rig->hw, 0, RIG_MID, &cfg);
+	vwddm_hw_fw_set_timeout(rig->hw, 1000 * US);
+	hg = kmd_hw_context(rig, RIG_MID, &tok[0], 0);
+	hc = kmd_hw_context(rig, RIG_MID, &tok[1], 0);
+	hi = kmd_hw_context(rig, RIG_MID, &tok[2], 0);
+	/* Guilty runs first and hangs; the collateral one waits. */
+	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hg, RIG_MID, 1, 10, 0));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event
+			  (rig, VWDDM_INTERRUPT_MONITORED_FENCE_SIGNALED, &ev));
+	KUNIT_EXPECT_PTR_EQ(test, (void *)&tok[0],
+			    ev.monitored_fence_signaled.h_context);
+	KUNIT_EXPECT_EQ(test, 1u, ev.monitored_fence_signaled.fence_id);
+	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hg, RIG_MID, 2, 10,
+					    VWDDM_HW_PKT_HANG));
+	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hc, RIG_MID, 3, 10, 0));
+	/* Slice ends at 110 us, the switch times out 1000 us later. */
+	vwddm_rig_advance_us(rig, 1099);
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_rig_count_events
+			(rig, VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event
+			  (rig, VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT, &ev));
+	KUNIT_EXPECT_EQ(test, (u32)RIG_MID, ev.gpu_engine_timeout.node_ordinal);
+
+	KUNIT_ASSERT_EQ(test, 0,
+			vwddm_kmd_ddi_ops.reset_hw_engine(rig->kmd, &he));
+	KUNIT_ASSERT_EQ(test, 2u, rig->ninval);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)&tok[0], rig->inval[0]);
+	KUNIT_EXPECT_EQ(test, 0u, rig->inval_collateral[0]);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)&tok[1], rig->inval[1]);
+	KUNIT_EXPECT_EQ(test, 1u, rig->inval_collateral[1]);
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_int_enable_read(rig->hw, 0,
+							   RIG_MID));
+	/* Invalidated contexts take nothing; the engine is not resumed. */
+	KUNIT_EXPECT_EQ(test, -EIO, kmd_submit(rig, hg, RIG_MID, 4, 10, 0));
+	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hi, RIG_MID, 5, 10, 0));
+	vwddm_hw_int_enable(rig->hw, 0, RIG_MID,
+			    VWDDM_HW_INT_ALL | VWDDM_HW_INT_FW_ALL);
+	vwddm_rig_advance_us(rig, 100);
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_fw_read_fence(rig->hw, 0, RIG_MID,
+							 2));
+	KUNIT_ASSERT_EQ(test, 0,
+			vwddm_kmd_ddi_ops.resume_hw_engine(rig->kmd, &he));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event
+			  (rig, VWDDM_INTERRUPT_MONITORED_FENCE_SIGNALED, &ev));
+	KUNIT_EXPECT_PTR_EQ(test, (void *)&tok[2],
+			    ev.monitored_fence_signaled.h_context);
+	KUNIT_EXPECT_EQ(test, 5u, ev.monitored_fence_signaled.fence_id);
+	/* The collateral context's packet never completed. */
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_fw_read_fence(rig->hw, 0, RIG_MID,
+							 1));
+	vwddm_kmd_stats(rig->kmd, &ks);
+	KUNIT_EXPECT_EQ(test, 1ull, ks.hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, ks.hw_engine_resumes);
+	KUNIT_EXPECT_EQ(test, 2ull, ks.hw_invalidations);
+	vwddm_kmd_ddi_ops.destroy_hw_context(rig->kmd, hg);
+	vwddm_kmd_ddi_ops.destroy_hw_context(rig->kmd, hc);
+	vwddm_kmd_ddi_ops.destroy_hw_context(rig->kmd, hi);
+}
+
+/* ---- The whole stack: scheduler, miniport, firmware. ---- */
+
+#define HWS_QUANTUM_US	100
+/* A hang behind which another context waits: timeout at this time. */
+#define HWS_TIMEOUT_AT_US	(HWS_QUANTUM_US + RIG_TDR_DELAY_US)
+
+static struct vwddm_rig *hws_stack_rig;
+static bool hws_irq_in_window;
+static struct vwddm_ddi_ops hws_ops;
+
+/* The OS side re-enables the node's interrupts: the node interrupts. */
+static int hws_set_node_config(void *mp,
+			       const struct vwddm_ddi_set_node_config *a)
+{
+	int ret = vwddm_kmd_ddi_ops.set_node_config(mp, a);
+	struct vwddm_interrupt_data d = {
+		.interrupt_type = VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT,
+		.gpu_engine_timeout.node_ordinal = a->node_ordinal,
+		.gpu_engine_timeout.engine_ordinal = a->engine_ordinal,
+	};
+	unsigned long flags;
+
+	if (hws_irq_in_window) {
+		hws_irq_in_window = false;
+		local_irq_save(flags);
+		vwddm_sched_cb_ops.notify_interrupt(hws_stack_rig->sched, &d);
+		local_irq_restore(flags);
+	}
+	return ret;
+}
+
+static struct vwddm_rig *hws_stack(struct kunit *test, bool wrap)
+{
+	struct vwddm_rig *rig = vwddm_rig_create_hws(test, true, 1, true);
+
+	hws_stack_rig = rig;
+	hws_irq_in_window = false;
+	if (wrap) {
+		hws_ops = vwddm_kmd_ddi_ops;
+		hws_ops.set_node_config = hws_set_node_config;
+		rig->ddi = &hws_ops;
+	}
+	vwddm_rig_start_sched(rig, 8, 1, HWS_QUANTUM_US);
+	return rig;
+}
+
+static void hws_run_to(struct vwddm_rig *rig, u64 us)
+{
+	u64 now = div_u64(vwddm_clock_now(&rig->clock), NSEC_PER_USEC);
+
+	vwddm_rig_advance_us(rig, us - now);
+	vwddm_sched_flush_resets(rig->sched);
+	vwddm_rig_sync(rig);
+}
+
+static struct vwddm_tdr_stats *hws_stats(struct kunit *test,
+					 struct vwddm_rig *rig,
+					 struct vwddm_bugcheck *bc)
+{
+	struct vwddm_tdr_stats *st = kunit_kzalloc(test, sizeof(*st),
+						   GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	vwddm_sched_tdr_stats(rig->sched, st, bc);
+	return st;
+}
+
+static enum vwddm_context_state state(struct vwddm_context *ctx)
+{
+	struct vwddm_context_status st;
+
+	vwddm_context_status(ctx, &st);
+	return st.state;
+}
+
+/* 1: signalled without error; 0: not signalled; else the error. */
+static int result(struct dma_fence *f)
+{
+	if (!dma_fence_is_signaled(f))
+		return 0;
+	return f->error ? f->error : 1;
+}
+
+/* The scheduler submits straight to the hardware contexts: time slices. */
+static void hws_stack_time_slicing(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa = vwddm_rig_run(rig, a, 250, 0);
+	struct dma_fence *fb = vwddm_rig_run(rig, b, 150, 0);
+	struct vwddm_context_status st;
+	u32 last, done, swq, hwq;
+
+	hws_run_to(rig, 349);
+	KUNIT_EXPECT_EQ(test, 0, result(fb));
+	hws_run_to(rig, 350);
+	KUNIT_EXPECT_EQ(test, 1, result(fb));
+	KUNIT_EXPECT_EQ(test, 0, result(fa));
+	/* b's fence is done, a's before it is not: the node is not done. */
+	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
+				&hwq);
+	KUNIT_EXPECT_EQ(test, last - 2, done);
+	hws_run_to(rig, 399);
+	KUNIT_EXPECT_EQ(test, 0, result(fa));
+	hws_run_to(rig, 400);
+	KUNIT_EXPECT_EQ(test, 1, result(fa));
+	/* Completed out of fence order; the node's fence covers both now. */
+	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
+				&hwq);
+	KUNIT_EXPECT_EQ(test, last, done);
+	KUNIT_EXPECT_EQ(test, 0u, hwq);
+	vwddm_context_status(a, &st);
+	KUNIT_EXPECT_EQ(test, 1ull, st.completed);
+	/* No preemption request: the firmware switched by itself. */
+	KUNIT_EXPECT_EQ(test, 0ull, st.preempted);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/*
+ * GPU_ENGINE_TIMEOUT exactly at the firmware timeout; the culprit HUNG
+ * (-ETIME on its running packet, -ECANCELED on the next), the collateral
+ * damage RESET (-ECANCELED), a context on another node untouched, one on
+ * the same node without work running normally after the resume.
+ */
+static void hws_stack_guilty_and_collateral(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *idle = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *o = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct dma_fence *fg, *fg2, *fc, *fc2, *fo, *fi;
+	struct vwddm_context_status st;
+	struct vwddm_tdr_stats *s;
+
+	fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_HANG);
+	fg2 = vwddm_rig_run(rig, g, 10, 0);
+	fc = vwddm_rig_run(rig, c, 500, 0);
+	fc2 = vwddm_rig_run(rig, c, 500, 0);
+	hws_run_to(rig, 1000);
+	fo = vwddm_rig_run(rig, o, 1500, 0);
+	hws_run_to(rig, HWS_TIMEOUT_AT_US - 1);
+	s = hws_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_timeouts);
+	KUNIT_EXPECT_EQ(test, 0, result(fg));
+
+	hws_run_to(rig, HWS_TIMEOUT_AT_US);
+	s = hws_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->guilty_contexts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_collateral_contexts);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_unexpected_irqs);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_TIMEOUT,
+			s->last_reason);
+	KUNIT_EXPECT_EQ(test, -ETIME, result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fg2));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc2));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(c));
+	vwddm_context_status(c, &st);
+	KUNIT_EXPECT_EQ(test, 1u, st.resets);
+	KUNIT_EXPECT_EQ(test, 0u, st.hangs);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(idle));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(o));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(vwddm_sched_submit
+				       (g, &(struct vwddm_submit_args){
+						.duration_ns = US })));
+
+	/* The other node carries on; the idle context runs after resume. */
+	fi = vwddm_rig_run(rig, idle, 100, 0);
+	hws_run_to(rig, HWS_TIMEOUT_AT_US + 99);
+	KUNIT_EXPECT_EQ(test, 0, result(fi));
+	hws_run_to(rig, HWS_TIMEOUT_AT_US + 100);
+	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	hws_run_to(rig, 2499);
+	KUNIT_EXPECT_EQ(test, 0, result(fo));
+	hws_run_to(rig, 2500);
+	KUNIT_EXPECT_EQ(test, 1, result(fo));
+	s = hws_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_HW_ENGINE_RESET,
+			s->events[(s->event_head + s->event_count - 1) %
+				  VWDDM_TDR_EVENTS].kind);
+	dma_fence_put(fg);
+	dma_fence_put(fg2);
+	dma_fence_put(fc);
+	dma_fence_put(fc2);
+	dma_fence_put(fo);
+	dma_fence_put(fi);
+}
+
+/* A hang that comes back: GPU_ENGINE_TIMEOUT; nobody else on the node. */
+static struct dma_fence *hws_hang_scene(struct vwddm_rig *rig,
+					struct vwddm_context *g,
+					struct vwddm_context *c,
+					struct dma_fence **fc)
+{
+	struct dma_fence *fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_HANG);
+
+	*fc = vwddm_rig_run(rig, c, 500, 0);
+	hws_run_to(rig, HWS_TIMEOUT_AT_US);
+	return fg;
+}
+
+/*
+ * An interrupt from the node between ResetHwEngine and ResumeHwEngine:
+ * 0x119/0x10 recorded, promoted to an adapter reset, which restores the
+ * firmware: new work runs.
+ */
+static void hws_stack_interrupt_before_resume(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, true);
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *idle = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fg, *fc, *fi;
+	struct vwddm_tdr_stats *s;
+	struct vwddm_bugcheck bc;
+
+	hws_irq_in_window = true;
+	fg = hws_hang_scene(rig, g, c, &fc);
+	s = hws_stats(test, rig, &bc);
+	KUNIT_EXPECT_FALSE(test, hws_irq_in_window);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_unexpected_irqs);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_BUGCHECK_SCHEDULER_INTERNAL, bc.code);
+	KUNIT_EXPECT_EQ(test, (u64)VWDDM_119_UNEXPECTED_INTERRUPT_AFTER_RESET,
+			bc.p1);
+	KUNIT_EXPECT_EQ(test, 1u, bc.count);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED,
+			s->last_reason);
+	/* The invalidation stood; the adapter reset ended the rest. */
+	KUNIT_EXPECT_EQ(test, -ETIME, result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(idle));
+	fi = vwddm_rig_run(rig, idle, 50, 0);
+	hws_run_to(rig, HWS_TIMEOUT_AT_US + 50);
+	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+	dma_fence_put(fi);
+}
+
+/* reset_hw_engine fails: promoted to an adapter reset; all in flight ends. */
+static void hws_stack_reset_hw_engine_fails(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_kmd_inject inj = { .reset_hw_engine_fail = 1 };
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *idle = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fg, *fc, *fi;
+	struct vwddm_tdr_stats *s;
+
+	vwddm_kmd_inject_add(rig->kmd, &inj);
+	fg = hws_hang_scene(rig, g, c, &fc);
+	s = hws_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_timeouts);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(c));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(idle));
+	fi = vwddm_rig_run(rig, idle, 50, 0);
+	hws_run_to(rig, HWS_TIMEOUT_AT_US + 50);
+	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+	dma_fence_put(fi);
+}
+
+/* resume_hw_engine fails: adapter reset; the invalidations stand. */
+static void hws_stack_resume_fails(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_kmd_inject inj = { .resume_hw_engine_fail = 1 };
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *idle = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fg, *fc, *fi;
+	struct vwddm_kmd_inject left;
+	struct vwddm_tdr_stats *s;
+
+	vwddm_kmd_inject_add(rig->kmd, &inj);
+	fg = hws_hang_scene(rig, g, c, &fc);
+	s = hws_stats(test, rig, NULL);
+	vwddm_kmd_inject_read(rig->kmd, &left);
+	KUNIT_EXPECT_EQ(test, 0u, left.resume_hw_engine_fail);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
+	KUNIT_EXPECT_EQ(test, -ETIME, result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(c));
+	fi = vwddm_rig_run(rig, idle, 50, 0);
+	hws_run_to(rig, HWS_TIMEOUT_AT_US + 50);
+	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+	dma_fence_put(fi);
+}
+
+/* A DMA fault stops the engine: the same reset, the culprit gets -EFAULT. */
+static void hws_stack_fault(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fg, *fc, *fi;
+	struct vwddm_tdr_stats *s;
+
+	fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_FAULT);
+	fc = vwddm_rig_run(rig, c, 500, 0);
+	hws_run_to(rig, 9);
+	KUNIT_EXPECT_EQ(test, 0, result(fg));
+	hws_run_to(rig, 10);
+	s = hws_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->faults);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT,
+			s->last_reason);
+	KUNIT_EXPECT_EQ(test, -EFAULT, result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(c));
+	fi = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_MID, 0), 20, 0);
+	hws_run_to(rig, 30);
+	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+	dma_fence_put(fi);
+}
+
+/* A lost completion interrupt is found by polling the hardware contexts. */
+static void hws_stack_lost_interrupt_polled(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_context *ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *f;
+
+	vwddm_hw_inject_lost_irqs(rig->hw, 1);
+	f = vwddm_rig_run(rig, ctx, 10, 0);
+	hws_run_to(rig, 1000);
+	KUNIT_EXPECT_EQ(test, 0, result(f));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_sched_poll_fences(rig->sched));
+	vwddm_rig_sync(rig);
+	KUNIT_EXPECT_EQ(test, 1, result(f));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_poll_fences(rig->sched));
+	dma_fence_put(f);
+}
+
+/* Teardown with HWS work in flight: every fence ends, nothing leaks. */
+static void hws_stack_teardown_in_flight(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_context *ctx[3];
+	struct dma_fence *f[9];
+	int i;
+
+	ctx[0] = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	ctx[1] = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	ctx[2] = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	for (i = 0; i < 9; i++)
+		f[i] = vwddm_rig_run(rig, ctx[i % 3], 100,
+				     i == 4 ? VWDDM_HW_PKT_HANG : 0);
+	hws_run_to(rig, 150);
+
+	vwddm_sched_stop(rig->sched);
+	vwddm_kmd_stop(rig->kmd);
+	rig->kmd = NULL;
+	for (i = 0; i < rig->nctx; i++) {
+		vwddm_context_destroy(rig->ctx[i]);
+		rig->ctx[i] = NULL;
+	}
+	vwddm_device_put(rig->dev);
+	rig->dev = NULL;
+	vwddm_sched_destroy(rig->sched);
+	rig->sched = NULL;
+	for (i = 0; i < 9; i++) {
+		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
+		dma_fence_put(f[i]);
+	}
+}
+
+static struct kunit_case vwddm_hws_cases[] = {
+	KUNIT_CASE(hws_fw_time_slicing_mid_packet),
+	KUNIT_CASE(hws_fw_time_slicing_dma_buffer),
+	KUNIT_CASE(hws_fw_timeout_switch_pending),
+	KUNIT_CASE(hws_fw_timeout_lone_packet),
+	KUNIT_CASE(hws_fw_stop_flush_resume),
+	KUNIT_CASE(hws_fw_reset_lines),
+	KUNIT_CASE(hws_fw_rejects_bad_input),
+	KUNIT_CASE(hws_kmd_reset_hw_engine),
+	KUNIT_CASE(hws_stack_time_slicing),
+	KUNIT_CASE(hws_stack_guilty_and_collateral),
+	KUNIT_CASE(hws_stack_interrupt_before_resume),
+	KUNIT_CASE(hws_stack_reset_hw_engine_fails),
+	KUNIT_CASE(hws_stack_resume_fails),
+	KUNIT_CASE(hws_stack_fault),
+	KUNIT_CASE(hws_stack_lost_interrupt_polled),
+	KUNIT_CASE(hws_stack_teardown_in_flight),
+	{}
+};
+
+static struct kunit_suite vwddm_hws_suite = {
+	.name = "vwddm_hws",
+	.test_cases = vwddm_hws_cases,
+};
+
+kunit_test_suite(vwddm_hws_suite);

@@ -288,7 +288,9 @@ static int kmd_submit(struct vwddm_rig *rig, void *hc, u32 node, u32 fence,
 /*
  * The miniport reports completions per hardware context and the engine
  * timeout; reset_hw_engine invalidates the culprit (0) and the collateral
- * damage (1) but not a context without work; resume runs that one.
+ * damage (1): a context switched out in the middle of a packet. A context
+ * whose packet had not started keeps it, and resume runs it, as it runs a
+ * context that had no work.
  */
 static void hws_kmd_reset_hw_engine(struct kunit *test)
 {
@@ -297,16 +299,16 @@ static void hws_kmd_reset_hw_engine(struct kunit *test)
 	struct vwddm_interrupt_data ev;
 	struct vwddm_kmd_stats ks;
 	struct vwddm_hw_node_config cfg = { .quantum_us = 100 };
-	void *hg, *hc, *hi;
-	int tok[3];
+	void *hg, *hc, *hw, *hi;
+	int tok[4];
 
 	vwddm_rig_start_kmd(rig);
 	vwddm_hw_write_node_config(rig->hw, 0, RIG_MID, &cfg);
 	vwddm_hw_fw_set_timeout(rig->hw, 1000 * US);
 	hg = kmd_hw_context(rig, RIG_MID, &tok[0], 0);
 	hc = kmd_hw_context(rig, RIG_MID, &tok[1], 0);
-	hi = kmd_hw_context(rig, RIG_MID, &tok[2], 0);
-	/* Guilty runs first and hangs; the collateral one waits. */
+	hw = kmd_hw_context(rig, RIG_MID, &tok[2], 0);
+	hi = kmd_hw_context(rig, RIG_MID, &tok[3], 0);
 	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hg, RIG_MID, 1, 10, 0));
 	vwddm_rig_advance_us(rig, 10);
 	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event
@@ -314,14 +316,18 @@ static void hws_kmd_reset_hw_engine(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, (void *)&tok[0],
 			    ev.monitored_fence_signaled.h_context);
 	KUNIT_EXPECT_EQ(test, 1u, ev.monitored_fence_signaled.fence_id);
+	/*
+	 * At 10 us the collateral one starts a 300 us packet on the idle
+	 * node; at the end of its slice (110 us) it is switched out in the
+	 * middle of it, and the guilty one runs and hangs. At 150 us a third
+	 * one queues a packet that never gets to start.
+	 */
+	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hc, RIG_MID, 1, 300, 0));
 	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hg, RIG_MID, 2, 10,
 					    VWDDM_HW_PKT_HANG));
-	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hc, RIG_MID, 3, 10, 0));
-	/* Slice ends at 110 us, the switch times out 1000 us later. */
-	vwddm_rig_advance_us(rig, 1099);
-	KUNIT_EXPECT_EQ(test, 0u, vwddm_rig_count_events
-			(rig, VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT));
-	vwddm_rig_advance_us(rig, 1);
+	vwddm_rig_advance_us(rig, 140);
+	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hw, RIG_MID, 1, 10, 0));
+	vwddm_rig_advance_us(rig, 3000);
 	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event
 			  (rig, VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT, &ev));
 	KUNIT_EXPECT_EQ(test, (u32)RIG_MID, ev.gpu_engine_timeout.node_ordinal);
@@ -337,6 +343,7 @@ static void hws_kmd_reset_hw_engine(struct kunit *test)
 							   RIG_MID));
 	/* Invalidated contexts take nothing; the engine is not resumed. */
 	KUNIT_EXPECT_EQ(test, -EIO, kmd_submit(rig, hg, RIG_MID, 4, 10, 0));
+	KUNIT_EXPECT_EQ(test, -EIO, kmd_submit(rig, hc, RIG_MID, 2, 10, 0));
 	KUNIT_ASSERT_EQ(test, 0, kmd_submit(rig, hi, RIG_MID, 5, 10, 0));
 	vwddm_hw_int_enable(rig->hw, 0, RIG_MID,
 			    VWDDM_HW_INT_ALL | VWDDM_HW_INT_FW_ALL);
@@ -345,12 +352,12 @@ static void hws_kmd_reset_hw_engine(struct kunit *test)
 							 2));
 	KUNIT_ASSERT_EQ(test, 0,
 			vwddm_kmd_ddi_ops.resume_hw_engine(rig->kmd, &he));
-	vwddm_rig_advance_us(rig, 10);
-	KUNIT_ASSERT_TRUE(test, vwddm_rig_last_event
-			  (rig, VWDDM_INTERRUPT_MONITORED_FENCE_SIGNALED, &ev));
-	KUNIT_EXPECT_PTR_EQ(test, (void *)&tok[2],
-			    ev.monitored_fence_signaled.h_context);
-	KUNIT_EXPECT_EQ(test, 5u, ev.monitored_fence_signaled.fence_id);
+	vwddm_rig_advance_us(rig, 100);
+	/* The waiting context's packet and the new one both ran. */
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_fw_read_fence(rig->hw, 0, RIG_MID,
+							 2));
+	KUNIT_EXPECT_EQ(test, 5u, vwddm_hw_fw_read_fence(rig->hw, 0, RIG_MID,
+							 3));
 	/* The collateral context's packet never completed. */
 	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_fw_read_fence(rig->hw, 0, RIG_MID,
 							 1));
@@ -360,6 +367,7 @@ static void hws_kmd_reset_hw_engine(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2ull, ks.hw_invalidations);
 	vwddm_kmd_ddi_ops.destroy_hw_context(rig->kmd, hg);
 	vwddm_kmd_ddi_ops.destroy_hw_context(rig->kmd, hc);
+	vwddm_kmd_ddi_ops.destroy_hw_context(rig->kmd, hw);
 	vwddm_kmd_ddi_ops.destroy_hw_context(rig->kmd, hi);
 }
 
@@ -485,33 +493,39 @@ static void hws_stack_time_slicing(struct kunit *test)
 
 /*
  * GPU_ENGINE_TIMEOUT exactly at the firmware timeout; the culprit HUNG
- * (-ETIME on its running packet, -ECANCELED on the next), the collateral
- * damage RESET (-ECANCELED), a context on another node untouched, one on
- * the same node without work running normally after the resume.
+ * (-ETIME on its running packet, -ECANCELED on the next); the collateral
+ * damage, switched out in the middle of a packet, RESET (-ECANCELED); a
+ * context whose packets had not started keeps them and they complete
+ * after the resume; a context on another node untouched; one on the same
+ * node without work running normally after the resume.
  */
 static void hws_stack_guilty_and_collateral(struct kunit *test)
 {
 	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_context *x = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	struct vwddm_context *idle = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	struct vwddm_context *o = vwddm_rig_context(rig, 0, RIG_DMA, 0);
-	struct dma_fence *fg, *fg2, *fc, *fc2, *fo, *fi;
+	struct dma_fence *fx, *fg, *fg2, *fc, *fc2, *fo, *fi;
 	struct vwddm_context_status st;
 	struct vwddm_tdr_stats *s;
+	/* x runs one slice, g hangs in the next: the switch never comes. */
+	const u64 timeout_at = 2 * HWS_QUANTUM_US + RIG_TDR_DELAY_US;
 
+	fx = vwddm_rig_run(rig, x, 3000, 0);
 	fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_HANG);
 	fg2 = vwddm_rig_run(rig, g, 10, 0);
 	fc = vwddm_rig_run(rig, c, 500, 0);
 	fc2 = vwddm_rig_run(rig, c, 500, 0);
 	hws_run_to(rig, 1000);
 	fo = vwddm_rig_run(rig, o, 1500, 0);
-	hws_run_to(rig, HWS_TIMEOUT_AT_US - 1);
+	hws_run_to(rig, timeout_at - 1);
 	s = hws_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_timeouts);
 	KUNIT_EXPECT_EQ(test, 0, result(fg));
 
-	hws_run_to(rig, HWS_TIMEOUT_AT_US);
+	hws_run_to(rig, timeout_at);
 	s = hws_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_timeouts);
 	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
@@ -524,33 +538,42 @@ static void hws_stack_guilty_and_collateral(struct kunit *test)
 			s->last_reason);
 	KUNIT_EXPECT_EQ(test, -ETIME, result(fg));
 	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fg2));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc2));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fx));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(c));
-	vwddm_context_status(c, &st);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(x));
+	vwddm_context_status(x, &st);
 	KUNIT_EXPECT_EQ(test, 1u, st.resets);
 	KUNIT_EXPECT_EQ(test, 0u, st.hangs);
+	/* Not started: not affected, still queued. */
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(c));
+	KUNIT_EXPECT_EQ(test, 0, result(fc));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(idle));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(o));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(vwddm_sched_submit
+				       (x, &(struct vwddm_submit_args){
+						.duration_ns = US })));
 	KUNIT_EXPECT_TRUE(test, IS_ERR(vwddm_sched_submit
 				       (g, &(struct vwddm_submit_args){
 						.duration_ns = US })));
 
-	/* The other node carries on; the idle context runs after resume. */
+	/* The other node carries on; after the resume c and idle run. */
 	fi = vwddm_rig_run(rig, idle, 100, 0);
-	hws_run_to(rig, HWS_TIMEOUT_AT_US + 99);
-	KUNIT_EXPECT_EQ(test, 0, result(fi));
-	hws_run_to(rig, HWS_TIMEOUT_AT_US + 100);
-	KUNIT_EXPECT_EQ(test, 1, result(fi));
 	hws_run_to(rig, 2499);
 	KUNIT_EXPECT_EQ(test, 0, result(fo));
 	hws_run_to(rig, 2500);
 	KUNIT_EXPECT_EQ(test, 1, result(fo));
+	hws_run_to(rig, timeout_at + 2000);
+	KUNIT_EXPECT_EQ(test, 1, result(fc));
+	KUNIT_EXPECT_EQ(test, 1, result(fc2));
+	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	vwddm_context_status(c, &st);
+	KUNIT_EXPECT_EQ(test, 0u, st.resets);
+	KUNIT_EXPECT_EQ(test, 2ull, st.completed);
 	s = hws_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_HW_ENGINE_RESET,
 			s->events[(s->event_head + s->event_count - 1) %
 				  VWDDM_TDR_EVENTS].kind);
+	dma_fence_put(fx);
 	dma_fence_put(fg);
 	dma_fence_put(fg2);
 	dma_fence_put(fc);
@@ -677,7 +700,10 @@ static void hws_stack_resume_fails(struct kunit *test)
 	dma_fence_put(fi);
 }
 
-/* A DMA fault stops the engine: the same reset, the culprit gets -EFAULT. */
+/*
+ * A DMA fault stops the engine: the same reset, the culprit gets -EFAULT;
+ * a context whose packet had not started is not affected.
+ */
 static void hws_stack_fault(struct kunit *test)
 {
 	struct vwddm_rig *rig = hws_stack(test, false);
@@ -698,12 +724,14 @@ static void hws_stack_fault(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT,
 			s->last_reason);
 	KUNIT_EXPECT_EQ(test, -EFAULT, result(fg));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(c));
+	/* c's packet had not started: it waits for the resume, then runs. */
+	KUNIT_EXPECT_EQ(test, 0, result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(c));
 	fi = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_MID, 0), 20, 0);
-	hws_run_to(rig, 30);
+	hws_run_to(rig, 1000);
 	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	KUNIT_EXPECT_EQ(test, 1, result(fc));
 	dma_fence_put(fg);
 	dma_fence_put(fc);
 	dma_fence_put(fi);

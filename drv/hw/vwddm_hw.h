@@ -227,6 +227,9 @@ struct vwddm_hw_config {
  *	(the culprit)
  * @current_slot: the context owning the node, or -1
  * @busy_mask: contexts with packets queued (including a running one)
+ * @started_mask: of those, contexts whose first packet has started: its
+ *	saved state (how far it got) lives in the engine, and an engine
+ *	reset loses it
  * @enabled_mask: contexts enabled for scheduling
  * @switches: context switches so far
  * @mid_packet_switches: of those, inside a packet
@@ -238,6 +241,7 @@ struct vwddm_hw_fw_status {
 	u32 timeout_slot;
 	int current_slot;
 	u32 busy_mask;
+	u32 started_mask;
 	u32 enabled_mask;
 	u64 switches;
 	u64 mid_packet_switches;

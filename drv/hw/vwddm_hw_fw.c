@@ -493,8 +493,11 @@ void vwddm_hw_fw_status(struct vwddm_hw *hw, u32 engine, u32 node,
 	st->switches = n->fw->switches;
 	st->mid_packet_switches = n->fw->mid_packet_switches;
 	for (i = 0; i < VWDDM_HW_FW_SLOTS; i++) {
-		if (n->fw->ctx[i].head != n->fw->ctx[i].tail)
+		if (n->fw->ctx[i].head != n->fw->ctx[i].tail) {
 			st->busy_mask |= BIT(i);
+			if (n->fw->ctx[i].done_ns)
+				st->started_mask |= BIT(i);
+		}
 		if (n->fw->ctx[i].enabled)
 			st->enabled_mask |= BIT(i);
 	}

@@ -143,12 +143,16 @@ struct kmd_invalidation {
  * @miniport: the miniport
  * @a: the node
  *
- * Masks the node's interrupts, stops its firmware, drops the work of every
- * hardware context that had some there (and of the culprit) and calls
- * invalidate_hw_context for each: the culprit first, with
- * CollateralDamage 0. The culprit is the context running when the firmware
- * latched its timeout, or the one running now if none was latched. The
- * engine is not resumed.
+ * Masks the node's interrupts, stops its firmware, drops the work of the
+ * culprit and of every hardware context whose state the reset destroys,
+ * and calls invalidate_hw_context for each: the culprit first, with
+ * CollateralDamage 0, then the collateral damage with 1. The culprit is
+ * the context running when the firmware latched its timeout, or the one
+ * running now if none was latched. The collateral damage are the contexts
+ * switched out in the middle of a packet: their saved state lives in the
+ * engine. A context whose queued packets have not started is not
+ * affected: it keeps its work and runs again after resume. The engine is
+ * not resumed.
  *
  * Context: process context.
  * Return: 0, -EINVAL or -EIO (injected failure: nothing was touched).
@@ -167,7 +171,7 @@ int vwddm_kmd_reset_hw_engine(void *miniport,
 	unsigned long flags;
 	int culprit, s, pass;
 	bool fail;
-	u32 busy;
+	u32 started;
 
 	BUILD_BUG_ON(VWDDM_HW_FW_SLOTS > 32);
 
@@ -184,8 +188,9 @@ int vwddm_kmd_reset_hw_engine(void *miniport,
 		return -EIO;
 
 	vwddm_hw_int_enable(kmd->hw, e, n, 0);
-	busy = vwddm_hw_fw_stop(kmd->hw, e, n);
+	vwddm_hw_fw_stop(kmd->hw, e, n);
 	vwddm_hw_fw_status(kmd->hw, e, n, &st);
+	started = st.started_mask;
 	culprit = st.timeout || st.faulted ? (int)st.timeout_slot :
 					      st.current_slot;
 	vwddm_hw_int_ack(kmd->hw, e, n, VWDDM_HW_INT_ALL | VWDDM_HW_INT_FW_ALL);
@@ -203,7 +208,7 @@ int vwddm_kmd_reset_hw_engine(void *miniport,
 			if (pass == 1 && s == culprit)
 				continue;
 			if (!hc->h_context || hc->invalidated ||
-			    !(busy & BIT(s) || s == culprit))
+			    !(started & BIT(s) || s == culprit))
 				continue;
 			hc->invalidated = true;
 			out.inv[out.count].h_context = hc->h_context;

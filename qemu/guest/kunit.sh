@@ -165,6 +165,15 @@ if load_for_tools; then
 	check vwddm-bench "$VWDDM_TOOLS/vwddm_bench" --iterations 400
 	check unbind-with-waiter unbind_with_waiter
 	check unload-after-tools rmmod vwddm
+	# The same suite on a hardware-scheduled adapter.
+	heading "vwddm_test with sched_mode=hw"
+	# shellcheck disable=SC2086  # params are split on purpose
+	if insmod /vwddm.ko sched_mode=hw $VWDDM_TOOLS_PARAMS; then
+		run_tap tools-hws "$VWDDM_TOOLS/vwddm_test"
+		check unload-after-tools-hws rmmod vwddm
+	else
+		check_fail load-for-tools-hws "insmod /vwddm.ko sched_mode=hw"
+	fi
 else
 	check_fail load-for-tools "insmod /vwddm.ko $VWDDM_TOOLS_PARAMS"
 fi

@@ -574,8 +574,12 @@ TEST_F_TIMEOUT(vw, innocent_behind_guilty_same_node, 120)
 	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
 	EXPECT_EQ(4, cq.completed);
 	EXPECT_FALSE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
-	/* All on the hardware: taken off by the reset and resubmitted. */
-	if (self->d.q.hw_queue_depth >= 7) {
+	if (self->d.q.sched_mode == VWDDM_SCHED_MODE_HARDWARE) {
+		/* Never started: the engine reset did not touch its queue. */
+		EXPECT_EQ(0, cq.reset_flags);
+		EXPECT_EQ(0, cq.resets);
+	} else if (self->d.q.hw_queue_depth >= 7) {
+		/* All on the hardware: taken off by the reset, resubmitted. */
 		EXPECT_EQ(VWDDM_CTX_RESET_SEEN, cq.reset_flags);
 		EXPECT_EQ(1, cq.resets);
 	}

@@ -541,6 +541,14 @@ TEST_F_TIMEOUT(vw, four_files_one_guilty, 180)
 			close(sync[f][c]);
 		}
 	}
+	/* The guilty context is banned; the others of its file are not. */
+	EXPECT_EQ(-EIO, vw_submit_simple(fds[2], ctx[2][0], 1, SHORT_US, 0,
+					 &fence[2][0]));
+	ASSERT_EQ(0, vw_submit_simple(fds[2], ctx[2][1], 1, SHORT_US, 0,
+				      &fence[2][1]));
+	ASSERT_EQ(0, wait_ms(fds[2], ctx[2][1], fence[2][1],
+			     limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
 	for (f = 0; f < 4; f++)
 		close(fds[f]);
 }

@@ -417,43 +417,6 @@ static struct vwddm_rig *hws_stack(struct kunit *test, bool wrap)
 	return rig;
 }
 
-static void hws_run_to(struct vwddm_rig *rig, u64 us)
-{
-	u64 now = div_u64(vwddm_clock_now(&rig->clock), NSEC_PER_USEC);
-
-	vwddm_rig_advance_us(rig, us - now);
-	vwddm_sched_flush_resets(rig->sched);
-	vwddm_rig_sync(rig);
-}
-
-static struct vwddm_tdr_stats *hws_stats(struct kunit *test,
-					 struct vwddm_rig *rig,
-					 struct vwddm_bugcheck *bc)
-{
-	struct vwddm_tdr_stats *st = kunit_kzalloc(test, sizeof(*st),
-						   GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, st);
-	vwddm_sched_tdr_stats(rig->sched, st, bc);
-	return st;
-}
-
-static enum vwddm_context_state state(struct vwddm_context *ctx)
-{
-	struct vwddm_context_status st;
-
-	vwddm_context_status(ctx, &st);
-	return st.state;
-}
-
-/* 1: signalled without error; 0: not signalled; else the error. */
-static int result(struct dma_fence *f)
-{
-	if (!dma_fence_is_signaled(f))
-		return 0;
-	return f->error ? f->error : 1;
-}
-
 /* The scheduler submits straight to the hardware contexts: time slices. */
 static void hws_stack_time_slicing(struct kunit *test)
 {
@@ -465,19 +428,19 @@ static void hws_stack_time_slicing(struct kunit *test)
 	struct vwddm_context_status st;
 	u32 last, done, swq, hwq;
 
-	hws_run_to(rig, 349);
-	KUNIT_EXPECT_EQ(test, 0, result(fb));
-	hws_run_to(rig, 350);
-	KUNIT_EXPECT_EQ(test, 1, result(fb));
-	KUNIT_EXPECT_EQ(test, 0, result(fa));
+	vwddm_rig_run_to(rig, 349);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fb));
+	vwddm_rig_run_to(rig, 350);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fa));
 	/* b's fence is done, a's before it is not: the node is not done. */
 	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
 				&hwq);
 	KUNIT_EXPECT_EQ(test, last - 2, done);
-	hws_run_to(rig, 399);
-	KUNIT_EXPECT_EQ(test, 0, result(fa));
-	hws_run_to(rig, 400);
-	KUNIT_EXPECT_EQ(test, 1, result(fa));
+	vwddm_rig_run_to(rig, 399);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fa));
+	vwddm_rig_run_to(rig, 400);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
 	/* Completed out of fence order; the node's fence covers both now. */
 	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
 				&hwq);
@@ -518,15 +481,15 @@ static void hws_stack_guilty_and_collateral(struct kunit *test)
 	fg2 = vwddm_rig_run(rig, g, 10, 0);
 	fc = vwddm_rig_run(rig, c, 500, 0);
 	fc2 = vwddm_rig_run(rig, c, 500, 0);
-	hws_run_to(rig, 1000);
+	vwddm_rig_run_to(rig, 1000);
 	fo = vwddm_rig_run(rig, o, 1500, 0);
-	hws_run_to(rig, timeout_at - 1);
-	s = hws_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, timeout_at - 1);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_timeouts);
-	KUNIT_EXPECT_EQ(test, 0, result(fg));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fg));
 
-	hws_run_to(rig, timeout_at);
-	s = hws_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, timeout_at);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_timeouts);
 	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
@@ -536,19 +499,19 @@ static void hws_stack_guilty_and_collateral(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ull, s->hw_unexpected_irqs);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_TIMEOUT,
 			s->last_reason);
-	KUNIT_EXPECT_EQ(test, -ETIME, result(fg));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fg2));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fx));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(x));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fg2));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fx));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(x));
 	vwddm_context_status(x, &st);
 	KUNIT_EXPECT_EQ(test, 1u, st.resets);
 	KUNIT_EXPECT_EQ(test, 0u, st.hangs);
 	/* Not started: not affected, still queued. */
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(c));
-	KUNIT_EXPECT_EQ(test, 0, result(fc));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(idle));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(o));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(c));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(idle));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(o));
 	KUNIT_EXPECT_TRUE(test, IS_ERR(vwddm_sched_submit
 				       (x, &(struct vwddm_submit_args){
 						.duration_ns = US })));
@@ -558,18 +521,18 @@ static void hws_stack_guilty_and_collateral(struct kunit *test)
 
 	/* The other node carries on; after the resume c and idle run. */
 	fi = vwddm_rig_run(rig, idle, 100, 0);
-	hws_run_to(rig, 2499);
-	KUNIT_EXPECT_EQ(test, 0, result(fo));
-	hws_run_to(rig, 2500);
-	KUNIT_EXPECT_EQ(test, 1, result(fo));
-	hws_run_to(rig, timeout_at + 2000);
-	KUNIT_EXPECT_EQ(test, 1, result(fc));
-	KUNIT_EXPECT_EQ(test, 1, result(fc2));
-	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	vwddm_rig_run_to(rig, 2499);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fo));
+	vwddm_rig_run_to(rig, 2500);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fo));
+	vwddm_rig_run_to(rig, timeout_at + 2000);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc2));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fi));
 	vwddm_context_status(c, &st);
 	KUNIT_EXPECT_EQ(test, 0u, st.resets);
 	KUNIT_EXPECT_EQ(test, 2ull, st.completed);
-	s = hws_stats(test, rig, NULL);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_HW_ENGINE_RESET,
 			s->events[(s->event_head + s->event_count - 1) %
 				  VWDDM_TDR_EVENTS].kind);
@@ -591,7 +554,7 @@ static struct dma_fence *hws_hang_scene(struct vwddm_rig *rig,
 	struct dma_fence *fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_HANG);
 
 	*fc = vwddm_rig_run(rig, c, 500, 0);
-	hws_run_to(rig, HWS_TIMEOUT_AT_US);
+	vwddm_rig_run_to(rig, HWS_TIMEOUT_AT_US);
 	return fg;
 }
 
@@ -612,7 +575,7 @@ static void hws_stack_interrupt_before_resume(struct kunit *test)
 
 	hws_irq_in_window = true;
 	fg = hws_hang_scene(rig, g, c, &fc);
-	s = hws_stats(test, rig, &bc);
+	s = vwddm_rig_tdr_stats(test, rig, &bc);
 	KUNIT_EXPECT_FALSE(test, hws_irq_in_window);
 	KUNIT_EXPECT_EQ(test, 1ull, s->hw_unexpected_irqs);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_BUGCHECK_SCHEDULER_INTERNAL, bc.code);
@@ -625,13 +588,13 @@ static void hws_stack_interrupt_before_resume(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED,
 			s->last_reason);
 	/* The invalidation stood; the adapter reset ended the rest. */
-	KUNIT_EXPECT_EQ(test, -ETIME, result(fg));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(idle));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(idle));
 	fi = vwddm_rig_run(rig, idle, 50, 0);
-	hws_run_to(rig, HWS_TIMEOUT_AT_US + 50);
-	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	vwddm_rig_run_to(rig, HWS_TIMEOUT_AT_US + 50);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fi));
 	dma_fence_put(fg);
 	dma_fence_put(fc);
 	dma_fence_put(fi);
@@ -650,19 +613,19 @@ static void hws_stack_reset_hw_engine_fails(struct kunit *test)
 
 	vwddm_kmd_inject_add(rig->kmd, &inj);
 	fg = hws_hang_scene(rig, g, c, &fc);
-	s = hws_stats(test, rig, NULL);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_timeouts);
 	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
-	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fg));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(g));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(c));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(idle));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(c));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(idle));
 	fi = vwddm_rig_run(rig, idle, 50, 0);
-	hws_run_to(rig, HWS_TIMEOUT_AT_US + 50);
-	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	vwddm_rig_run_to(rig, HWS_TIMEOUT_AT_US + 50);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fi));
 	dma_fence_put(fg);
 	dma_fence_put(fc);
 	dma_fence_put(fi);
@@ -682,19 +645,19 @@ static void hws_stack_resume_fails(struct kunit *test)
 
 	vwddm_kmd_inject_add(rig->kmd, &inj);
 	fg = hws_hang_scene(rig, g, c, &fc);
-	s = hws_stats(test, rig, NULL);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	vwddm_kmd_inject_read(rig->kmd, &left);
 	KUNIT_EXPECT_EQ(test, 0u, left.resume_hw_engine_fail);
 	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
-	KUNIT_EXPECT_EQ(test, -ETIME, result(fg));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, result(fc));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, state(c));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fg));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(g));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(c));
 	fi = vwddm_rig_run(rig, idle, 50, 0);
-	hws_run_to(rig, HWS_TIMEOUT_AT_US + 50);
-	KUNIT_EXPECT_EQ(test, 1, result(fi));
+	vwddm_rig_run_to(rig, HWS_TIMEOUT_AT_US + 50);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fi));
 	dma_fence_put(fg);
 	dma_fence_put(fc);
 	dma_fence_put(fi);
@@ -714,24 +677,24 @@ static void hws_stack_fault(struct kunit *test)
 
 	fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_FAULT);
 	fc = vwddm_rig_run(rig, c, 500, 0);
-	hws_run_to(rig, 9);
-	KUNIT_EXPECT_EQ(test, 0, result(fg));
-	hws_run_to(rig, 10);
-	s = hws_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, 9);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fg));
+	vwddm_rig_run_to(rig, 10);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->faults);
 	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT,
 			s->last_reason);
-	KUNIT_EXPECT_EQ(test, -EFAULT, result(fg));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, state(g));
+	KUNIT_EXPECT_EQ(test, -EFAULT, vwddm_rig_fence_result(fg));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(g));
 	/* c's packet had not started: it waits for the resume, then runs. */
-	KUNIT_EXPECT_EQ(test, 0, result(fc));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, state(c));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(c));
 	fi = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_MID, 0), 20, 0);
-	hws_run_to(rig, 1000);
-	KUNIT_EXPECT_EQ(test, 1, result(fi));
-	KUNIT_EXPECT_EQ(test, 1, result(fc));
+	vwddm_rig_run_to(rig, 1000);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fi));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
 	dma_fence_put(fg);
 	dma_fence_put(fc);
 	dma_fence_put(fi);
@@ -746,11 +709,11 @@ static void hws_stack_lost_interrupt_polled(struct kunit *test)
 
 	vwddm_hw_inject_lost_irqs(rig->hw, 1);
 	f = vwddm_rig_run(rig, ctx, 10, 0);
-	hws_run_to(rig, 1000);
-	KUNIT_EXPECT_EQ(test, 0, result(f));
+	vwddm_rig_run_to(rig, 1000);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(f));
 	KUNIT_EXPECT_EQ(test, 1, vwddm_sched_poll_fences(rig->sched));
 	vwddm_rig_sync(rig);
-	KUNIT_EXPECT_EQ(test, 1, result(f));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f));
 	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_poll_fences(rig->sched));
 	dma_fence_put(f);
 }
@@ -769,7 +732,7 @@ static void hws_stack_teardown_in_flight(struct kunit *test)
 	for (i = 0; i < 9; i++)
 		f[i] = vwddm_rig_run(rig, ctx[i % 3], 100,
 				     i == 4 ? VWDDM_HW_PKT_HANG : 0);
-	hws_run_to(rig, 150);
+	vwddm_rig_run_to(rig, 150);
 
 	vwddm_sched_stop(rig->sched);
 	vwddm_kmd_stop(rig->kmd);

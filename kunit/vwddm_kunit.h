@@ -102,6 +102,15 @@ struct dma_fence *vwddm_rig_run(struct vwddm_rig *rig,
 				struct vwddm_context *ctx, u64 us, u32 inject);
 void vwddm_rig_sync(struct vwddm_rig *rig);
 void vwddm_rig_advance_us(struct vwddm_rig *rig, u64 us);
+void vwddm_rig_run_to(struct vwddm_rig *rig, u64 us);
+struct vwddm_tdr_stats *vwddm_rig_tdr_stats(struct kunit *test,
+					    struct vwddm_rig *rig,
+					    struct vwddm_bugcheck *bc);
+u32 vwddm_rig_hist_count(const struct vwddm_tdr_stats *s,
+			 enum vwddm_tdr_step step);
+enum vwddm_context_state vwddm_rig_ctx_state(struct vwddm_context *ctx);
+int vwddm_rig_fence_result(struct dma_fence *f);
+int vwddm_rig_submit_errno(struct vwddm_context *ctx);
 int vwddm_rig_submit(struct vwddm_rig *rig, u32 engine, u32 node, u32 fence,
 		     u64 us, u32 flags);
 u32 vwddm_rig_count_events(struct vwddm_rig *rig, enum vwddm_interrupt_type type);

@@ -299,6 +299,105 @@ void vwddm_rig_advance_us(struct vwddm_rig *rig, u64 us)
 }
 
 /**
+ * vwddm_rig_run_to() - move the manual clock to @us after the start, then
+ *	let every reset it caused run and every interrupt and DPC finish
+ * @rig: the rig, with a scheduler
+ * @us: the absolute time, in microseconds
+ */
+void vwddm_rig_run_to(struct vwddm_rig *rig, u64 us)
+{
+	u64 now = div_u64(vwddm_clock_now(&rig->clock), NSEC_PER_USEC);
+
+	vwddm_rig_advance_us(rig, us - now);
+	vwddm_sched_flush_resets(rig->sched);
+	vwddm_rig_sync(rig);
+}
+
+/**
+ * vwddm_rig_tdr_stats() - a snapshot of the scheduler's TDR counters
+ * @test: the test (owns the memory)
+ * @rig: the rig, with a scheduler
+ * @bc: filled with the last emulated bug check, or NULL
+ *
+ * Return: the snapshot.
+ */
+struct vwddm_tdr_stats *vwddm_rig_tdr_stats(struct kunit *test,
+					    struct vwddm_rig *rig,
+					    struct vwddm_bugcheck *bc)
+{
+	struct vwddm_tdr_stats *st = kunit_kzalloc(test, sizeof(*st),
+						   GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	vwddm_sched_tdr_stats(rig->sched, st, bc);
+	return st;
+}
+
+/**
+ * vwddm_rig_hist_count() - how many durations a step histogram holds
+ * @s: a TDR snapshot
+ * @step: the step
+ *
+ * Return: the count.
+ */
+u32 vwddm_rig_hist_count(const struct vwddm_tdr_stats *s,
+			 enum vwddm_tdr_step step)
+{
+	u32 b, total = 0;
+
+	for (b = 0; b < VWDDM_TDR_HIST_BUCKETS; b++)
+		total += s->hist[step][b];
+	return total;
+}
+
+/**
+ * vwddm_rig_ctx_state() - a context's state
+ * @ctx: the context
+ *
+ * Return: its state.
+ */
+enum vwddm_context_state vwddm_rig_ctx_state(struct vwddm_context *ctx)
+{
+	struct vwddm_context_status st;
+
+	vwddm_context_status(ctx, &st);
+	return st.state;
+}
+
+/**
+ * vwddm_rig_fence_result() - how a fence ended, so far
+ * @f: the fence
+ *
+ * Return: 0 while unsignalled, 1 when signalled without error, else the
+ * fence's error.
+ */
+int vwddm_rig_fence_result(struct dma_fence *f)
+{
+	if (!dma_fence_is_signaled(f))
+		return 0;
+	return f->error ? f->error : 1;
+}
+
+/**
+ * vwddm_rig_submit_errno() - what a submission on @ctx gets now
+ * @ctx: the context
+ *
+ * Submits a 1 us packet if the context takes one.
+ *
+ * Return: 0 or the negative errno of vwddm_sched_submit().
+ */
+int vwddm_rig_submit_errno(struct vwddm_context *ctx)
+{
+	struct vwddm_submit_args args = { .duration_ns = 1000 };
+	struct dma_fence *f = vwddm_sched_submit(ctx, &args);
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	dma_fence_put(f);
+	return 0;
+}
+
+/**
  * vwddm_rig_submit() - write a packet through the miniport (or straight to the
  *	ring when no miniport runs) and ring the doorbell
  * @rig: the rig

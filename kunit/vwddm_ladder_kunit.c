@@ -56,35 +56,6 @@ static struct vwddm_rig *ladder_setup(struct kunit *test, u32 rail,
 	return rig;
 }
 
-static void run_to(struct vwddm_rig *rig, u64 us)
-{
-	u64 now = div_u64(vwddm_clock_now(&rig->clock), NSEC_PER_USEC);
-
-	vwddm_rig_advance_us(rig, us - now);
-	vwddm_sched_flush_resets(rig->sched);
-	vwddm_rig_sync(rig);
-}
-
-static struct vwddm_tdr_stats *stats(struct kunit *test, struct vwddm_rig *rig,
-				     struct vwddm_bugcheck *bc)
-{
-	struct vwddm_tdr_stats *st = kunit_kzalloc(test, sizeof(*st),
-						   GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, st);
-	vwddm_sched_tdr_stats(rig->sched, st, bc);
-	return st;
-}
-
-static u32 hist_count(const struct vwddm_tdr_stats *s, enum vwddm_tdr_step i)
-{
-	u32 b, total = 0;
-
-	for (b = 0; b < VWDDM_TDR_HIST_BUCKETS; b++)
-		total += s->hist[i][b];
-	return total;
-}
-
 /* How many events of @kind the log holds. */
 static u32 events(const struct vwddm_tdr_stats *s, u32 kind)
 {
@@ -95,35 +66,6 @@ static u32 events(const struct vwddm_tdr_stats *s, u32 kind)
 		    kind)
 			n++;
 	return n;
-}
-
-static enum vwddm_context_state ctx_state(struct vwddm_context *ctx)
-{
-	struct vwddm_context_status st;
-
-	vwddm_context_status(ctx, &st);
-	return st.state;
-}
-
-static bool ok(struct dma_fence *f)
-{
-	return dma_fence_is_signaled(f) && !f->error;
-}
-
-static int err(struct dma_fence *f)
-{
-	return dma_fence_is_signaled(f) ? f->error : 1;
-}
-
-static int submit_errno(struct vwddm_context *ctx)
-{
-	struct vwddm_submit_args args = { .duration_ns = 1000 };
-	struct dma_fence *f = vwddm_sched_submit(ctx, &args);
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	dma_fence_put(f);
-	return 0;
 }
 
 /*
@@ -167,8 +109,8 @@ static void expect_runs_again(struct kunit *test, struct vwddm_rig *rig,
 	u64 now = div_u64(vwddm_clock_now(&rig->clock), NSEC_PER_USEC);
 	struct dma_fence *f = vwddm_rig_run(rig, ctx, 10, 0);
 
-	run_to(rig, now + 20);
-	KUNIT_EXPECT_TRUE(test, ok(f));
+	vwddm_rig_run_to(rig, now + 20);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f));
 	dma_fence_put(f);
 }
 
@@ -180,13 +122,13 @@ static void expect_runs_again(struct kunit *test, struct vwddm_rig *rig,
  */
 static void expect_inflight_aborted(struct kunit *test, struct scene *sc)
 {
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(sc->fa));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(sc->fb));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(sc->fc));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(sc->fc2));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(sc->b));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(sc->c));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(sc->idle));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(sc->fa));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(sc->fb));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(sc->fc));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(sc->fc2));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(sc->b));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(sc->c));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(sc->idle));
 }
 
 /* Rung 1: the engine reset works; nothing above it runs. */
@@ -198,21 +140,21 @@ static void ladder_engine_rung(struct kunit *test)
 	struct scene sc;
 
 	scene_start(rig, &sc);
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->function_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->platform_resets);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_RUNG_ENGINE, s->rung);
-	KUNIT_EXPECT_EQ(test, -ETIME, err(sc.fa));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(sc.fa));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(sc.fc));
 	vwddm_hw_reset_stats(rig->hw, &rs);
 	KUNIT_EXPECT_EQ(test, 0ull, rs.function_resets);
-	run_to(rig, 2600);
-	KUNIT_EXPECT_TRUE(test, ok(sc.fb));
-	KUNIT_EXPECT_TRUE(test, ok(sc.fc));
-	KUNIT_EXPECT_TRUE(test, ok(sc.fc2));
+	vwddm_rig_run_to(rig, 2600);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(sc.fb));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(sc.fc));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(sc.fc2));
 	scene_put(&sc);
 }
 
@@ -225,8 +167,8 @@ static void ladder_adapter_rung(struct kunit *test)
 	struct scene sc;
 
 	scene_start(rig, &sc);
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
@@ -254,15 +196,15 @@ static void ladder_function_rung(struct kunit *test)
 	struct scene sc;
 
 	scene_start(rig, &sc);
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, &bc);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, &bc);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_reset_failures);
 	KUNIT_EXPECT_EQ(test, 1ull, s->function_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->platform_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->kmd_config_restores);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_RUNG_FUNCTION, s->rung);
-	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_RESET_FUNCTION));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_RESET_FUNCTION));
 	KUNIT_EXPECT_EQ(test, 1u, events(s, VWDDM_TDR_EVT_RUNG_FAILED));
 	KUNIT_EXPECT_EQ(test, 1u, events(s, VWDDM_TDR_EVT_FUNCTION_RESET));
 	KUNIT_EXPECT_EQ(test, 0u, bc.count);
@@ -285,8 +227,8 @@ static void ladder_restart_failure_escalates(struct kunit *test)
 	struct scene sc;
 
 	scene_start(rig, &sc);
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_reset_failures);
 	KUNIT_EXPECT_EQ(test, 1ull, s->function_resets);
@@ -307,8 +249,8 @@ static void ladder_platform_rung(struct kunit *test)
 	struct scene sc;
 
 	scene_start(rig, &sc);
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_reset_failures);
 	KUNIT_EXPECT_EQ(test, 1ull, s->function_reset_failures);
 	KUNIT_EXPECT_EQ(test, 0ull, s->function_resets);
@@ -317,7 +259,7 @@ static void ladder_platform_rung(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_RUNG_PLATFORM, s->rung);
 	KUNIT_EXPECT_EQ(test, 2u, events(s, VWDDM_TDR_EVT_RUNG_FAILED));
 	KUNIT_EXPECT_EQ(test, 1u, events(s, VWDDM_TDR_EVT_PLATFORM_RESET));
-	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_RESET_PLATFORM));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_RESET_PLATFORM));
 	vwddm_hw_reset_stats(rig->hw, &rs);
 	KUNIT_EXPECT_EQ(test, 1ull, rs.power_cycles);
 	KUNIT_EXPECT_FALSE(test, vwddm_sched_is_lost(rig->sched));
@@ -356,8 +298,8 @@ static void ladder_lost(struct kunit *test)
 	lost_notified = 0;
 	vwddm_sched_set_lost_notify(rig->sched, count_lost, NULL);
 	scene_start(rig, &sc);
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, &bc);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, &bc);
 	KUNIT_EXPECT_TRUE(test, vwddm_sched_is_lost(rig->sched));
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_RUNG_LOST, s->rung);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_RUNG_PLATFORM, s->lost_rung);
@@ -369,11 +311,11 @@ static void ladder_lost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1u, lost_notified);
 	KUNIT_EXPECT_EQ(test, 1ull, s->lost_uevents);
 	KUNIT_EXPECT_EQ(test, 0u, bc.count);
-	KUNIT_EXPECT_EQ(test, -ENODEV, err(sc.fa));
-	KUNIT_EXPECT_EQ(test, -ENODEV, err(sc.fb));
-	KUNIT_EXPECT_EQ(test, -ENODEV, err(sc.fc));
-	KUNIT_EXPECT_EQ(test, -ENODEV, err(sc.fc2));
-	KUNIT_EXPECT_EQ(test, -ENODEV, submit_errno(sc.idle));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_fence_result(sc.fa));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_fence_result(sc.fb));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_fence_result(sc.fc));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_fence_result(sc.fc2));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_submit_errno(sc.idle));
 	vwddm_context_status(sc.idle, &st);
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_LOST, st.state);
 	KUNIT_EXPECT_EQ(test, -ENODEV,
@@ -381,8 +323,8 @@ static void ladder_lost(struct kunit *test)
 	dev = vwddm_device_create(rig->sched);
 	KUNIT_EXPECT_EQ(test, -ENODEV, PTR_ERR(dev));
 	/* Nothing more happens: a later hang finds a lost adapter. */
-	run_to(rig, 3 * TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, 3 * TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1u, events(s, VWDDM_TDR_EVT_ADAPTER_LOST));
 	KUNIT_EXPECT_EQ(test, 1u, lost_notified);
 	scene_put(&sc);
@@ -420,33 +362,33 @@ static void ladder_platform_resets_the_rail(struct kunit *test)
 	vwddm_rig_advance_us(b, 100);
 
 	scene_start(a, &sc);
-	run_to(a, TDR_AT_US);
-	s = stats(test, a, NULL);
+	vwddm_rig_run_to(a, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, a, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->platform_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->rail_resets);
 	expect_inflight_aborted(test, &sc);
 	expect_runs_again(test, a, sc.idle);
 
-	s = stats(test, b, NULL);
+	s = vwddm_rig_tdr_stats(test, b, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->platform_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->rail_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->kmd_config_restores);
 	KUNIT_EXPECT_FALSE(test, vwddm_sched_is_lost(b->sched));
 	vwddm_hw_reset_stats(b->hw, &rs);
 	KUNIT_EXPECT_EQ(test, 1ull, rs.power_cycles);
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fb));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fb2));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(bc));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(bidle));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fb2));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(bc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(bidle));
 	expect_runs_again(test, b, bidle);
 
 	/* The adapter on another rail ran on undisturbed. */
 	vwddm_hw_reset_stats(c->hw, &rs);
 	KUNIT_EXPECT_EQ(test, 0ull, rs.power_cycles);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
-	run_to(c, 1500);
-	KUNIT_EXPECT_TRUE(test, ok(fc));
-	s = stats(test, c, NULL);
+	vwddm_rig_run_to(c, 1500);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	s = vwddm_rig_tdr_stats(test, c, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->platform_resets);
 	scene_put(&sc);
 	dma_fence_put(fb);
@@ -477,17 +419,17 @@ static void ladder_platform_rail_member_lost(struct kunit *test)
 	bc = vwddm_rig_context(b, 0, RIG_MID, 0);
 	fb = vwddm_rig_run(b, bc, 1500, 0);
 	scene_start(a, &sc);
-	run_to(a, TDR_AT_US);
+	vwddm_rig_run_to(a, TDR_AT_US);
 	KUNIT_EXPECT_FALSE(test, vwddm_sched_is_lost(a->sched));
-	s = stats(test, a, NULL);
+	s = vwddm_rig_tdr_stats(test, a, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->platform_resets);
 	expect_runs_again(test, a, sc.idle);
 	KUNIT_EXPECT_TRUE(test, vwddm_sched_is_lost(b->sched));
-	s = stats(test, b, NULL);
+	s = vwddm_rig_tdr_stats(test, b, NULL);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_RUNG_PLATFORM, s->lost_rung);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_LOST_LADDER, s->lost_reason);
-	KUNIT_EXPECT_EQ(test, -ENODEV, err(fb));
-	KUNIT_EXPECT_EQ(test, -ENODEV, submit_errno(bc));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_submit_errno(bc));
 	scene_put(&sc);
 	dma_fence_put(fb);
 }
@@ -509,8 +451,8 @@ static void ladder_config_restored_by_miniport(struct kunit *test)
 							     RIG_DMA, 4, 777,
 							     VWDDM_NODE_INT_ALL));
 	scene_start(rig, &sc);
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->function_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->kmd_config_restores);
 	KUNIT_EXPECT_EQ(test, 0ull, s->os_config_restores);
@@ -550,8 +492,8 @@ static void ladder_config_restored_by_os(struct kunit *test)
 			vwddm_sched_set_node_config(rig->sched, 0, RIG_DMA, 0,
 						    0, 0x80));
 	scene_start(rig, &sc);
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	/* FLDR failed, so this is the platform-level reset's restore. */
 	KUNIT_EXPECT_EQ(test, 1ull, s->platform_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->os_config_restores);
@@ -591,8 +533,8 @@ static void ladder_config_restore_failure_escalates(struct kunit *test)
 
 	vwddm_kmd_set_restores_config(rig->kmd, false);
 	scene_start(rig, &sc);
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->function_reset_failures);
 	KUNIT_EXPECT_EQ(test, 0ull, s->function_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->platform_resets);
@@ -627,19 +569,19 @@ static void ladder_second_hang_mid_engine_reset(struct kunit *test)
 	fd = vwddm_rig_run(rig, d, 10, 0);
 	/* The DMA node times out 50 us after MID, inside MID's reset. */
 	ladder_advance_in_group_us = 50;
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 2ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 2ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 2u, events(s, VWDDM_TDR_EVT_ENGINE_RESET));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(c));
-	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
-	KUNIT_EXPECT_EQ(test, -ETIME, err(fc));
-	run_to(rig, TDR_AT_US + 100);
-	KUNIT_EXPECT_TRUE(test, ok(fb));
-	KUNIT_EXPECT_TRUE(test, ok(fd));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(a));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(c));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fc));
+	vwddm_rig_run_to(rig, TDR_AT_US + 100);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fd));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 	dma_fence_put(fc);
@@ -670,25 +612,25 @@ static void ladder_second_hang_mid_ladder(struct kunit *test)
 	fc = vwddm_rig_run(rig, c, 10, VWDDM_HW_PKT_HANG);
 	fd = vwddm_rig_run(rig, d, 10, 0);
 	ladder_advance_in_group_us = 50;
-	run_to(rig, TDR_AT_US);
-	s = stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 2ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_reset_noops);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_reset_failures);
 	KUNIT_EXPECT_EQ(test, 1ull, s->function_resets);
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fa));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fc));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(a));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(c));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(a));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(c));
 	KUNIT_EXPECT_FALSE(test, vwddm_sched_is_lost(rig->sched));
 	dma_fence_put(fa);
 	dma_fence_put(fc);
 	fa = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_MID, 0), 10, 0);
 	fc = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_DMA, 0), 10, 0);
-	run_to(rig, TDR_AT_US + 100);
-	KUNIT_EXPECT_TRUE(test, ok(fa));
-	KUNIT_EXPECT_TRUE(test, ok(fc));
+	vwddm_rig_run_to(rig, TDR_AT_US + 100);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 	dma_fence_put(fc);

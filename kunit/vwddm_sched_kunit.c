@@ -19,11 +19,6 @@ static void put_fences(struct dma_fence **f, int n)
 		dma_fence_put(f[n]);
 }
 
-static bool signaled_ok(struct dma_fence *f)
-{
-	return dma_fence_is_signaled(f) && !f->error;
-}
-
 /* Fences signal in submission order, each when its packet completed. */
 static void sched_fences_signal_in_order(struct kunit *test)
 {
@@ -48,7 +43,7 @@ static void sched_fences_signal_in_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2u, hwq);
 	vwddm_rig_advance_us(rig, 90);
 	for (i = 0; i < 5; i++)
-		KUNIT_EXPECT_TRUE(test, signaled_ok(f[i]));
+		KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f[i]));
 	put_fences(f, 5);
 }
 
@@ -71,7 +66,7 @@ static void sched_fence_id_wrap(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, i < 3, dma_fence_is_signaled(f[i]));
 	vwddm_rig_advance_us(rig, 25);
 	for (i = 0; i < 6; i++)
-		KUNIT_EXPECT_TRUE(test, signaled_ok(f[i]));
+		KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f[i]));
 	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
 				&hwq);
 	KUNIT_EXPECT_EQ(test, 2u, last);
@@ -111,7 +106,7 @@ static void sched_hw_queue_depth(struct kunit *test)
 	for (i = 0; i < 10; i++)
 		vwddm_rig_advance_us(rig, 10);
 	for (i = 0; i < 7; i++)
-		KUNIT_EXPECT_TRUE(test, signaled_ok(f[i]));
+		KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f[i]));
 	put_fences(f, 7);
 }
 
@@ -130,7 +125,7 @@ static void sched_lost_interrupt_polled(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(f));
 	KUNIT_EXPECT_EQ(test, 1, vwddm_sched_poll_fences(rig->sched));
 	vwddm_rig_sync(rig);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(f));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f));
 	/* Nothing outstanding: nothing to poll. */
 	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_poll_fences(rig->sched));
 	dma_fence_put(f);
@@ -151,7 +146,7 @@ static void sched_nodes_independent(struct kunit *test)
 	f[2] = vwddm_rig_run(rig, vwddm_rig_context(rig, 1, RIG_DMA, 0), 10, 0);
 	vwddm_rig_advance_us(rig, 10);
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_TRUE(test, signaled_ok(f[i]));
+		KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f[i]));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(hung));
 	put_fences(f, 3);
 	dma_fence_put(hung);
@@ -172,8 +167,8 @@ static void sched_teardown_signals_everything(struct kunit *test)
 		f[i] = vwddm_rig_run(rig, ctx[i % 2], 100,
 				     i == 3 ? VWDDM_HW_PKT_HANG : 0);
 	vwddm_rig_advance_us(rig, 150);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(f[0]));
-	KUNIT_EXPECT_TRUE(test, signaled_ok(f[1]));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f[0]));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f[1]));
 
 	vwddm_sched_stop(rig->sched);
 	vwddm_kmd_stop(rig->kmd);
@@ -229,11 +224,11 @@ static void sched_priority_first(struct kunit *test)
 	b = vwddm_rig_run(rig, lo, 10, 0);
 	c = vwddm_rig_run(rig, hi, 10, 0);
 	vwddm_rig_advance_us(rig, 20);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
-	KUNIT_EXPECT_TRUE(test, signaled_ok(c));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(c));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(b));
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(b));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(b));
 	dma_fence_put(a);
 	dma_fence_put(b);
 	dma_fence_put(c);
@@ -256,15 +251,15 @@ static void sched_round_robin(struct kunit *test)
 		b[i] = vwddm_rig_run(rig, cb, 10, 0);
 	/* Expected order: a0 b0 a1 b1 a2. */
 	vwddm_rig_advance_us(rig, 20);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(a[0]));
-	KUNIT_EXPECT_TRUE(test, signaled_ok(b[0]));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a[0]));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(b[0]));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a[1]));
 	vwddm_rig_advance_us(rig, 20);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(a[1]));
-	KUNIT_EXPECT_TRUE(test, signaled_ok(b[1]));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a[1]));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(b[1]));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a[2]));
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(a[2]));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a[2]));
 	put_fences(a, 3);
 	put_fences(b, 2);
 }
@@ -298,13 +293,13 @@ static void sched_residency_paging_first(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(alloc));
 	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(f));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f));
 
 	/* Resident now: no second paging packet. */
 	g = vwddm_sched_submit(ctx, &args);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, g);
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(g));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(g));
 	vwddm_sched_node_counts(rig->sched, 0, RIG_DMA, &last, &done, &swq,
 				&hwq);
 	KUNIT_EXPECT_EQ(test, 1u, last);
@@ -367,14 +362,14 @@ static void sched_preempt_mid_packet(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2ull, pk);
 	/* b went first (fence 4) and ran 110-120 us. */
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(b));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(b));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a));
 	KUNIT_EXPECT_EQ(test, 4u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
 	/* a resumed at 120 us with 890 us left, as fence 5. */
 	vwddm_rig_advance_us(rig, 889);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a));
 	vwddm_rig_advance_us(rig, 1);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a));
 	KUNIT_EXPECT_EQ(test, 5u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
 	vwddm_context_status(ca, &st);
 	KUNIT_EXPECT_EQ(test, 1ull, st.preempted);
@@ -403,13 +398,13 @@ static void sched_preempt_dma_buffer(struct kunit *test)
 	vwddm_rig_advance_us(rig, 999);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a));
 	vwddm_rig_advance_us(rig, 1);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(b));
 	vwddm_sched_node_preempts(rig->sched, 0, RIG_DMA, &req, &pk);
 	KUNIT_EXPECT_EQ(test, 1ull, req);
 	KUNIT_EXPECT_EQ(test, 1ull, pk);
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(b));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(b));
 	/* Resubmitted as fence 4 (3 was the preemption fence). */
 	KUNIT_EXPECT_EQ(test, 4u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
 	dma_fence_put(a);
@@ -440,7 +435,7 @@ static void sched_preempt_paging_keeps_ids(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r);
 	/* Quantum: preemption fence 4; effective when a ends at 1000 us. */
 	vwddm_rig_advance_us(rig, 1000);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a));
 	c = vwddm_rig_run(rig, copy, 10, 0);
 	vwddm_sched_node_counts(rig->sched, 0, RIG_DMA, &last, &done, &swq,
 				&hwq);
@@ -453,8 +448,8 @@ static void sched_preempt_paging_keeps_ids(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(args.allocs[0]));
 	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(args.allocs[1]));
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(r));
-	KUNIT_EXPECT_TRUE(test, signaled_ok(c));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(r));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(c));
 	KUNIT_EXPECT_EQ(test, 5u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
 	for (i = 0; i < 2; i++)
 		vwddm_allocation_put(args.allocs[i]);
@@ -480,10 +475,10 @@ static void sched_long_packet_alone_runs(struct kunit *test)
 	vwddm_rig_advance_us(rig, 20);
 	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
 	KUNIT_EXPECT_EQ(test, 1ull, req);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(b));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(b));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a));
 	vwddm_rig_advance_us(rig, 500);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(a));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a));
 	dma_fence_put(a);
 	dma_fence_put(b);
 }
@@ -512,7 +507,7 @@ static void sched_context_destroy_cancels_queued(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ENOENT, PTR_ERR(vwddm_sched_submit(ctx, &args)));
 	vwddm_context_put(ctx);
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(f[0]));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f[0]));
 	put_fences(f, 4);
 }
 
@@ -558,7 +553,7 @@ static void sched_submit_many_all_or_none(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_submit_many(ctx, args, 3, &last));
 	KUNIT_ASSERT_NOT_NULL(test, last);
 	vwddm_rig_advance_us(rig, 1000);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(last));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(last));
 	vwddm_context_status(ctx, &st);
 	KUNIT_EXPECT_EQ(test, 3ull, st.submitted);
 	KUNIT_EXPECT_EQ(test, 3ull, st.completed);
@@ -603,12 +598,12 @@ static void sched_in_fence_orders(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0u, last);
 	KUNIT_EXPECT_EQ(test, 1u, swq);
 	vwddm_rig_advance_us(rig, 1);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(fa));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
 	flush_work(&vwddm_sched_node(rig->sched, 0, RIG_MID)->kick_work);
 	vwddm_rig_advance_us(rig, 9);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
 	vwddm_rig_advance_us(rig, 1);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(fb));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -666,7 +661,7 @@ static void sched_in_fence_error_cancels(struct kunit *test)
 	/* The context itself is fine. */
 	after = vwddm_rig_run(rig, ctx, 10, 0);
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_TRUE(test, signaled_ok(after));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(after));
 	dma_fence_put(after);
 	dma_fence_put(last);
 	dma_fence_put(in);

@@ -59,65 +59,6 @@ static struct vwddm_rig *tdr_setup(struct kunit *test, u32 engines,
 	return rig;
 }
 
-static void tdr_run_to(struct vwddm_rig *rig, u64 us)
-{
-	u64 now = div_u64(vwddm_clock_now(&rig->clock), NSEC_PER_USEC);
-
-	vwddm_rig_advance_us(rig, us - now);
-	vwddm_sched_flush_resets(rig->sched);
-	vwddm_rig_sync(rig);
-}
-
-static struct vwddm_tdr_stats *tdr_stats(struct kunit *test,
-					 struct vwddm_rig *rig,
-					 struct vwddm_bugcheck *bc)
-{
-	struct vwddm_tdr_stats *st = kunit_kzalloc(test, sizeof(*st),
-						   GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, st);
-	vwddm_sched_tdr_stats(rig->sched, st, bc);
-	return st;
-}
-
-static u32 hist_count(const struct vwddm_tdr_stats *s, enum vwddm_tdr_step i)
-{
-	u32 b, total = 0;
-
-	for (b = 0; b < VWDDM_TDR_HIST_BUCKETS; b++)
-		total += s->hist[i][b];
-	return total;
-}
-
-static enum vwddm_context_state ctx_state(struct vwddm_context *ctx)
-{
-	struct vwddm_context_status st;
-
-	vwddm_context_status(ctx, &st);
-	return st.state;
-}
-
-static bool ok(struct dma_fence *f)
-{
-	return dma_fence_is_signaled(f) && !f->error;
-}
-
-static int err(struct dma_fence *f)
-{
-	return dma_fence_is_signaled(f) ? f->error : 1;
-}
-
-static int submit_errno(struct vwddm_context *ctx)
-{
-	struct vwddm_submit_args args = { .duration_ns = 1000 };
-	struct dma_fence *f = vwddm_sched_submit(ctx, &args);
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	dma_fence_put(f);
-	return 0;
-}
-
 /*
  * A preemption not acknowledged within TdrDelay is a timeout: not a
  * microsecond earlier. The engine reset puts the guilty context in error
@@ -137,27 +78,27 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	fa2 = vwddm_rig_run(rig, a, 10, 0);
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	fb2 = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, TDR_AT_US - 1);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US - 1);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
 
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_TIMEOUT,
 			s->last_reason);
-	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fa2));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
-	KUNIT_EXPECT_EQ(test, -EIO, submit_errno(a));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fa2));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(a));
+	KUNIT_EXPECT_EQ(test, -EIO, vwddm_rig_submit_errno(a));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
 
-	tdr_run_to(rig, TDR_AT_US + 20);
-	KUNIT_EXPECT_TRUE(test, ok(fb));
-	KUNIT_EXPECT_TRUE(test, ok(fb2));
+	vwddm_rig_run_to(rig, TDR_AT_US + 20);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb2));
 	/* The hung packet is off the node; the node is idle again. */
 	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
 			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
@@ -166,7 +107,7 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	/* One reset, however many of its packets it took off. */
 	KUNIT_EXPECT_EQ(test, 1u, st.resets);
 	KUNIT_EXPECT_EQ(test, 0u, st.hangs);
-	KUNIT_EXPECT_EQ(test, 0, submit_errno(b));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_submit_errno(b));
 	vwddm_context_status(a, &st);
 	KUNIT_EXPECT_EQ(test, 1u, st.hangs);
 	dma_fence_put(fa);
@@ -192,15 +133,15 @@ static void tdr_other_nodes_untouched(struct kunit *test)
 	/* Long packets spanning the whole reset. */
 	fc = vwddm_rig_run(rig, c, 3000, 0);
 	fd = vwddm_rig_run(rig, d, 3000, 0);
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fd));
-	tdr_run_to(rig, 3000);
-	KUNIT_EXPECT_TRUE(test, ok(fc));
-	KUNIT_EXPECT_TRUE(test, ok(fd));
-	KUNIT_EXPECT_TRUE(test, ok(fb));
+	vwddm_rig_run_to(rig, 3000);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fd));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
 	vwddm_context_status(c, &st);
 	KUNIT_EXPECT_EQ(test, 0u, st.resets);
 	vwddm_context_status(d, &st);
@@ -225,19 +166,19 @@ static void tdr_fault_engine_reset(struct kunit *test)
 
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_FAULT);
 	fb = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, 10);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, 10);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->faults);
 	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT,
 			s->last_reason);
 	/* Guilty of a fault, not of a hang. */
-	KUNIT_EXPECT_EQ(test, -EFAULT, err(fa));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
-	tdr_run_to(rig, 20);
-	KUNIT_EXPECT_TRUE(test, ok(fb));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(b));
+	KUNIT_EXPECT_EQ(test, -EFAULT, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(a));
+	vwddm_rig_run_to(rig, 20);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(b));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -261,14 +202,14 @@ static void tdr_drained_before_snapshot(struct kunit *test)
 	mutex_unlock(&rig->sched->reset_lock);
 	vwddm_sched_flush_resets(rig->sched);
 	vwddm_rig_sync(rig);
-	s = tdr_stats(test, rig, NULL);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_reset_noops);
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 0u, s->last_reason);
-	KUNIT_EXPECT_TRUE(test, ok(fa));
-	KUNIT_EXPECT_TRUE(test, ok(fb));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(a));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(a));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -291,17 +232,17 @@ static void tdr_missed_interrupt_not_a_hang(struct kunit *test)
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	/* a's completion at 1000 us is never delivered. */
 	vwddm_hw_inject_lost_irqs(rig->hw, 1);
-	tdr_run_to(rig, 1000);
+	vwddm_rig_run_to(rig, 1000);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_reset_noops);
-	KUNIT_EXPECT_TRUE(test, ok(fa));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(a));
-	tdr_run_to(rig, TDR_AT_US + 10);
-	KUNIT_EXPECT_TRUE(test, ok(fb));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(a));
+	vwddm_rig_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -325,18 +266,18 @@ static void tdr_completed_between_snapshot_and_reset(struct kunit *test)
 	fa = vwddm_rig_run(rig, a, TDR_AT_US + 50, VWDDM_HW_PKT_IGNORE_PREEMPT);
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	tdr_advance_in_group_us = 50;
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
 	/* Completed on the GPU, treated as aborted: guilty. */
 	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
-	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(a));
 	vwddm_kmd_node_fences(rig->kmd, 0, RIG_MID, &sub, &comp);
 	KUNIT_EXPECT_EQ(test, 1u, comp);
-	tdr_run_to(rig, TDR_AT_US + 60);
-	KUNIT_EXPECT_TRUE(test, ok(fb));
+	vwddm_rig_run_to(rig, TDR_AT_US + 60);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -357,16 +298,16 @@ static void tdr_invalid_aborted_fence_promotes(struct kunit *test)
 	vwddm_kmd_inject_add(rig->kmd, &inj);
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fb = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, &bc);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, &bc);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_BUGCHECK_SCHEDULER_INTERNAL, bc.code);
 	KUNIT_EXPECT_EQ(test, (u64)VWDDM_119_INVALID_ABORTED_FENCE, bc.p1);
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
 	/* Everything in flight ended with an error; nothing hangs. */
-	KUNIT_EXPECT_LT(test, err(fa), 0);
-	KUNIT_EXPECT_LT(test, err(fb), 0);
+	KUNIT_EXPECT_LT(test, vwddm_rig_fence_result(fa), 0);
+	KUNIT_EXPECT_LT(test, vwddm_rig_fence_result(fb), 0);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_HW_INT_ALL,
 			vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
 	dma_fence_put(fa);
@@ -386,11 +327,11 @@ static void tdr_bad_dependent_mask_promotes(struct kunit *test)
 	tdr_group_drop_self = true;
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fb = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, &bc);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, &bc);
 	KUNIT_EXPECT_EQ(test, (u64)VWDDM_119_INVALID_NODE_MASK, bc.p1);
 	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
-	KUNIT_EXPECT_LT(test, err(fa), 0);
+	KUNIT_EXPECT_LT(test, vwddm_rig_fence_result(fa), 0);
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -416,17 +357,17 @@ static void tdr_reset_engine_failure_promotes(struct kunit *test)
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	fc = vwddm_rig_run(rig, c, 5000, 0);
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED,
 			s->last_reason);
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fc));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(c));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(idle));
-	KUNIT_EXPECT_LT(test, err(fa), 0);
-	KUNIT_EXPECT_LT(test, err(fb), 0);
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(c));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(idle));
+	KUNIT_EXPECT_LT(test, vwddm_rig_fence_result(fa), 0);
+	KUNIT_EXPECT_LT(test, vwddm_rig_fence_result(fb), 0);
 	/* Rule (c), on both sides of the DDI. */
 	vwddm_sched_node_counts(rig->sched, 0, RIG_DMA, &last, &done, &swq,
 				&hwq);
@@ -435,8 +376,8 @@ static void tdr_reset_engine_failure_promotes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sub, comp);
 	/* The adapter works again. */
 	g = vwddm_rig_run(rig, idle, 10, 0);
-	tdr_run_to(rig, TDR_AT_US + 10);
-	KUNIT_EXPECT_TRUE(test, ok(g));
+	vwddm_rig_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(g));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 	dma_fence_put(fc);
@@ -460,20 +401,20 @@ static void tdr_dependent_group(struct kunit *test)
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	fc = vwddm_rig_run(rig, c, 3000, 0);
-	tdr_run_to(rig, TDR_AT_US);
+	vwddm_rig_run_to(rig, TDR_AT_US);
 	vwddm_hw_node_stats(rig->hw, 0, RIG_DMA, &ns);
 	KUNIT_EXPECT_EQ(test, 1ull, ns.resets);
-	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
 	vwddm_context_status(c, &st);
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
 	KUNIT_EXPECT_EQ(test, 1u, st.resets);
 	/* Resubmitted from the start: 3000 us more. */
-	tdr_run_to(rig, TDR_AT_US + 2999);
+	vwddm_rig_run_to(rig, TDR_AT_US + 2999);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
-	tdr_run_to(rig, TDR_AT_US + 3000);
-	KUNIT_EXPECT_TRUE(test, ok(fc));
-	KUNIT_EXPECT_TRUE(test, ok(fb));
+	vwddm_rig_run_to(rig, TDR_AT_US + 3000);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 	dma_fence_put(fc);
@@ -505,26 +446,26 @@ static void tdr_paging_packet_hit(struct kunit *test)
 	fr = vwddm_sched_submit(r, &args);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fr);
 	fo = vwddm_rig_run(rig, other, 10, 0);
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->devices_in_error);
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_LOST, ctx_state(r));
-	KUNIT_EXPECT_LT(test, err(fr), 0);
-	KUNIT_EXPECT_EQ(test, -EIO, submit_errno(r));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_LOST, vwddm_rig_ctx_state(r));
+	KUNIT_EXPECT_LT(test, vwddm_rig_fence_result(fr), 0);
+	KUNIT_EXPECT_EQ(test, -EIO, vwddm_rig_submit_errno(r));
 	/* The other device lost nothing and goes on. */
-	tdr_run_to(rig, TDR_AT_US + 10);
-	KUNIT_EXPECT_TRUE(test, ok(fo));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(other));
+	vwddm_rig_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fo));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(other));
 	/* The system device still pages in. */
 	vwddm_allocation_put(args.allocs[0]);
 	args.allocs[0] = vwddm_allocation_create(odev, 4096);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[0]);
 	g = vwddm_sched_submit(other, &args);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, g);
-	tdr_run_to(rig, TDR_AT_US + 100);
-	KUNIT_EXPECT_TRUE(test, ok(g));
+	vwddm_rig_run_to(rig, TDR_AT_US + 100);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(g));
 	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(args.allocs[0]));
 	vwddm_allocation_put(args.allocs[0]);
 	vwddm_context_destroy(other);
@@ -546,8 +487,8 @@ static void tdr_level_off(struct kunit *test)
 	rig->sched->cfg.tdr_level = VWDDM_TDR_OFF;
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fb = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, 10 * TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, 10 * TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
 	dma_fence_put(fa);
@@ -568,13 +509,13 @@ static void tdr_level_bugcheck(struct kunit *test)
 	rig->sched->cfg.tdr_level = VWDDM_TDR_BUGCHECK;
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fb = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, TDR_AT_US);
-	tdr_stats(test, rig, &bc);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	vwddm_rig_tdr_stats(test, rig, &bc);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_BUGCHECK_TDR_FAILURE, bc.code);
-	KUNIT_EXPECT_EQ(test, -ENODEV, err(fa));
-	KUNIT_EXPECT_EQ(test, -ENODEV, err(fb));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_LOST, ctx_state(b));
-	KUNIT_EXPECT_EQ(test, -ENODEV, submit_errno(b));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_LOST, vwddm_rig_ctx_state(b));
+	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_submit_errno(b));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -591,8 +532,8 @@ static void tdr_no_per_engine_reset(struct kunit *test)
 	rig->sched->cfg.per_engine_reset = false;
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fb = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->promoted);
@@ -600,7 +541,7 @@ static void tdr_no_per_engine_reset(struct kunit *test)
 			s->last_reason);
 	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
 			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
-	KUNIT_EXPECT_LT(test, err(fa), 0);
+	KUNIT_EXPECT_LT(test, vwddm_rig_fence_result(fa), 0);
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -622,16 +563,16 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[0]);
 	fa = vwddm_sched_submit(a, &args);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fa);
-	tdr_run_to(rig, 20);
-	KUNIT_EXPECT_TRUE(test, ok(fa));
+	vwddm_rig_run_to(rig, 20);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
 	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(args.allocs[0]));
 	fb = vwddm_rig_run(rig, b, 1000, 0);
 	/* Depth 1: b's second packet waits in its software queue. */
 	rig->sched->cfg.hw_queue_depth = 1;
 	fb2 = vwddm_rig_run(rig, b, 10, 0);
 	vwddm_sched_force_adapter_reset(rig->sched);
-	tdr_run_to(rig, 30);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, 30);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_FORCED, s->last_reason);
 	{
@@ -644,10 +585,10 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 		KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "tdr_type: 1\n"));
 	}
 	KUNIT_EXPECT_EQ(test, 1u,
-			hist_count(s, VWDDM_TDR_STEP_RESET_FROM_TIMEOUT));
-	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_RESTART));
-	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_ADAPTER_TOTAL));
-	KUNIT_EXPECT_EQ(test, 0u, hist_count(s, VWDDM_TDR_STEP_ENGINE_TOTAL));
+			vwddm_rig_hist_count(s, VWDDM_TDR_STEP_RESET_FROM_TIMEOUT));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_RESTART));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_ADAPTER_TOTAL));
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_ENGINE_TOTAL));
 	KUNIT_ASSERT_EQ(test, 1u, s->event_count);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_ADAPTER_RESET,
 			s->events[0].kind);
@@ -656,12 +597,12 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 			s->last_dbg_reason);
 	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));
 	KUNIT_EXPECT_FALSE(test, vwddm_allocation_resident(args.allocs[0]));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fb));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fb));
 	/* What the reset context still had queued ends too: never run. */
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fb2));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, ctx_state(b));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, submit_errno(b));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(a));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fb2));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(b));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_submit_errno(b));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(a));
 	vwddm_allocation_put(args.allocs[0]);
 	dma_fence_put(fa);
 	dma_fence_put(fb);
@@ -688,8 +629,8 @@ static void tdr_engine_dbg_info(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0u, (u32)len);
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fb = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED,
 			s->last_dbg_reason);
 	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));
@@ -706,11 +647,11 @@ static void tdr_engine_dbg_info(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, line));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, s->last_dbg_info));
 	/* Statistics: one of each engine-reset step, and the event log. */
-	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_DETECT_TO_RESET));
-	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_COLLECT));
-	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_RESET_ENGINE));
-	KUNIT_EXPECT_EQ(test, 1u, hist_count(s, VWDDM_TDR_STEP_ENGINE_TOTAL));
-	KUNIT_EXPECT_EQ(test, 0u, hist_count(s, VWDDM_TDR_STEP_ADAPTER_TOTAL));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_DETECT_TO_RESET));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_COLLECT));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_RESET_ENGINE));
+	KUNIT_EXPECT_EQ(test, 1u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_ENGINE_TOTAL));
+	KUNIT_EXPECT_EQ(test, 0u, vwddm_rig_hist_count(s, VWDDM_TDR_STEP_ADAPTER_TOTAL));
 	KUNIT_ASSERT_EQ(test, 2u, s->event_count);
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_EVT_TIMEOUT, s->events[0].kind);
 	KUNIT_EXPECT_EQ(test, (u64)TDR_AT_US * NSEC_PER_USEC,
@@ -739,13 +680,13 @@ static void tdr_close_while_hung(struct kunit *test)
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fa2 = vwddm_rig_run(rig, a, 10, 0);
 	fb = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, 50);
+	vwddm_rig_run_to(rig, 50);
 	vwddm_context_destroy(a);
-	tdr_run_to(rig, TDR_AT_US);
-	tdr_run_to(rig, TDR_AT_US + 10);
-	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, err(fa2));
-	KUNIT_EXPECT_TRUE(test, ok(fb));
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	vwddm_rig_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fa2));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
 	dma_fence_put(fa);
 	dma_fence_put(fa2);
 	dma_fence_put(fb);
@@ -766,16 +707,16 @@ static void tdr_two_hangs_at_once(struct kunit *test)
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	fc = vwddm_rig_run(rig, c, 10, VWDDM_HW_PKT_HANG);
 	fd = vwddm_rig_run(rig, d, 10, 0);
-	tdr_run_to(rig, TDR_AT_US);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 2ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 2ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(c));
-	tdr_run_to(rig, TDR_AT_US + 10);
-	KUNIT_EXPECT_TRUE(test, ok(fb));
-	KUNIT_EXPECT_TRUE(test, ok(fd));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(a));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(c));
+	vwddm_rig_run_to(rig, TDR_AT_US + 10);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fd));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 	dma_fence_put(fc);
@@ -799,24 +740,24 @@ static void tdr_forced_engine_tdr(struct kunit *test)
 			vwddm_sched_force_engine_reset(rig->sched, 0, 99));
 	KUNIT_EXPECT_EQ(test, 0,
 			vwddm_sched_force_engine_reset(rig->sched, 0, RIG_DMA));
-	tdr_run_to(rig, 10);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, 10);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
 
 	fa = vwddm_rig_run(rig, a, 1000, 0);
 	fb = vwddm_rig_run(rig, b, 10, 0);
-	tdr_run_to(rig, 110);
+	vwddm_rig_run_to(rig, 110);
 	KUNIT_EXPECT_EQ(test, 0,
 			vwddm_sched_force_engine_reset(rig->sched, 0, RIG_MID));
-	tdr_run_to(rig, 111);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, 111);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
-	KUNIT_EXPECT_EQ(test, -ETIME, err(fa));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(a));
-	tdr_run_to(rig, 130);
-	KUNIT_EXPECT_TRUE(test, ok(fb));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, ctx_state(b));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(a));
+	vwddm_rig_run_to(rig, 130);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(b));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -836,30 +777,30 @@ static void tdr_lone_hang_detected(struct kunit *test)
 	u64 req, pk;
 
 	fa = vwddm_rig_run(rig, a, RIG_TDR_DELAY_US + 500, 0);
-	tdr_run_to(rig, RIG_TDR_DELAY_US - 1);
+	vwddm_rig_run_to(rig, RIG_TDR_DELAY_US - 1);
 	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
 	KUNIT_EXPECT_EQ(test, 0ull, req);
-	tdr_run_to(rig, RIG_TDR_DELAY_US);
+	vwddm_rig_run_to(rig, RIG_TDR_DELAY_US);
 	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
 	KUNIT_EXPECT_EQ(test, 1ull, req);
 	/* Saved mid-packet and resumed: it completes, late by the save. */
-	tdr_run_to(rig, RIG_TDR_DELAY_US + 600);
-	KUNIT_EXPECT_TRUE(test, ok(fa));
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, RIG_TDR_DELAY_US + 600);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
 
 	/* Alone and hung: the watchdog's preemption times out. */
 	fb = vwddm_rig_run(rig, b, 10, VWDDM_HW_PKT_HANG);
-	tdr_run_to(rig, 3 * RIG_TDR_DELAY_US + 600 - 1);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, 3 * RIG_TDR_DELAY_US + 600 - 1);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
-	tdr_run_to(rig, 3 * RIG_TDR_DELAY_US + 600);
-	s = tdr_stats(test, rig, NULL);
+	vwddm_rig_run_to(rig, 3 * RIG_TDR_DELAY_US + 600);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
-	KUNIT_EXPECT_EQ(test, -ETIME, err(fb));
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, ctx_state(b));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(b));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }

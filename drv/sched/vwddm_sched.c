@@ -711,7 +711,8 @@ static void make_resident(struct vwddm_sched *sched, struct vwddm_packet *pkt,
  * @ctx: the context; the caller holds its node's lock
  *
  * Return: 0, or -ENODEV (adapter stopping or lost), -ENOENT (context
- * destroyed), -ECANCELED (context reset), -EIO (context hung).
+ * destroyed), -EIO (device in error, or context hung), -ECANCELED
+ * (context reset).
  */
 int vwddm_context_errno_locked(const struct vwddm_sched *sched,
 			       const struct vwddm_context *ctx)
@@ -720,6 +721,9 @@ int vwddm_context_errno_locked(const struct vwddm_sched *sched,
 		return -ENODEV;
 	if (ctx->closed)
 		return -ENOENT;
+	/* The scheduler's lock nests inside the node's. */
+	if (vwddm_device_in_error(ctx->dev))
+		return -EIO;
 	switch (ctx->state) {
 	case VWDDM_CONTEXT_ACTIVE:
 		return 0;
@@ -821,6 +825,7 @@ int vwddm_sched_submit_many(struct vwddm_context *ctx,
 			    args[j].allocs[i]->dev != ctx->dev)
 				return -EINVAL;
 	}
+	/* Early out; checked again under the node's lock when queueing. */
 	if (vwddm_device_in_error(ctx->dev))
 		return -EIO;
 

@@ -226,8 +226,6 @@ void vwddm_context_status(struct vwddm_context *ctx,
 	st->adapter_lost = READ_ONCE(ctx->dev->sched->lost);
 	spin_unlock_irqrestore(&n->lock, flags);
 	st->device_in_error = vwddm_device_in_error(ctx->dev);
-	if (!st->submit_errno && st->device_in_error)
-		st->submit_errno = -EIO;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_context_status);
 

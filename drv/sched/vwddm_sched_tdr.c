@@ -996,6 +996,30 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 }
 
 /*
+ * The end of an engine reset, software or hardware scheduling alike:
+ * the node's work goes on, the guilty process is charged, and the reset is
+ * traced, timed, logged and reported as @what.
+ */
+static void engine_reset_done(struct vwddm_sched *sched,
+			      struct vwddm_sched_node *n, u64 t0,
+			      int guilty_pid, u32 evt, const char *what)
+{
+	u64 us;
+
+	vwddm_sched_process(sched);
+	if (guilty_pid >= 0)
+		charge_process(sched, guilty_pid);
+	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_RECOVERED,
+			       0, 0);
+	hist_add(sched, VWDDM_TDR_STEP_ENGINE_TOTAL, t0);
+	log_event(sched, evt, n->engine, n->ordinal, sched->tdr.last_reason);
+	us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
+	trace_vwddm_ladder(sched->cfg.rail, VWDDM_RUNG_ENGINE, 0, us);
+	pr_notice("vwddm: node %u.%u: %s in %llu us\n", n->engine, n->ordinal,
+		  what, us);
+}
+
+/*
  * The hardware-scheduling engine reset (GPU_ENGINE_TIMEOUT, or a DMA page
  * fault when @fault): ResetHwEngine
  * (the miniport invalidates the affected contexts through
@@ -1100,19 +1124,8 @@ static void hws_engine_reset(struct vwddm_sched *sched,
 	sched->tdr.hw_engine_resets++;
 	spin_unlock_irqrestore(&sched->lock, flags);
 	release_node(sched, n);
-	vwddm_sched_process(sched);
-	if (pid >= 0)
-		charge_process(sched, pid);
-	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_RECOVERED,
-			       0, 0);
-	hist_add(sched, VWDDM_TDR_STEP_ENGINE_TOTAL, t0);
-	log_event(sched, VWDDM_TDR_EVT_HW_ENGINE_RESET, n->engine, n->ordinal,
-		  sched->tdr.last_reason);
-	trace_vwddm_ladder(sched->cfg.rail, VWDDM_RUNG_ENGINE, 0,
-			   div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
-	pr_notice("vwddm: node %u.%u: hardware engine reset and resumed in %llu us\n",
-		  n->engine, n->ordinal,
-		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
+	engine_reset_done(sched, n, t0, pid, VWDDM_TDR_EVT_HW_ENGINE_RESET,
+			  "hardware engine reset and resumed");
 }
 
 static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
@@ -1277,19 +1290,8 @@ static void engine_reset(struct vwddm_sched *sched, struct vwddm_sched_node *n,
 	for (i = 0; i < norder; i++)
 		release_node(sched, vwddm_sched_node(sched, n->engine,
 						     order[i]));
-	vwddm_sched_process(sched);
-	if (guilty_pid >= 0)
-		charge_process(sched, guilty_pid);
-	trace_vwddm_reset_step(n->engine, n->ordinal, VWDDM_STEP_RECOVERED,
-			       0, 0);
-	hist_add(sched, VWDDM_TDR_STEP_ENGINE_TOTAL, t0);
-	log_event(sched, VWDDM_TDR_EVT_ENGINE_RESET, n->engine, n->ordinal,
-		  sched->tdr.last_reason);
-	trace_vwddm_ladder(sched->cfg.rail, VWDDM_RUNG_ENGINE, 0,
-			   div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
-	pr_notice("vwddm: node %u.%u: engine reset done in %llu us\n",
-		  n->engine, n->ordinal,
-		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
+	engine_reset_done(sched, n, t0, guilty_pid, VWDDM_TDR_EVT_ENGINE_RESET,
+			  "engine reset done");
 }
 
 /**

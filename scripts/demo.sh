@@ -35,20 +35,7 @@ files+=("$out/src/vwddm.ko")
 if [[ ${VWDDM_DEMO_KERNEL:-stock} != test ]]; then
 	# drm is a module on the stock kernel: ship it (and deps) decompressed.
 	moddir=$out/initramfs-files
-	rm -rf "$moddir"
-	mkdir -p "$moddir"
-	[[ -f $img/lib/modules/$kver/modules.dep ]] || depmod -b "$img" "$kver"
-	: >"$moddir/preload.list"
-	while read -r _ path _; do
-		base=$(basename "$path")
-		case $base in
-		*.ko.xz) xz -dc "$path" >"$moddir/${base%.xz}"; base=${base%.xz} ;;
-		*.ko.zst) zstd -qdc "$path" >"$moddir/${base%.zst}"; base=${base%.zst} ;;
-		*.ko) cp "$path" "$moddir/$base" ;;
-		*) continue ;;
-		esac
-		echo "$base" >>"$moddir/preload.list"
-	done < <(modprobe -d "$img" -S "$kver" --show-depends drm 2>/dev/null | grep '^insmod ')
+	vw_stock_drm_modules "$img" "$kver" "$moddir"
 	files+=("$moddir"/*)
 fi
 

@@ -98,3 +98,25 @@ vw_add_results() {
 	fi
 }
 vw_print_result() { echo "VWDDM-RESULT passed=$VW_PASSED failed=$VW_FAILED"; }
+
+# vw_stock_drm_modules IMG KVER MODDIR: the stock image ships drm as a
+# module: put it and its dependencies (modprobe --show-depends, on a
+# depmod'ed copy of the unpacked image) into MODDIR, decompressed, with
+# their load order in MODDIR/preload.list, for the initramfs.
+vw_stock_drm_modules() {
+	local img=$1 kver=$2 moddir=$3 path base
+	rm -rf "$moddir"
+	mkdir -p "$moddir"
+	[[ -f $img/lib/modules/$kver/modules.dep ]] || depmod -b "$img" "$kver"
+	: >"$moddir/preload.list"
+	while read -r _ path _; do
+		base=$(basename "$path")
+		case $base in
+		*.ko.xz) xz -dc "$path" >"$moddir/${base%.xz}"; base=${base%.xz} ;;
+		*.ko.zst) zstd -qdc "$path" >"$moddir/${base%.zst}"; base=${base%.zst} ;;
+		*.ko) cp "$path" "$moddir/$base" ;;
+		*) continue ;;
+		esac
+		echo "$base" >>"$moddir/preload.list"
+	done < <(modprobe -d "$img" -S "$kver" --show-depends drm 2>/dev/null | grep '^insmod ')
+}

@@ -55,23 +55,7 @@ for w in "${which[@]}"; do
 
 	vw_phase_begin "stock $kver: boot + smoke test"
 	moddir=$out/initramfs-files
-	rm -rf "$moddir"
-	mkdir -p "$moddir"
-	# The stock image ships drm as a module: put it and its dependencies
-	# (modprobe --show-depends, on a depmod'ed copy of the unpacked image)
-	# into the initramfs, decompressed, with their load order in preload.list.
-	[[ -f $img/lib/modules/$kver/modules.dep ]] || depmod -b "$img" "$kver"
-	: >"$moddir/preload.list"
-	while read -r _ path _; do
-		base=$(basename "$path")
-		case $base in
-		*.ko.xz) xz -dc "$path" >"$moddir/${base%.xz}"; base=${base%.xz} ;;
-		*.ko.zst) zstd -qdc "$path" >"$moddir/${base%.zst}"; base=${base%.zst} ;;
-		*.ko) cp "$path" "$moddir/$base" ;;
-		*) continue ;;
-		esac
-		echo "$base" >>"$moddir/preload.list"
-	done < <(modprobe -d "$img" -S "$kver" --show-depends drm 2>/dev/null | grep '^insmod ')
+	vw_stock_drm_modules "$img" "$kver" "$moddir"
 	vw_log "preload: $(tr '\n' ' ' <"$moddir/preload.list")"
 	initrd=$out/initramfs-stock.cpio.gz
 	"$REPO/scripts/mkinitramfs.sh" "$initrd" stock "$out/src/vwddm.ko" "$moddir"/* >&2

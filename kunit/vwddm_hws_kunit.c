@@ -737,12 +737,7 @@ static void hws_stack_teardown_in_flight(struct kunit *test)
 	vwddm_sched_stop(rig->sched);
 	vwddm_kmd_stop(rig->kmd);
 	rig->kmd = NULL;
-	for (i = 0; i < rig->nctx; i++) {
-		vwddm_context_destroy(rig->ctx[i]);
-		rig->ctx[i] = NULL;
-	}
-	vwddm_device_put(rig->dev);
-	rig->dev = NULL;
+	vwddm_rig_release_clients(rig);
 	vwddm_sched_destroy(rig->sched);
 	rig->sched = NULL;
 	for (i = 0; i < 9; i++) {

@@ -12,6 +12,7 @@
 #define _VWDDM_KUNIT_H_
 
 #include <kunit/test.h>
+#include <linux/kthread.h>
 #include <linux/wait.h>
 
 #include "../drv/base/vwddm_clock.h"
@@ -40,6 +41,8 @@
  * @dev: a test device of the scheduler
  * @nctx: entries in @ctx
  * @ctx: contexts made with vwddm_rig_context(), destroyed at teardown
+ * @ctx_dev: the device each vwddm_rig_context() made (or NULL), put at
+ *	teardown
  * @test_isr: a test interrupt handler is installed instead of the miniport
  * @lock: protects everything below (written in hardirq context)
  * @isr_calls: test ISR invocations
@@ -68,6 +71,7 @@ struct vwddm_rig {
 	struct vwddm_device *dev;
 	u32 nctx;
 	struct vwddm_context *ctx[RIG_MAX_CONTEXTS];
+	struct vwddm_device *ctx_dev[RIG_MAX_CONTEXTS];
 	bool test_isr;
 
 	raw_spinlock_t lock;
@@ -89,6 +93,26 @@ struct vwddm_rig {
 #define RIG_MID		0
 #define RIG_DMA		1
 
+/**
+ * struct vwddm_rig_proc - a process of its own for a test: a kthread
+ *	worker, whose thread group is not the test's
+ * @worker: the worker; the "process" lives until it is destroyed
+ * @work: creates a device in the worker's thread
+ * @sched: the scheduler of the device to create
+ * @dev: the device created
+ */
+struct vwddm_rig_proc {
+	struct kthread_worker *worker;
+	struct kthread_work work;
+	struct vwddm_sched *sched;
+	struct vwddm_device *dev;
+};
+
+struct vwddm_rig_proc *vwddm_rig_proc_create(struct kunit *test);
+struct vwddm_device *vwddm_rig_proc_device(struct kunit *test,
+					   struct vwddm_rig_proc *p,
+					   struct vwddm_sched *sched);
+void vwddm_rig_proc_exit(struct vwddm_rig_proc *p);
 struct vwddm_rig *vwddm_rig_create(struct kunit *test, bool manual, u32 engines);
 struct vwddm_rig *vwddm_rig_create_hws(struct kunit *test, bool manual,
 				       u32 engines, bool hws);
@@ -98,6 +122,10 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 			   u32 quantum_us);
 struct vwddm_context *vwddm_rig_context(struct vwddm_rig *rig, u32 engine,
 					u32 node, int priority);
+struct vwddm_context *vwddm_rig_context_on(struct vwddm_rig *rig,
+					   struct vwddm_device *dev, u32 engine,
+					   u32 node, int priority);
+void vwddm_rig_release_clients(struct vwddm_rig *rig);
 struct dma_fence *vwddm_rig_run(struct vwddm_rig *rig,
 				struct vwddm_context *ctx, u64 us, u32 inject);
 void vwddm_rig_sync(struct vwddm_rig *rig);

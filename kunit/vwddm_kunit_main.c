@@ -82,17 +82,11 @@ static void rig_teardown(void *arg)
 {
 	struct vwddm_rig *rig = arg;
 
-	u32 i;
-
 	if (rig->sched)
 		vwddm_sched_stop(rig->sched);
 	if (rig->kmd)
 		vwddm_kmd_stop(rig->kmd);
-	for (i = 0; i < rig->nctx; i++)
-		if (rig->ctx[i])
-			vwddm_context_destroy(rig->ctx[i]);
-	if (rig->dev)
-		vwddm_device_put(rig->dev);
+	vwddm_rig_release_clients(rig);
 	if (rig->test_isr) {
 		u32 e, n;
 
@@ -234,24 +228,74 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 }
 
 /**
- * vwddm_rig_context() - a context of the test device, destroyed at teardown
+ * vwddm_rig_context() - a client: a context on a device of its own,
+ *	destroyed at teardown
  * @rig: the rig, with a scheduler
  * @engine: EngineOrdinal
  * @node: NodeOrdinal
  * @priority: its priority
+ *
+ * Guilt belongs to a device: contexts made here are independent clients.
+ * vwddm_rig_context_on() makes contexts that share a device.
  *
  * Return: the context.
  */
 struct vwddm_context *vwddm_rig_context(struct vwddm_rig *rig, u32 engine,
 					u32 node, int priority)
 {
+	struct vwddm_device *dev;
+
+	KUNIT_ASSERT_LT(rig->test, rig->nctx, (u32)RIG_MAX_CONTEXTS);
+	dev = vwddm_device_create(rig->sched);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, dev);
+	rig->ctx_dev[rig->nctx] = dev;
+	return vwddm_rig_context_on(rig, dev, engine, node, priority);
+}
+
+/**
+ * vwddm_rig_context_on() - a context of a given device, destroyed at
+ *	teardown
+ * @rig: the rig, with a scheduler
+ * @dev: the device (the rig's own, or one of a vwddm_rig_context())
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @priority: its priority
+ *
+ * Return: the context.
+ */
+struct vwddm_context *vwddm_rig_context_on(struct vwddm_rig *rig,
+					   struct vwddm_device *dev, u32 engine,
+					   u32 node, int priority)
+{
 	struct vwddm_context *ctx;
 
 	KUNIT_ASSERT_LT(rig->test, rig->nctx, (u32)RIG_MAX_CONTEXTS);
-	ctx = vwddm_context_create(rig->dev, engine, node, priority);
+	ctx = vwddm_context_create(dev, engine, node, priority);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, ctx);
 	rig->ctx[rig->nctx++] = ctx;
 	return ctx;
+}
+
+/**
+ * vwddm_rig_release_clients() - the owners close every context and device
+ *	of the rig before it is torn down
+ * @rig: the rig
+ */
+void vwddm_rig_release_clients(struct vwddm_rig *rig)
+{
+	u32 i;
+
+	for (i = 0; i < rig->nctx; i++) {
+		if (rig->ctx[i])
+			vwddm_context_destroy(rig->ctx[i]);
+		if (rig->ctx_dev[i])
+			vwddm_device_put(rig->ctx_dev[i]);
+		rig->ctx[i] = NULL;
+		rig->ctx_dev[i] = NULL;
+	}
+	if (rig->dev)
+		vwddm_device_put(rig->dev);
+	rig->dev = NULL;
 }
 
 /**
@@ -514,6 +558,71 @@ u32 vwddm_rig_isr_calls(struct vwddm_rig *rig)
 	val = rig->isr_calls;
 	raw_spin_unlock_irqrestore(&rig->lock, flags);
 	return val;
+}
+
+static void rig_proc_device_fn(struct kthread_work *work)
+{
+	struct vwddm_rig_proc *p = container_of(work, struct vwddm_rig_proc,
+						work);
+
+	p->dev = vwddm_device_create(p->sched);
+}
+
+static void rig_proc_teardown(void *arg)
+{
+	vwddm_rig_proc_exit(arg);
+}
+
+/**
+ * vwddm_rig_proc_create() - a process of its own, until the test ends or
+ *	vwddm_rig_proc_exit()
+ * @test: the test
+ *
+ * Return: the process (the test aborts if it cannot be made).
+ */
+struct vwddm_rig_proc *vwddm_rig_proc_create(struct kunit *test)
+{
+	struct vwddm_rig_proc *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kthread_init_work(&p->work, rig_proc_device_fn);
+	p->worker = kthread_create_worker(0, "vwddm-kunit-proc");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p->worker);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   rig_proc_teardown,
+							   p));
+	return p;
+}
+
+/**
+ * vwddm_rig_proc_device() - a device that belongs to a test process
+ * @test: the test
+ * @p: the process
+ * @sched: the scheduler
+ *
+ * Return: the device (the caller puts it), or an ERR_PTR().
+ */
+struct vwddm_device *vwddm_rig_proc_device(struct kunit *test,
+					   struct vwddm_rig_proc *p,
+					   struct vwddm_sched *sched)
+{
+	KUNIT_ASSERT_NOT_NULL(test, p->worker);
+	p->sched = sched;
+	kthread_queue_work(p->worker, &p->work);
+	kthread_flush_work(&p->work);
+	return p->dev;
+}
+
+/**
+ * vwddm_rig_proc_exit() - the test process exits
+ * @p: the process; its devices may live on
+ */
+void vwddm_rig_proc_exit(struct vwddm_rig_proc *p)
+{
+	if (!p->worker)
+		return;
+	kthread_destroy_worker(p->worker);
+	p->worker = NULL;
 }
 
 MODULE_DESCRIPTION("KUnit suites for vwddm");

@@ -11,6 +11,7 @@
 #include <linux/irqflags.h>
 
 #include "../drv/sched/vwddm_sched.h"
+#include "vwddm_kunit.h"
 
 #define MOCK_NODES	4
 #define MOCK_MAX_CALLS	64
@@ -250,13 +251,16 @@ static void mock_client_put(void *arg)
 	vwddm_device_put(c->dev);
 }
 
-static struct vwddm_context *mock_context(struct kunit *test,
-					  struct mock_mp *m, u32 node)
+/* A context on a new device, of the test's process or of @proc. */
+static struct vwddm_context *mock_context_of(struct kunit *test,
+					     struct mock_mp *m, u32 node,
+					     struct vwddm_rig_proc *proc)
 {
 	struct mock_client *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	c->dev = vwddm_device_create(m->sched);
+	c->dev = proc ? vwddm_rig_proc_device(test, proc, m->sched) :
+			vwddm_device_create(m->sched);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->dev);
 	c->ctx = vwddm_context_create(c->dev, 0, node, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->ctx);
@@ -265,6 +269,12 @@ static struct vwddm_context *mock_context(struct kunit *test,
 							   mock_client_put,
 							   c));
 	return c->ctx;
+}
+
+static struct vwddm_context *mock_context(struct kunit *test,
+					  struct mock_mp *m, u32 node)
+{
+	return mock_context_of(test, m, node, NULL);
 }
 
 static void mock_fence_put(void *f)
@@ -622,28 +632,30 @@ static void mock_tdr_limit_window_slides(struct kunit *test)
 
 /*
  * A process has one engine TDR fewer: its fifth engine timeout in the
- * window blocks its devices (live dump 0x142); another process and the
- * adapter carry on.
+ * window blocks it (live dump 0x142): every device it has, and every
+ * device it opens later, is in error; another process and the adapter
+ * carry on. Processes are told apart by struct pid, not by their number.
  */
 static void mock_process_engine_budget(struct kunit *test)
 {
 	struct mock_mp *m = mock_create(test);
-	struct vwddm_context *other = mock_context(test, m, 1);
+	struct vwddm_rig_proc *bad = vwddm_rig_proc_create(test);
+	struct vwddm_rig_proc *good = vwddm_rig_proc_create(test);
+	struct vwddm_context *other = mock_context_of(test, m, 1, good);
+	struct vwddm_context *idle = mock_context_of(test, m, 1, bad);
 	struct vwddm_tdr_stats *st = kunit_kzalloc(test, sizeof(*st),
 						   GFP_KERNEL);
 	struct vwddm_context *culprit;
+	struct vwddm_device *later;
 	struct dma_fence *f, *g;
 	int round;
 
 	KUNIT_ASSERT_NOT_NULL(test, st);
-	other->dev->pid = 1111;
 	for (round = 1; round <= MOCK_LIMIT; round++) {
 		struct vwddm_context *innocent;
 
-		culprit = mock_context(test, m, 0);
-		culprit->dev->pid = 4242;
-		innocent = mock_context(test, m, 0);
-		innocent->dev->pid = 1111;
+		culprit = mock_context_of(test, m, 0, bad);
+		innocent = mock_context_of(test, m, 0, good);
 		f = mock_run(test, culprit, 10);
 		/* The miniport names the culprit's packet as aborted. */
 		m->abort_override = true;
@@ -658,15 +670,59 @@ static void mock_process_engine_budget(struct kunit *test)
 		mock_completed(m, 0, m->last_submitted[0]);
 		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(g) && !g->error);
 	}
-	KUNIT_EXPECT_EQ(test, 4242, st->last_blocked_pid);
+	KUNIT_EXPECT_EQ(test, culprit->dev->pid, st->last_blocked_pid);
+	KUNIT_EXPECT_NE(test, 0, st->last_blocked_pid);
 	KUNIT_EXPECT_EQ(test, 5ull, st->engine_resets);
-	/* Every device of the process is blocked; the other one is not. */
-	KUNIT_EXPECT_EQ(test, -EIO, PTR_ERR(vwddm_context_create(culprit->dev,
-								 0, 1, 0)));
+	/* A device it had all along, never guilty, is blocked too. */
+	KUNIT_EXPECT_EQ(test, -EIO, vwddm_rig_submit_errno(idle));
+	/* So is one it opens afterwards. */
+	later = vwddm_rig_proc_device(test, bad, m->sched);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, later);
+	KUNIT_EXPECT_EQ(test, -EIO, PTR_ERR(vwddm_context_create(later, 0, 1,
+								 0)));
+	vwddm_device_put(later);
+	/* The other process is not. */
 	g = mock_run(test, other, 10);
 	mock_completed(m, 1, m->last_submitted[1]);
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(g) && !g->error);
 	KUNIT_EXPECT_FALSE(test, m->sched->lost);
+
+	/* Once the process has exited, its number means nothing any more. */
+	vwddm_rig_proc_exit(bad);
+	later = vwddm_device_create(m->sched);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, later);
+	culprit = vwddm_context_create(later, 0, 1, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(culprit));
+	if (!IS_ERR(culprit))
+		vwddm_context_destroy(culprit);
+	vwddm_device_put(later);
+}
+
+/*
+ * The block covers every device of the process, however many it has:
+ * twenty open files are all blocked.
+ */
+static void mock_block_covers_every_device(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct vwddm_rig_proc *bad = vwddm_rig_proc_create(test);
+	struct vwddm_context *ctxs[20], *culprit;
+	struct dma_fence *f;
+	int i, round;
+
+	for (i = 0; i < ARRAY_SIZE(ctxs); i++)
+		ctxs[i] = mock_context_of(test, m, 1, bad);
+	for (round = 1; round <= MOCK_LIMIT; round++) {
+		culprit = mock_context_of(test, m, 0, bad);
+		f = mock_run(test, culprit, 10);
+		m->abort_override = true;
+		m->aborted = m->last_submitted[0];
+		/* Alone on the node: the watchdog preempts after TdrDelay. */
+		mock_advance(m, 4100);
+		KUNIT_ASSERT_EQ(test, -ETIME, f->error);
+	}
+	for (i = 0; i < ARRAY_SIZE(ctxs); i++)
+		KUNIT_EXPECT_EQ(test, -EIO, vwddm_rig_submit_errno(ctxs[i]));
 }
 
 static struct kunit_case vwddm_mock_cases[] = {
@@ -684,6 +740,7 @@ static struct kunit_case vwddm_mock_cases[] = {
 	KUNIT_CASE(mock_tdr_limit_window_slides),
 	KUNIT_CASE(mock_event_log_wraps),
 	KUNIT_CASE(mock_process_engine_budget),
+	KUNIT_CASE(mock_block_covers_every_device),
 	{}
 };
 

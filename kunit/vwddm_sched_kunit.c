@@ -173,12 +173,7 @@ static void sched_teardown_signals_everything(struct kunit *test)
 	vwddm_sched_stop(rig->sched);
 	vwddm_kmd_stop(rig->kmd);
 	rig->kmd = NULL;
-	for (i = 0; i < rig->nctx; i++) {
-		vwddm_context_destroy(rig->ctx[i]);
-		rig->ctx[i] = NULL;
-	}
-	vwddm_device_put(rig->dev);
-	rig->dev = NULL;
+	vwddm_rig_release_clients(rig);
 	vwddm_sched_destroy(rig->sched);
 	rig->sched = NULL;
 
@@ -278,7 +273,7 @@ static void sched_residency_paging_first(struct kunit *test)
 	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
 	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	/* 100 000 bytes at 1000 bytes/us: a 100 us paging packet. */
-	alloc = vwddm_allocation_create(rig->dev, 100000);
+	alloc = vwddm_allocation_create(ctx->dev, 100000);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, alloc);
 	args.allocs[0] = alloc;
 	f = vwddm_sched_submit(ctx, &args);
@@ -427,7 +422,7 @@ static void sched_preempt_paging_keeps_ids(struct kunit *test)
 	render = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	a = vwddm_rig_run(rig, copy, 1000, 0);		/* fence 1 */
 	for (i = 0; i < 2; i++) {
-		args.allocs[i] = vwddm_allocation_create(rig->dev, 10000);
+		args.allocs[i] = vwddm_allocation_create(render->dev, 10000);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[i]);
 	}
 	/* Paging packets 2 and 3 queue behind the long copy packet. */
@@ -483,7 +478,11 @@ static void sched_long_packet_alone_runs(struct kunit *test)
 	dma_fence_put(b);
 }
 
-/* Destroying a context cancels its queued work; running work completes. */
+/*
+ * Destroying a context cancels its queued work; running work completes.
+ * The cancelled fences signal after the running one: a context's fences
+ * signal in seqno order.
+ */
 static void sched_context_destroy_cancels_queued(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
@@ -501,13 +500,15 @@ static void sched_context_destroy_cancels_queued(struct kunit *test)
 	kref_get(&ctx->ref);
 	vwddm_context_destroy(ctx);
 	for (i = 1; i < 4; i++) {
-		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
+		KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(f[i]));
 		KUNIT_EXPECT_EQ(test, -ECANCELED, f[i]->error);
 	}
 	KUNIT_EXPECT_EQ(test, -ENOENT, PTR_ERR(vwddm_sched_submit(ctx, &args)));
 	vwddm_context_put(ctx);
 	vwddm_rig_advance_us(rig, 10);
 	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f[0]));
+	for (i = 1; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(f[i]));
 	put_fences(f, 4);
 }
 
@@ -540,7 +541,7 @@ static void sched_submit_many_all_or_none(struct kunit *test)
 	args[2].allocs[0] = vwddm_allocation_create(other, 4096);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(args[2].allocs[0]));
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			vwddm_sched_submit_many(ctx, args, 3, &last));
+			vwddm_sched_submit_many(ctx, args, 3, NULL, &last));
 	KUNIT_EXPECT_NULL(test, last);
 	vwddm_context_status(ctx, &st);
 	KUNIT_EXPECT_EQ(test, 0ull, st.submitted);
@@ -550,7 +551,7 @@ static void sched_submit_many_all_or_none(struct kunit *test)
 
 	vwddm_allocation_put(args[2].allocs[0]);
 	args[2].nr_allocs = 0;
-	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_submit_many(ctx, args, 3, &last));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_submit_many(ctx, args, 3, NULL, &last));
 	KUNIT_ASSERT_NOT_NULL(test, last);
 	vwddm_rig_advance_us(rig, 1000);
 	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(last));
@@ -562,7 +563,7 @@ static void sched_submit_many_all_or_none(struct kunit *test)
 	vwddm_sched_stop(rig->sched);
 	last = NULL;
 	KUNIT_EXPECT_EQ(test, -ENODEV,
-			vwddm_sched_submit_many(ctx, args, 3, &last));
+			vwddm_sched_submit_many(ctx, args, 3, NULL, &last));
 	KUNIT_EXPECT_NULL(test, last);
 	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &lastid, &done, &swq,
 				&hwq);
@@ -587,9 +588,7 @@ static void sched_in_fence_orders(struct kunit *test)
 	a = vwddm_rig_context(rig, 0, RIG_DMA, 0);
 	b = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	fa = vwddm_rig_run(rig, a, 100, 0);
-	args.in_fence = fa;
-	fb = vwddm_sched_submit(b, &args);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(fb));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_sched_submit_many(b, &args, 1, fa, &fb));
 	vwddm_rig_advance_us(rig, 99);
 	flush_work(&vwddm_sched_node(rig->sched, 0, RIG_MID)->kick_work);
 	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &last, &done, &swq,
@@ -618,17 +617,21 @@ static const struct dma_fence_ops test_fence_ops = {
 	.get_timeline_name = test_fence_name,
 };
 
-/* An in-fence that fails cancels the packets behind it, not the context. */
-static void sched_in_fence_error_cancels(struct kunit *test)
+/*
+ * An in-fence that fails: the submission's packets end with -ECANCELED
+ * without running, and so does every later submission of the context,
+ * which is RESET (a dependency failed): its last fence tells the truth.
+ */
+static void sched_in_fence_error_fails_context(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
 	struct vwddm_submit_args args[2] = {
 		{ .duration_ns = 10 * NSEC_PER_USEC },
 		{ .duration_ns = 10 * NSEC_PER_USEC },
 	};
-	struct dma_fence *in, *last = NULL, *after;
+	struct dma_fence *in, *last = NULL, *other;
 	struct vwddm_context_status st;
-	struct vwddm_context *ctx;
+	struct vwddm_context *ctx, *ctx2;
 	spinlock_t *lock; /* the lock of @in */
 
 	lock = kunit_kzalloc(test, sizeof(*lock), GFP_KERNEL);
@@ -643,9 +646,9 @@ static void sched_in_fence_error_cancels(struct kunit *test)
 
 	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
 	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
-	args[0].in_fence = in;
-	args[1].in_fence = in;
-	KUNIT_ASSERT_EQ(test, 0, vwddm_sched_submit_many(ctx, args, 2, &last));
+	ctx2 = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	KUNIT_ASSERT_EQ(test, 0,
+			vwddm_sched_submit_many(ctx, args, 2, in, &last));
 	vwddm_rig_advance_us(rig, 100);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(last));
 
@@ -655,14 +658,20 @@ static void sched_in_fence_error_cancels(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(last));
 	KUNIT_EXPECT_EQ(test, -ECANCELED, last->error);
 	vwddm_context_status(ctx, &st);
-	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, st.state);
+	KUNIT_EXPECT_TRUE(test, st.why & VWDDM_CTX_WHY_DEP);
+	KUNIT_EXPECT_EQ(test, 0u, st.resets);
 	KUNIT_EXPECT_EQ(test, 0ull, st.completed);
+	KUNIT_EXPECT_EQ(test, -ECANCELED, st.submit_errno);
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_submit_errno(ctx));
+	KUNIT_EXPECT_EQ(test, -ECANCELED,
+			vwddm_context_fence_result(ctx, last->seqno));
 
-	/* The context itself is fine. */
-	after = vwddm_rig_run(rig, ctx, 10, 0);
+	/* Another context of the same device is not touched. */
+	other = vwddm_rig_run(rig, ctx2, 10, 0);
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(after));
-	dma_fence_put(after);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(other));
+	dma_fence_put(other);
 	dma_fence_put(last);
 	dma_fence_put(in);
 }
@@ -686,7 +695,7 @@ static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_context_destroy_cancels_queued),
 	KUNIT_CASE(sched_submit_many_all_or_none),
 	KUNIT_CASE(sched_in_fence_orders),
-	KUNIT_CASE(sched_in_fence_error_cancels),
+	KUNIT_CASE(sched_in_fence_error_fails_context),
 	{}
 };
 

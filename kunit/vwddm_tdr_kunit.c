@@ -440,7 +440,7 @@ static void tdr_paging_packet_hit(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, odev);
 	other = vwddm_context_create(odev, 0, RIG_DMA, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
-	args.allocs[0] = vwddm_allocation_create(rig->dev, 4096);
+	args.allocs[0] = vwddm_allocation_create(r->dev, 4096);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[0]);
 	vwddm_sched_inject_paging(rig->sched, VWDDM_HW_PKT_HANG, 1);
 	fr = vwddm_sched_submit(r, &args);
@@ -559,7 +559,7 @@ static void tdr_forced_adapter_reset(struct kunit *test)
 	struct dma_fence *fa, *fb, *fb2;
 	struct vwddm_tdr_stats *s;
 
-	args.allocs[0] = vwddm_allocation_create(rig->dev, 4000);
+	args.allocs[0] = vwddm_allocation_create(a->dev, 4000);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[0]);
 	fa = vwddm_sched_submit(a, &args);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fa);

@@ -12,10 +12,14 @@
 
 #include <linux/dma-fence.h>
 #include <linux/kref.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "../../include/vwddm/vwddm_ddi.h"
@@ -28,10 +32,14 @@
 #define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000
 /* Allocations one packet may reference. */
 #define VWDDM_SCHED_MAX_PACKET_ALLOCS	16
+/* Fences one submission may wait for before its first packet starts. */
+#define VWDDM_SCHED_MAX_IN_FENCES	16
 /* Paging speed: bytes moved per microsecond (1 GB/s). */
 #define VWDDM_SCHED_PAGING_BYTES_PER_US	1000
-/* Largest TDR dump (devcoredump). */
-#define VWDDM_SCHED_DUMP_SIZE		4096
+/* Largest TDR dump (devcoredump), preallocated per adapter. */
+#define VWDDM_SCHED_DUMP_SIZE		(64 * 1024)
+/* Error runs a context remembers for the fences it signalled. */
+#define VWDDM_FENCE_ERROR_RUNS		8
 
 /**
  * vwddm_fence_after_eq() - fence ID order with 32-bit wrap
@@ -54,7 +62,7 @@ struct vwddm_sched;
  * enum vwddm_tdr_level - TdrLevel
  * @VWDDM_TDR_OFF: TdrLevelOff: no detection
  * @VWDDM_TDR_BUGCHECK: TdrLevelBugcheck: a detected timeout is an emulated
- *	bug check (recorded, WARN once, adapter lost), never a real crash
+ *	bug check (recorded and logged, adapter lost), never a real crash
  * @VWDDM_TDR_RECOVER: TdrLevelRecover: detect and recover (default)
  */
 enum vwddm_tdr_level {
@@ -65,6 +73,7 @@ enum vwddm_tdr_level {
 
 /* Emulated bug checks: parameter 1 of 0x119 VIDEO_SCHEDULER_INTERNAL_ERROR. */
 #define VWDDM_BUGCHECK_SCHEDULER_INTERNAL	0x119
+#define VWDDM_119_FAILED_SUBMIT_COMMAND		0x2
 #define VWDDM_119_INVALID_NODE_MASK		0x8
 #define VWDDM_119_INVALID_ABORTED_FENCE	0xA
 #define VWDDM_BUGCHECK_TDR_FAILURE		0x116
@@ -260,22 +269,45 @@ struct vwddm_tdr_stats {
 
 /**
  * struct vwddm_tdr_window - TDR times inside TdrLimitTime
- * @pid: the process (per-process windows only)
  * @count: entries in @times
  * @times: when the TDRs happened, oldest first
  */
 struct vwddm_tdr_window {
-	int pid;
 	u32 count;
 	u64 times[VWDDM_TDR_LIMIT_MAX];
 };
 
 /**
+ * struct vwddm_proc - a process, as the TDR limits know it
+ * @users: references: each device of the process, and the block while
+ *	it lasts; under &vwddm_sched.lock
+ * @link: entry in &vwddm_sched.procs (under &vwddm_sched.lock)
+ * @pid: the process (its thread-group leader's struct pid, referenced),
+ *	or NULL for a kernel-owned device (debugfs work), which is a process
+ *	of its own
+ * @nr: its number in the initial pid namespace, for logs and dumps
+ * @comm: its command name when it opened the first device
+ * @window: its engine TDRs inside TdrLimitTime (under &vwddm_sched.lock)
+ * @blocked: too many engine TDRs: every device of the process, present
+ *	and future, is in error until the process exits (under
+ *	&vwddm_sched.lock)
+ */
+struct vwddm_proc {
+	u32 users;
+	struct list_head link;
+	struct pid *pid;
+	pid_t nr;
+	char comm[TASK_COMM_LEN];
+	struct vwddm_tdr_window window;
+	bool blocked;
+};
+
+/**
  * enum vwddm_context_state - what a context can still do
  * @VWDDM_CONTEXT_ACTIVE: runs normally
- * @VWDDM_CONTEXT_RESET: innocent, but lost work in a reset; must be
- *	recreated (D3DKMT_DEVICEEXECUTION_RESET)
- * @VWDDM_CONTEXT_HUNG: guilty of a hang or fault; in error
+ * @VWDDM_CONTEXT_RESET: innocent, but lost work (to a reset, or a fence it
+ *	waited for failed); must be recreated (D3DKMT_DEVICEEXECUTION_RESET)
+ * @VWDDM_CONTEXT_HUNG: its device is guilty of a hang or fault; in error
  *	(D3DKMT_DEVICEEXECUTION_HUNG)
  * @VWDDM_CONTEXT_LOST: the adapter or the device is gone
  */
@@ -286,6 +318,27 @@ enum vwddm_context_state {
 	VWDDM_CONTEXT_LOST,
 };
 
+/* Why a context left VWDDM_CONTEXT_ACTIVE (&vwddm_context.why). */
+#define VWDDM_CTX_WHY_RESET	0x1	/* a reset took its work */
+#define VWDDM_CTX_WHY_DEP	0x2	/* a fence it waited for failed */
+#define VWDDM_CTX_WHY_GUILTY	0x4	/* it ran the guilty packet */
+#define VWDDM_CTX_WHY_DEVICE	0x8	/* its device was put in error */
+
+/**
+ * enum vwddm_device_error - why a device refuses work
+ * @VWDDM_DEVICE_OK: it does not
+ * @VWDDM_DEVICE_GUILTY: one of its packets hung or faulted
+ * @VWDDM_DEVICE_PAGING: a paging packet for one of its allocations was hit
+ *	by a reset
+ * @VWDDM_DEVICE_BLOCKED: its process caused too many engine TDRs
+ */
+enum vwddm_device_error {
+	VWDDM_DEVICE_OK,
+	VWDDM_DEVICE_GUILTY,
+	VWDDM_DEVICE_PAGING,
+	VWDDM_DEVICE_BLOCKED,
+};
+
 /**
  * struct vwddm_device - a DXGDEVICE: one per opened file, plus the system
  *	device that issues paging packets
@@ -293,21 +346,27 @@ enum vwddm_context_state {
  * @ref: references: the owner, each context, each allocation
  * @id: unique per scheduler; the system device is 0
  * @system: this is the system device (never put in error)
- * @pid: process that created it
- * @comm: its command name
+ * @proc: its process (referenced); NULL for the system device
+ * @pid: @proc's number, for logs and dumps (0: kernel-owned)
+ * @comm: the command name of the process that created it
  * @link: entry in &vwddm_sched.devices (under &vwddm_sched.lock)
- * @in_error: put in error (an engine reset hit a paging packet for one of
- *	its allocations); its contexts refuse work. Under &vwddm_sched.lock.
+ * @error: enum vwddm_device_error; set once, never cleared; under
+ *	&vwddm_sched.lock
+ * @ctx_lock: protects @contexts; irq-safe; nests outside the nodes' locks
+ * @contexts: its contexts (&vwddm_context.dev_link), alive or being freed
  */
 struct vwddm_device {
 	struct vwddm_sched *sched;
 	struct kref ref;
 	u32 id;
 	bool system;
+	struct vwddm_proc *proc;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	struct list_head link;
-	bool in_error;
+	enum vwddm_device_error error;
+	spinlock_t ctx_lock; /* see above */
+	struct list_head contexts;
 };
 
 /**
@@ -316,8 +375,9 @@ struct vwddm_device {
  * @ref: references: the owner, each packet that uses it
  * @size: bytes
  * @resident: in video memory; under &vwddm_sched.residency_lock
- * @paging: the paging packet making it resident, or NULL; under
- *	&vwddm_sched.residency_lock
+ * @paging: the paging packet queued to make it resident (its fence
+ *	referenced), or NULL; cleared when that packet ends, however it ends;
+ *	under &vwddm_sched.residency_lock
  * @link: entry in &vwddm_sched.allocations; under
  *	&vwddm_sched.residency_lock
  */
@@ -331,25 +391,75 @@ struct vwddm_allocation {
 };
 
 /**
- * struct vwddm_context - where a device submits work: one node of one engine
+ * struct vwddm_fence_errors - how the fences of a context ended, as runs:
+ *	every fence from @seqno[i] up to the next run's first seqno ended with
+ *	@error[i] (0: success). Fences before the first run succeeded.
+ * @count: runs recorded (at most VWDDM_FENCE_ERROR_RUNS; the last one
+ *	absorbs any further change, which a context in error cannot have)
+ * @seqno: first seqno of each run
+ * @error: its error
+ */
+struct vwddm_fence_errors {
+	u32 count;
+	u64 seqno[VWDDM_FENCE_ERROR_RUNS];
+	int error[VWDDM_FENCE_ERROR_RUNS];
+};
+
+/**
+ * struct vwddm_context - where a device submits work: one node of one
+ *	engine, and one dma_fence timeline
  * @dev: the owning device (referenced)
- * @ref: references: the owner, each packet
+ * @ref: references: the owner, each packet, an armed dependency callback
  * @id: unique per scheduler
  * @engine: EngineOrdinal
  * @node: NodeOrdinal
  * @priority: higher runs first
- * @node_link: entry in the node's context list (under the node's lock)
+ * @system: a context of the system device (never put in error)
+ * @fence_context: its dma_fence context: every packet's fence is on it
+ * @submit_lock: serialises submissions: from reserving seqnos to queueing
+ *	the packets (or giving the seqnos back)
+ * @reserved_seqno: the last seqno handed out; under @submit_lock
+ * @queued_seqno: the last seqno queued; under the node's lock, read with
+ *	READ_ONCE()
+ * @signalled_seqno: the last seqno signalled; every fence up to it has
+ *	signalled, none after it; under the node's lock, read with READ_ONCE()
+ * @pending: packets queued and not yet signalled; under the node's lock,
+ *	read with READ_ONCE()
+ * @ended: packets that ended (with an error) before an earlier packet of
+ *	the context: they signal after it, in seqno order; under the node's
+ *	lock
+ * @errors: how its fences ended; under the node's lock
+ * @signal_wq: woken whenever one of its fences signals
+ * @node_link: entry in the node's list of contexts (under the node's lock)
+ * @dev_link: entry in the device's list (under &vwddm_device.ctx_lock)
  * @queue: the software queue of packets (under the node's lock)
+ * @queued: packets in @queue
+ * @busy_link: entry in the node's list of contexts with queued packets
+ * @rq_node: entry in the node's tree of runnable contexts
+ * @rq_stamp: when it was last served (its round-robin position among
+ *	equal priorities; 0: never)
+ * @on_rq: in that tree: active, its next packet ready to run
+ * @dep_fence: the fence the head of @queue waits for, with @dep_cb armed
+ *	on it (referenced, and a reference to the context is held for the
+ *	callback); under the node's lock
+ * @dep_cb: wakes the node when @dep_fence signals
+ * @wake_node: entry in the node's list of contexts to look at again
  * @state: under the node's lock
+ * @why: VWDDM_CTX_WHY_* reasons it left VWDDM_CONTEXT_ACTIVE
  * @closed: destroyed by its owner; no more work
  * @submitted: packets submitted (under the node's lock)
  * @completed: packets that ran to completion
  * @preempted: times one of its packets was preempted
- * @hangs: times it was found guilty
+ * @hangs: times it ran a guilty packet
  * @resets: resets that took work of it off the hardware while innocent
  * @reset_seen: &vwddm_sched.reset_seq of the last reset counted in @resets
  * @hw_context: hardware scheduling: the miniport's handle of its hardware
  *	context, created with its first submission; under the node's lock
+ * @hw_inflight: hardware scheduling: its packets the miniport has
+ * @hw_slot_wait: hardware scheduling: waiting for a free hardware context
+ *	slot of the node (on &vwddm_sched_node.slot_wait)
+ * @hw_holder_link: hardware scheduling: entry in
+ *	&vwddm_sched_node.slot_holders while it has a hardware context
  * @hw_completed_id: hardware scheduling: the hardware context's last
  *	completed fence reported; under &vwddm_sched.irq_lock
  */
@@ -360,9 +470,29 @@ struct vwddm_context {
 	u32 engine;
 	u32 node;
 	int priority;
+	bool system;
+	u64 fence_context;
+	struct mutex submit_lock; /* see above */
+	u64 reserved_seqno;
+	u64 queued_seqno;
+	u64 signalled_seqno;
+	u32 pending;
+	struct list_head ended;
+	struct vwddm_fence_errors errors;
+	wait_queue_head_t signal_wq;
 	struct list_head node_link;
+	struct list_head dev_link;
 	struct list_head queue;
+	u32 queued;
+	struct list_head busy_link;
+	struct rb_node rq_node;
+	u64 rq_stamp;
+	bool on_rq;
+	struct dma_fence *dep_fence;
+	struct dma_fence_cb dep_cb;
+	struct llist_node wake_node;
 	enum vwddm_context_state state;
+	u32 why;
 	bool closed;
 	u64 submitted;
 	u64 completed;
@@ -371,49 +501,69 @@ struct vwddm_context {
 	u32 resets;
 	u32 reset_seen;
 	void *hw_context;
+	u32 hw_inflight;
+	struct list_head hw_slot_wait;
+	struct list_head hw_holder_link;
 	u32 hw_completed_id;
 };
 
+/* Packet flags (&vwddm_packet.flags). */
+#define VWDDM_PKT_PAGING	0x1	/* a paging packet of the system device */
+#define VWDDM_PKT_RESUBMITTED	0x2	/* was preempted at least once */
+#define VWDDM_PKT_RAN		0x4	/* ran to completion */
+
 /**
- * struct vwddm_packet - one DMA buffer
- * @base: the dma_fence signalled when the packet retires; first member, so
- *	the default dma_fence release frees the packet
+ * struct vwddm_packet - one DMA buffer, and its dma_fence
+ * @base: the dma_fence signalled when the packet ends; first member (the
+ *	fence's release frees the packet)
  * @fence_lock: the lock of @base
- * @link: entry in its context's software queue, the node's hardware queue,
- *	or a local list (under the node's lock)
- * @ctx: the submitting context (referenced)
  * @fence_id: SubmissionFenceId while on the hardware queue, else 0
- * @paging: a paging packet of the system device
+ * @link: entry in its context's software queue, the node's hardware
+ *	queue or paging resubmission list, its context's ended list, or a
+ *	local list (under the node's lock)
+ * @ctx: the submitting context (referenced until the packet is signalled)
  * @duration_ns: the DMA buffer's work
  * @start_ns: work already done (resumed after a mid-packet preemption)
  * @hw_inject: VWDDM_HW_PKT_* behaviours (tests)
- * @resubmitted: was preempted at least once
- * @nr_deps: entries in @deps
- * @deps: fences that must signal first (referenced): paging packets and
- *	the submission's in-fence
- * @in_fence: the in-fence (also in @deps) while @in_cb is armed, or NULL
- * @in_cb: kicks the node when @in_fence signals
- * @nr_allocs: entries in @allocs
- * @allocs: allocations it references (referenced)
+ * @flags: VWDDM_PKT_*
+ * @nr_deps: fences in @refs that must signal before it runs: the
+ *	submission's in-fences (first packet only) and paging packets
+ * @dep_idx: the deps before it have signalled
+ * @max_deps: room for deps at the start of @refs
+ * @nr_allocs: allocations it references, in @refs after the deps
+ * @refs: the deps (referenced struct dma_fence pointers, @max_deps of
+ *	them), then the allocations (referenced)
+ *
+ * A packet is sized by what it carries: @refs has exactly the room its
+ * submission needs.
  */
 struct vwddm_packet {
 	struct dma_fence base;
 	spinlock_t fence_lock; /* the lock of @base */
+	u32 fence_id;
 	struct list_head link;
 	struct vwddm_context *ctx;
-	u32 fence_id;
-	bool paging;
 	u64 duration_ns;
 	u64 start_ns;
 	u32 hw_inject;
-	bool resubmitted;
-	u32 nr_deps;
-	struct dma_fence *deps[VWDDM_SCHED_MAX_PACKET_ALLOCS + 1];
-	struct dma_fence *in_fence;
-	struct dma_fence_cb in_cb;
-	u32 nr_allocs;
-	struct vwddm_allocation *allocs[VWDDM_SCHED_MAX_PACKET_ALLOCS];
+	u8 flags;
+	u8 nr_deps;
+	u8 dep_idx;
+	u8 max_deps;
+	u8 nr_allocs;
+	void *refs[];
 };
+
+static inline struct dma_fence **vwddm_packet_deps(struct vwddm_packet *pkt)
+{
+	return (struct dma_fence **)pkt->refs;
+}
+
+static inline struct vwddm_allocation **
+vwddm_packet_allocs(struct vwddm_packet *pkt)
+{
+	return (struct vwddm_allocation **)(pkt->refs + pkt->max_deps);
+}
 
 /**
  * struct vwddm_sched_irq_state - what notify_interrupt recorded for a node
@@ -428,6 +578,8 @@ struct vwddm_packet {
  * @hws_window: between ResetHwEngine and ResumeHwEngine: any report from
  *	the node is unexpected (0x119/0x10)
  * @hws_unexpected: reports received while @hws_window was set
+ * @tdr_watch: the PreemptionFenceId the TDR timer watches, or 0
+ * @detected_ns: when the last timeout or fault was detected (real time)
  */
 struct vwddm_sched_irq_state {
 	u32 completed_id;
@@ -440,6 +592,8 @@ struct vwddm_sched_irq_state {
 	bool engine_timeout;
 	bool hws_window;
 	u64 hws_unexpected;
+	u32 tdr_watch;
+	u64 detected_ns;
 };
 
 /**
@@ -447,28 +601,38 @@ struct vwddm_sched_irq_state {
  * @sched: the scheduler
  * @engine: EngineOrdinal
  * @ordinal: NodeOrdinal
- * @fence_context: dma_fence context of this node
+ * @index: engine * nodes + ordinal
  * @quantum_timer: expires when the packet at the head of the hardware
- *	queue has used its quantum
- * @tdr_timer: expires TdrDelay after a preemption request
- * @kick_work: pumps the node when a packet's in-fence signals
- * @lock: protects every field below it up to @irq; irq-safe, never taken
- *	in hardirq context; nests outside the miniport's locks
- * @seqno: last dma_fence seqno used
+ *	queue has used its quantum (soft)
+ * @tdr_timer: expires TdrDelay after the planned preemption request (hard:
+ *	detection is not delayed by softirq latency)
+ * @kick_work: looks again at the contexts on @wake and pumps the node
+ * @wake: contexts whose awaited fence signalled (lockless)
+ * @lock: protects every field below it up to @irq, and the node's
+ *	contexts' queues, states and timelines; irq-safe, never taken in
+ *	hardirq context; nests outside the miniport's locks
  * @last_fence_id: last SubmissionFenceId issued (also preemption fences)
  * @last_submitted_id: fence of the last packet given to the miniport
- * @contexts: contexts on this node, in round-robin order
+ * @contexts: every context on this node
+ * @busy: contexts with packets in their software queue
+ * @runnable: active contexts whose next packet may run, by priority then
+ *	round-robin stamp
+ * @rq_stamp: the last round-robin stamp given
+ * @sw_queued: packets in the contexts' software queues
+ * @slot_wait: hardware scheduling: contexts waiting for a free hardware
+ *	context slot, in arrival order
+ * @slot_holders: hardware scheduling: contexts that hold a hardware
+ *	context (at most the node's slots)
  * @paging_resubmit: preempted paging packets, to resubmit first with their
  *	fence IDs
  * @hw_queue: packets submitted to the miniport, in fence order
  * @hw_queued: length of @hw_queue
  * @head_since_ns: when the head of @hw_queue became the head
+ * @quantum_due_ns: when the quantum timer is due to expire
  * @preempt_pending: a preemption request is outstanding
  * @preempt_fence_id: its PreemptionFenceId
  * @resetting: an engine or adapter reset owns the node: nothing is
  *	submitted
- * @detected_ns: when its last timeout or fault was detected (real time;
- *	under &vwddm_sched.lock)
  * @stats_preempts: preemption requests issued
  * @stats_preempted_packets: packets taken off the hardware by preemption
  * @hw_cfg: the configuration the OS side gave the node's registers
@@ -480,24 +644,30 @@ struct vwddm_sched_node {
 	struct vwddm_sched *sched;
 	u32 engine;
 	u32 ordinal;
-	u64 fence_context;
+	u32 index;
 	struct vwddm_timer quantum_timer;
 	struct vwddm_timer tdr_timer;
 	struct work_struct kick_work;
+	struct llist_head wake;
 
 	spinlock_t lock; /* see above */
-	u64 seqno;
 	u32 last_fence_id;
 	u32 last_submitted_id;
 	struct list_head contexts;
+	struct list_head busy;
+	struct rb_root_cached runnable;
+	u64 rq_stamp;
+	u32 sw_queued;
+	struct list_head slot_wait;
+	struct list_head slot_holders;
 	struct list_head paging_resubmit;
 	struct list_head hw_queue;
 	u32 hw_queued;
 	u64 head_since_ns;
+	u64 quantum_due_ns;
 	bool preempt_pending;
 	u32 preempt_fence_id;
 	bool resetting;
-	u64 detected_ns;
 	u64 stats_preempts;
 	u64 stats_preempted_packets;
 	struct vwddm_ddi_set_node_config hw_cfg;
@@ -510,6 +680,7 @@ struct vwddm_sched_node {
  * @ddi: the miniport's DDI table
  * @miniport: the miniport's handle for @ddi
  * @clock: the clock of the scheduler's timers
+ * @index: the adapter's index, for names, logs and traces
  * @engines: EngineOrdinal range
  * @nodes: NodeOrdinal range
  * @paging_node: the node that runs paging packets (a copy node)
@@ -543,6 +714,7 @@ struct vwddm_sched_config {
 	const struct vwddm_ddi_ops *ddi;
 	void *miniport;
 	struct vwddm_clock *clock;
+	u32 index;
 	u32 engines;
 	u32 nodes;
 	u32 paging_node;
@@ -565,41 +737,72 @@ struct vwddm_sched_config {
 /* Adapters a platform-level reset handles at once. */
 #define VWDDM_RAIL_MAX_MEMBERS	8
 
+/* Size of the miniport's debug report (DxgkDdiCollectDbgInfo). */
+#define VWDDM_DBG_INFO_SIZE	1024
+
+/**
+ * struct vwddm_sched_dump - the TDR dumps: captured into preallocated
+ *	memory inside the reset, published as a devcoredump afterwards
+ * @dbg_info: the buffer given to DxgkDdiCollectDbgInfo
+ * @capture: the dump being written by the reset worker (under
+ *	&vwddm_sched.reset_lock)
+ * @last: the last complete dump; swapped with @capture when one is done
+ *	(under &vwddm_sched.lock)
+ * @last_len: its length (under &vwddm_sched.lock)
+ * @publish_work: publishes @last as a devcoredump, out of the reset path
+ * @published: dumps published as devcoredumps
+ * @unpublished: dumps replaced by a newer one before they were published
+ * @pending: @last is not published yet (under &vwddm_sched.lock)
+ */
+struct vwddm_sched_dump {
+	char *dbg_info;
+	char *capture;
+	char *last;
+	size_t last_len;
+	struct work_struct publish_work;
+	u64 published;
+	u64 unpublished;
+	bool pending;
+};
+
 /**
  * struct vwddm_sched - the OS side of one adapter
  * @cfg: configuration
- * @irq_lock: protects &vwddm_sched_node.irq of every node; raw, taken in
- *	hardirq context by notify_interrupt
- * @dpc_lock: serialises the DPC's retirement work with flushes from the
- *	reset worker; taken with bottom halves off
+ * @name: "vwddm<index>", for logs and workqueues
+ * @irq_lock: protects &vwddm_sched_node.irq of every node, @dpc_pending,
+ *	@reset_pending, @forced_pending, @fault_pending and @preempt_failed;
+ *	raw, taken in hardirq context by notify_interrupt and the TDR timers
+ * @dpc_pending: nodes with notifications the DPC has not processed yet
+ * @reset_pending: nodes whose preemption timed out
+ * @forced_pending: nodes whose engine TDR was forced (debugfs)
+ * @fault_pending: nodes that reported a DMA page fault
+ * @preempt_failed: nodes whose DxgkDdiPreemptCommand failed (0x119/0x2)
  * @residency_lock: protects @allocations and &vwddm_allocation.resident,
  *	.paging and .link; nests inside a node's lock
  * @allocations: every allocation (VidMm's list, purged by an adapter reset)
- * @reset_wq: ordered workqueue: every reset runs there, one at a time
- * @reset_work: handles @reset_pending
+ * @kick_wq: runs the nodes' kick work (a packet's awaited fence signalled)
+ * @reset_wq: ordered, high-priority, WQ_MEM_RECLAIM workqueue: every reset
+ *	runs there, one at a time
+ * @reset_work: handles the pending resets
+ * @notify_work: tells user space that the adapter is lost, out of the
+ *	reset path (the uevent allocates)
  * @reset_lock: serialises resets with teardown (held by the reset worker)
  * @reset_seq: runs of the reset worker; under @reset_lock
- * @lock: protects @devices, @next_id, @dead, @lost, @reset_pending,
- *	@fault_pending, @forced_adapter_reset, the paging injection, the TDR
- *	windows, @last_dump, @bugcheck, @tdr and &vwddm_device.in_error;
- *	nests inside a
- *	node's lock and outside @residency_lock
+ * @lock: protects @devices, @procs, @next_id, @dead, @lost,
+ *	@forced_adapter_reset, the paging injection, the adapter's TDR window,
+ *	the dumps' bookkeeping, @bugcheck, @tdr, &vwddm_device.error and
+ *	&vwddm_proc's window and block; nests inside a node's lock and outside
+ *	@residency_lock
  * @devices: every device
+ * @procs: every process record
  * @next_id: next device/context ID
  * @dead: no more submissions reach the miniport (device stopping)
- * @in_kunit: created by a KUnit test: emulated bug checks are printed,
- *	not WARNed, so the run that proves them stays free of WARNINGs
  * @lost: the adapter is lost (emulated bug check); everything fails
- * @reset_pending: nodes (engine * nodes + ordinal) whose preemption timed
- *	out
- * @fault_pending: nodes that reported a DMA page fault
  * @forced_adapter_reset: an adapter reset was requested
  * @inject_paging_hw: VWDDM_HW_PKT_* behaviour for the next paging packets
  * @inject_paging_count: how many paging packets still get it
  * @adapter_window: adapter TDRs inside TdrLimitTime
- * @proc_window: per process, engine TDRs inside TdrLimitTime
- * @last_dump: the last TDR dump (kmalloc'd), or NULL
- * @last_dump_len: its length
+ * @dump: the TDR dumps
  * @bugcheck: the last emulated bug check
  * @tdr: counters and the last debug report
  * @system: the system device
@@ -610,8 +813,8 @@ struct vwddm_sched_config {
  *	is lost, to send the WEDGED uevent; returns 0 if it was sent. Set
  *	once, before any reset, with vwddm_sched_set_lost_notify().
  * @lost_arg: its argument
- * @hws_culprit_pid: hardware scheduling: the process of the context the
- *	running engine reset invalidated as the culprit, or -1; under
+ * @hws_culprit: hardware scheduling: the device of the context the running
+ *	engine reset invalidated as the culprit (referenced), or NULL; under
  *	@reset_lock
  * @hws_fault: hardware scheduling: the running engine reset is for a DMA
  *	fault (the culprit's packet ends with -EFAULT); under @reset_lock
@@ -619,29 +822,32 @@ struct vwddm_sched_config {
  */
 struct vwddm_sched {
 	struct vwddm_sched_config cfg;
+	char name[16];
 	raw_spinlock_t irq_lock;
-	spinlock_t dpc_lock; /* see above */
+	u64 dpc_pending;
+	u64 reset_pending;
+	u64 forced_pending;
+	u64 fault_pending;
+	u64 preempt_failed;
 	spinlock_t residency_lock; /* see above */
 	struct list_head allocations;
+	struct workqueue_struct *kick_wq;
 	struct workqueue_struct *reset_wq;
 	struct work_struct reset_work;
+	struct work_struct notify_work;
 	struct mutex reset_lock; /* see above */
 	u32 reset_seq;
 	spinlock_t lock; /* see above */
 	struct list_head devices;
+	struct list_head procs;
 	u32 next_id;
 	bool dead;
-	bool in_kunit;
 	bool lost;
-	u64 reset_pending;
-	u64 fault_pending;
 	bool forced_adapter_reset;
 	u32 inject_paging_hw;
 	u32 inject_paging_count;
 	struct vwddm_tdr_window adapter_window;
-	struct vwddm_tdr_window proc_window[VWDDM_TDR_PROCS];
-	char *last_dump;
-	size_t last_dump_len;
+	struct vwddm_sched_dump dump;
 	struct vwddm_bugcheck bugcheck;
 	struct vwddm_tdr_stats tdr;
 	struct vwddm_device *system;
@@ -649,52 +855,74 @@ struct vwddm_sched {
 	struct list_head rail_link;
 	int (*lost_notify)(void *arg);
 	void *lost_arg;
-	int hws_culprit_pid;
+	struct vwddm_device *hws_culprit;
 	bool hws_fault;
 	struct vwddm_sched_node nodes[];
 };
 
 /**
- * struct vwddm_submit_args - one submission
+ * struct vwddm_submit_args - one packet of a submission
  * @duration_ns: the DMA buffer's work
  * @hw_inject: VWDDM_HW_PKT_* behaviours (tests)
- * @in_fence: a fence that must signal before the packet starts, or NULL;
- *	if it signals with an error the packet completes with -ECANCELED
- *	without running. The caller keeps its reference.
  * @nr_allocs: entries in @allocs
  * @allocs: allocations the packet references; made resident first
  */
 struct vwddm_submit_args {
 	u64 duration_ns;
 	u32 hw_inject;
-	struct dma_fence *in_fence;
 	u32 nr_allocs;
 	struct vwddm_allocation *allocs[VWDDM_SCHED_MAX_PACKET_ALLOCS];
 };
 
 /**
+ * struct vwddm_submission - a submission being prepared: its packets
+ *	exist, their fences are initialised with the seqnos reserved for them,
+ *	nothing is queued yet. The context's submit_lock is held from
+ *	vwddm_sched_submit_prepare() to vwddm_sched_submit_commit() or
+ *	vwddm_sched_submit_abort().
+ * @ctx: the context
+ * @count: packets
+ * @nspare: entries in @spare
+ * @pkts: the packets, in the order they run
+ * @spare: per packet and allocation, a paging packet in case the allocation
+ *	is not resident; unused ones are freed
+ */
+struct vwddm_submission {
+	struct vwddm_context *ctx;
+	u32 count;
+	u32 nspare;
+	struct vwddm_packet **pkts;
+	struct vwddm_packet **spare;
+};
+
+/**
  * struct vwddm_context_status - what a context reports
  * @state: its state
+ * @why: VWDDM_CTX_WHY_* reasons it left VWDDM_CONTEXT_ACTIVE
  * @submitted: packets submitted
  * @completed: packets that ran to completion
  * @preempted: preemptions of its packets
- * @hangs: times it was found guilty
+ * @hangs: times it ran a guilty packet
  * @resets: resets that took its work off the hardware while innocent
+ * @last_seqno: the seqno of the last fence queued on it
+ * @pending: packets queued and not yet signalled
  * @submit_errno: what a submission gets now: 0 or a negative errno (see
- *	vwddm_sched_submit())
- * @device_in_error: its device was put in error (a paging packet for one
- *	of its allocations was hit, or its process was blocked)
+ *	vwddm_sched_submit_commit())
+ * @device_error: enum vwddm_device_error of its device
  * @adapter_lost: the adapter is lost
  */
 struct vwddm_context_status {
 	enum vwddm_context_state state;
+	u32 why;
 	u64 submitted;
 	u64 completed;
 	u64 preempted;
 	u32 hangs;
 	u32 resets;
+	u64 last_seqno;
+	u32 pending;
 	int submit_errno;
-	bool device_in_error;
+	enum vwddm_device_error device_error;
 	bool adapter_lost;
 };
 
@@ -706,11 +934,6 @@ void vwddm_sched_set_miniport(struct vwddm_sched *sched, void *miniport);
 void vwddm_sched_stop(struct vwddm_sched *sched);
 void vwddm_sched_shutdown(struct vwddm_sched *sched);
 void vwddm_sched_destroy(struct vwddm_sched *sched);
-struct dma_fence *vwddm_sched_submit(struct vwddm_context *ctx,
-				     const struct vwddm_submit_args *args);
-int vwddm_sched_submit_many(struct vwddm_context *ctx,
-			    const struct vwddm_submit_args *args, u32 count,
-			    struct dma_fence **last);
 struct dma_fence *vwddm_sched_last_fence(struct vwddm_sched *sched,
 					 u32 engine, u32 node);
 int vwddm_sched_poll_fences(struct vwddm_sched *sched);
@@ -723,8 +946,35 @@ void vwddm_sched_inject_paging(struct vwddm_sched *sched, u32 hw_inject,
 			       u32 count);
 void vwddm_sched_node_preempts(struct vwddm_sched *sched, u32 engine, u32 node,
 			       u64 *requests, u64 *packets);
+int vwddm_sched_set_node_config(struct vwddm_sched *sched, u32 engine,
+				u32 node, u32 priority, u32 quantum_us,
+				u32 interrupt_mask);
+void vwddm_sched_node_config(struct vwddm_sched *sched, u32 engine, u32 node,
+			     struct vwddm_ddi_set_node_config *cfg);
 
-/* vwddm_sched_tdr.c: detection, engine and adapter reset */
+/* vwddm_sched_submit.c: submissions and waits */
+int vwddm_sched_submit_prepare(struct vwddm_context *ctx,
+			       const struct vwddm_submit_args *args, u32 count,
+			       struct dma_fence **in_fences, u32 nr_in,
+			       u32 max_pending, struct vwddm_submission **out);
+struct dma_fence *vwddm_sched_submit_last_fence(struct vwddm_submission *sub);
+int vwddm_sched_submit_commit(struct vwddm_submission *sub);
+void vwddm_sched_submit_abort(struct vwddm_submission *sub);
+int vwddm_sched_submit_many(struct vwddm_context *ctx,
+			    const struct vwddm_submit_args *args, u32 count,
+			    struct dma_fence *in_fence, struct dma_fence **last);
+struct dma_fence *vwddm_sched_submit(struct vwddm_context *ctx,
+				     const struct vwddm_submit_args *args);
+int vwddm_context_fence_result(struct vwddm_context *ctx, u64 seqno);
+int vwddm_context_wait(struct vwddm_context *ctx, u64 seqno, ktime_t deadline,
+		       int *error);
+int vwddm_context_wait_room(struct vwddm_context *ctx, u32 count,
+			    u32 max_pending);
+
+/* vwddm_sched_fence.c */
+void vwddm_fence_pin(struct dma_fence *f);
+
+/* vwddm_tdr_*.c: detection, engine and adapter reset, what they record */
 void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched);
 int vwddm_sched_force_engine_reset(struct vwddm_sched *sched, u32 engine,
 				   u32 node);
@@ -738,14 +988,11 @@ void vwddm_sched_set_lost_notify(struct vwddm_sched *sched,
 				 int (*fn)(void *arg), void *arg);
 bool vwddm_sched_is_lost(struct vwddm_sched *sched);
 const char *vwddm_tdr_rung_name(u32 rung);
-int vwddm_sched_set_node_config(struct vwddm_sched *sched, u32 engine,
-				u32 node, u32 priority, u32 quantum_us,
-				u32 interrupt_mask);
-void vwddm_sched_node_config(struct vwddm_sched *sched, u32 engine, u32 node,
-			     struct vwddm_ddi_set_node_config *cfg);
 
 /* vwddm_sched_objs.c: devices, contexts, allocations */
 struct vwddm_device *vwddm_device_create(struct vwddm_sched *sched);
+struct vwddm_device *vwddm_device_create_kernel(struct vwddm_sched *sched,
+						const char *name);
 void vwddm_device_put(struct vwddm_device *dev);
 struct vwddm_context *vwddm_context_create(struct vwddm_device *dev,
 					   u32 engine, u32 node, int priority);

@@ -5,32 +5,39 @@
  *
  * In hardware scheduling mode (&vwddm_sched_config.hws) a context gets a
  * hardware context of the miniport with its first submission. The node's
- * pump gives every ready packet of every active context to its hardware
- * context, up to &vwddm_sched_config.hw_queue_depth packets per context:
+ * pump gives ready packets of runnable contexts to their hardware
+ * contexts, up to &vwddm_sched_config.hw_queue_depth packets per context:
  * there is no software quantum and no preemption request; the firmware
  * slices time between the hardware contexts and detects engine timeouts
  * itself (GPU_ENGINE_TIMEOUT). Fence IDs still come from the node's
  * sequence, so every context's fences increase. MONITORED_FENCE_SIGNALED
  * reports a hardware context's fence; the DPC retires that context's
- * packets up to it. The reset sequence is in vwddm_sched_tdr.c.
+ * packets up to it.
+ *
+ * A node has a fixed number of hardware context slots. When they are all
+ * taken, a context waits for one (it is not failed): a context that holds
+ * a slot but has nothing on the hardware and nothing ready gives its slot
+ * up for the first waiter, and creates a new hardware context when it has
+ * work again. The reset sequence is in vwddm_tdr_engine.c.
  */
 #include "vwddm_sched.h"
 #include "vwddm_sched_internal.h"
 #include "../base/vwddm_compat.h"
 #include "vwddm_trace.h"
 
-/* Packets of @ctx the miniport has. */
-static u32 hws_inflight_locked(struct vwddm_sched_node *n,
-			       struct vwddm_context *ctx)
+/**
+ * vwddm_sched_hws_may_take_locked() - may the hardware take another packet
+ *	of @ctx
+ * @n: its node; the lock is held
+ * @ctx: the context
+ *
+ * Return: false at the per-context depth, or while it waits for a slot.
+ */
+bool vwddm_sched_hws_may_take_locked(struct vwddm_sched_node *n,
+				     struct vwddm_context *ctx)
 {
-	struct vwddm_packet *pkt;
-	u32 count = 0;
-
-	lockdep_assert_held(&n->lock);
-	list_for_each_entry(pkt, &n->hw_queue, link)
-		if (pkt->ctx == ctx)
-			count++;
-	return count;
+	return ctx->hw_inflight < n->sched->cfg.hw_queue_depth &&
+	       list_empty(&ctx->hw_slot_wait);
 }
 
 /* Create @ctx's hardware context; its fence starts before its first ID. */
@@ -56,19 +63,77 @@ static int hws_create_locked(struct vwddm_sched *sched,
 	if (ret)
 		return ret;
 	ctx->hw_context = args.hw_context;
+	list_add_tail(&ctx->hw_holder_link, &n->slot_holders);
 	return 0;
+}
+
+/* A slot is free: the first context waiting for one may try again. */
+static void hws_wake_waiter_locked(struct vwddm_sched_node *n,
+				   struct list_head *done)
+{
+	struct vwddm_context *w;
+
+	w = list_first_entry_or_null(&n->slot_wait, struct vwddm_context,
+				     hw_slot_wait);
+	if (!w)
+		return;
+	list_del_init(&w->hw_slot_wait);
+	vwddm_context_update_locked(n, w, done);
+}
+
+/**
+ * vwddm_sched_hws_destroy_locked() - give up a context's hardware context
+ * @n: its node; the lock is held
+ * @ctx: the context; nothing of it is on the hardware
+ * @done: packets that ended go here
+ *
+ * The slot goes to the first context waiting for one.
+ */
+void vwddm_sched_hws_destroy_locked(struct vwddm_sched_node *n,
+				    struct vwddm_context *ctx,
+				    struct list_head *done)
+{
+	struct vwddm_sched *sched = n->sched;
+
+	lockdep_assert_held(&n->lock);
+	if (!ctx->hw_context)
+		return;
+	if (!sched->dead && sched->cfg.ddi->destroy_hw_context)
+		sched->cfg.ddi->destroy_hw_context(sched->cfg.miniport,
+						   ctx->hw_context);
+	ctx->hw_context = NULL;
+	list_del_init(&ctx->hw_holder_link);
+	hws_wake_waiter_locked(n, done);
+}
+
+/*
+ * Contexts wait for a slot: give them the slots of contexts that have
+ * nothing on the hardware and nothing ready to run. At most the node's
+ * slots are looked at.
+ */
+static void hws_share_slots_locked(struct vwddm_sched_node *n,
+				   struct list_head *done)
+{
+	struct vwddm_context *ctx, *tmp;
+
+	list_for_each_entry_safe(ctx, tmp, &n->slot_holders, hw_holder_link) {
+		if (list_empty(&n->slot_wait))
+			return;
+		if (!ctx->hw_inflight && !ctx->on_rq)
+			vwddm_sched_hws_destroy_locked(n, ctx, done);
+	}
 }
 
 /**
  * vwddm_sched_hws_pump_locked() - give ready packets to the hardware
  *	contexts of a node
  * @sched: the scheduler
- * @n: the node
- * @done: packets that will not run (failed dependency, refused by the
- *	miniport) go here, failed
+ * @n: the node; its lock is held
+ * @done: packets that ended (failed dependency, refused by the miniport)
  *
  * Nothing moves while a reset owns the node. Invalidated (HUNG, RESET)
- * contexts get nothing more.
+ * contexts get nothing more. One packet at a time from the first runnable
+ * context, which then goes behind its equals.
  */
 void vwddm_sched_hws_pump_locked(struct vwddm_sched *sched,
 				 struct vwddm_sched_node *n,
@@ -80,66 +145,59 @@ void vwddm_sched_hws_pump_locked(struct vwddm_sched *sched,
 	};
 	struct vwddm_context *ctx;
 	struct vwddm_packet *pkt;
-	u32 inflight;
 	int ret;
 
 	lockdep_assert_held(&n->lock);
 	if (sched->dead || n->resetting)
 		return;
-	list_for_each_entry(ctx, &n->contexts, node_link) {
-		inflight = hws_inflight_locked(n, ctx);
-		while (ctx->state == VWDDM_CONTEXT_ACTIVE &&
-		       !list_empty(&ctx->queue) &&
-		       inflight < sched->cfg.hw_queue_depth) {
-			pkt = list_first_entry(&ctx->queue, struct vwddm_packet,
-					       link);
-			if (!vwddm_packet_ready(pkt))
-				break;
-			if (vwddm_packet_dep_failed(pkt)) {
-				dma_fence_set_error(&pkt->base, -ECANCELED);
-				list_move_tail(&pkt->link, done);
+	while ((ctx = vwddm_rq_first_locked(n))) {
+		if (!ctx->hw_context) {
+			ret = hws_create_locked(sched, n, ctx);
+			if (ret == -EBUSY) {
+				/* Every slot is taken: wait for one. */
+				list_add_tail(&ctx->hw_slot_wait, &n->slot_wait);
+				vwddm_rq_remove_locked(n, ctx);
+				hws_share_slots_locked(n, done);
 				continue;
 			}
-			ret = ctx->hw_context ? 0 :
-			      hws_create_locked(sched, n, ctx);
-			if (!ret) {
-				pkt->fence_id = n->last_fence_id + 1;
-				args.h_context = ctx;
-				args.submission_fence_id = pkt->fence_id;
-				args.dma_buffer_duration_ns = pkt->duration_ns;
-				args.dma_buffer_submission_start_ns =
-					pkt->start_ns;
-				args.flags = pkt->paging ? VWDDM_SUBMIT_PAGING :
-							   0;
-				args.hw_inject = pkt->hw_inject;
-				ret = sched->cfg.ddi->submit_hw_command
-					(sched->cfg.miniport, ctx->hw_context,
-					 &args);
-			}
-			if (ret) {
-				pr_err_ratelimited("vwddm: hardware context submission failed on node %u.%u: %d\n",
-						   n->engine, n->ordinal, ret);
-				pkt->fence_id = 0;
-				dma_fence_set_error(&pkt->base, ret);
-				list_move_tail(&pkt->link, done);
-				continue;
-			}
-			n->last_fence_id = pkt->fence_id;
-			n->last_submitted_id = pkt->fence_id;
-			trace_vwddm_submit(n->engine, n->ordinal, ctx->id,
-					   pkt->fence_id, pkt->duration_ns,
-					   args.flags);
-			list_move_tail(&pkt->link, &n->hw_queue);
-			n->hw_queued++;
-			inflight++;
+		} else {
+			ret = 0;
 		}
+		pkt = list_first_entry(&ctx->queue, struct vwddm_packet, link);
+		vwddm_queue_del_locked(n, pkt);
+		if (!ret) {
+			pkt->fence_id = n->last_fence_id + 1;
+			args.h_context = ctx;
+			args.submission_fence_id = pkt->fence_id;
+			args.dma_buffer_duration_ns = pkt->duration_ns;
+			args.dma_buffer_submission_start_ns = pkt->start_ns;
+			args.flags = pkt->flags & VWDDM_PKT_PAGING ?
+				     VWDDM_SUBMIT_PAGING : 0;
+			args.hw_inject = pkt->hw_inject;
+			ret = sched->cfg.ddi->submit_hw_command
+				(sched->cfg.miniport, ctx->hw_context, &args);
+		}
+		if (ret) {
+			vwddm_sched_submit_failed_locked(n, pkt, ret, done);
+			vwddm_context_next_locked(n, ctx, done);
+			continue;
+		}
+		n->last_fence_id = pkt->fence_id;
+		n->last_submitted_id = pkt->fence_id;
+		trace_vwddm_submit(sched->cfg.index, n->engine, n->ordinal,
+				   ctx->id, pkt->fence_id, ctx->fence_context,
+				   pkt->base.seqno, pkt->duration_ns, args.flags);
+		list_add_tail(&pkt->link, &n->hw_queue);
+		n->hw_queued++;
+		ctx->hw_inflight++;
+		vwddm_context_next_locked(n, ctx, done);
 	}
 }
 
 /**
  * vwddm_sched_hws_sync_completed_locked() - the node's completed fence
  * @sched: the scheduler
- * @n: the node
+ * @n: the node; its lock is held
  *
  * Hardware contexts complete out of fence order; the node's completed
  * fence (what the query and debugfs report, what an adapter "drains" to)
@@ -161,11 +219,37 @@ void vwddm_sched_hws_sync_completed_locked(struct vwddm_sched *sched,
 }
 
 /**
+ * vwddm_sched_hws_idle_locked() - a context's work left the hardware
+ * @n: its node; the lock is held
+ * @ctx: the context
+ * @done: packets that ended go here
+ *
+ * A context in error gives up its hardware context; any slot that is
+ * free now goes to a waiting context.
+ */
+void vwddm_sched_hws_idle_locked(struct vwddm_sched_node *n,
+				 struct vwddm_context *ctx,
+				 struct list_head *done)
+{
+	lockdep_assert_held(&n->lock);
+	if (!n->sched->cfg.hws)
+		return;
+	list_del_init(&ctx->hw_slot_wait);
+	if (!ctx->hw_inflight && (ctx->closed ||
+				  ctx->state != VWDDM_CONTEXT_ACTIVE))
+		vwddm_sched_hws_destroy_locked(n, ctx, done);
+	hws_share_slots_locked(n, done);
+}
+
+/**
  * vwddm_sched_hws_retire_locked() - retire what the hardware contexts of a
  *	node completed
  * @sched: the scheduler
- * @n: the node
- * @done: retired packets go here, to be signalled
+ * @n: the node; its lock is held
+ * @done: retired packets go here, once signalled
+ *
+ * Looks at the packets on the hardware only: at most the node's slots
+ * times the depth, whatever the number of contexts.
  *
  * Return: true if a packet retired.
  */
@@ -174,17 +258,22 @@ bool vwddm_sched_hws_retire_locked(struct vwddm_sched *sched,
 				   struct list_head *done)
 {
 	struct vwddm_packet *pkt, *tmp;
+	struct vwddm_context *ctx;
 	bool retired = false;
 	u32 completed;
 
 	lockdep_assert_held(&n->lock);
 	list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
+		ctx = pkt->ctx;
 		raw_spin_lock(&sched->irq_lock);
-		completed = pkt->ctx->hw_completed_id;
+		completed = ctx->hw_completed_id;
 		raw_spin_unlock(&sched->irq_lock);
 		if (!vwddm_fence_after_eq(completed, pkt->fence_id))
 			continue;
 		vwddm_sched_retire_packet_locked(sched, n, pkt, done);
+		vwddm_context_update_locked(n, ctx, done);
+		if (!ctx->hw_inflight)
+			vwddm_sched_hws_idle_locked(n, ctx, done);
 		retired = true;
 	}
 	if (retired)
@@ -228,6 +317,7 @@ void vwddm_sched_hws_notify(struct vwddm_sched *sched,
 		n->irq.ignored++;
 		goto out_unlock;
 	}
+	sched->dpc_pending |= BIT_ULL(n->index);
 	if (d->interrupt_type == VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT) {
 		n->irq.engine_timeout = true;
 		goto out_unlock;
@@ -241,13 +331,14 @@ out_unlock:
 }
 
 /**
- * vwddm_sched_hws_release() - destroy a context's hardware context
- * @ctx: the context, its last reference gone
+ * vwddm_sched_hws_release() - a context's last reference is gone
+ * @ctx: the context
  *
- * Nothing is left of it on the hardware that will ever be reported. Once
- * the scheduler is stopped the miniport may be gone: nothing is called.
+ * Its hardware context (nothing of it is on the hardware) is destroyed,
+ * and a context waiting for a slot gets one. Once the scheduler is
+ * stopped the miniport may be gone: nothing is called.
  *
- * Context: any but hardirq.
+ * Context: any but hardirq; no scheduler lock held.
  */
 void vwddm_sched_hws_release(struct vwddm_context *ctx)
 {
@@ -255,13 +346,16 @@ void vwddm_sched_hws_release(struct vwddm_context *ctx)
 	struct vwddm_sched_node *n = vwddm_sched_node(sched, ctx->engine,
 						      ctx->node);
 	unsigned long flags;
+	LIST_HEAD(done);
 
-	if (!ctx->hw_context)
+	if (!sched->cfg.hws)
 		return;
 	spin_lock_irqsave(&n->lock, flags);
-	if (!sched->dead && sched->cfg.ddi->destroy_hw_context)
-		sched->cfg.ddi->destroy_hw_context(sched->cfg.miniport,
-						   ctx->hw_context);
-	ctx->hw_context = NULL;
+	list_del_init(&ctx->hw_slot_wait);
+	vwddm_sched_hws_destroy_locked(n, ctx, &done);
 	spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_packets_release(&done);
+	/* The kick work pumps the context that got the slot. */
+	if (!sched->dead)
+		queue_work(sched->kick_wq, &n->kick_work);
 }

@@ -150,6 +150,7 @@ static int status_show(struct seq_file *m, void *unused)
 				   div_u64(ns.busy_ns, NSEC_PER_USEC));
 		}
 	}
+	mutex_lock(&adev->workload_lock);
 	for (c = 0; c < VWDDM_WORKLOAD_CLIENTS; c++) {
 		for (i = 0; i < cfg->engines * cfg->nodes; i++) {
 			struct vwddm_context_status st;
@@ -161,6 +162,17 @@ static int status_show(struct seq_file *m, void *unused)
 				   st.completed, st.preempted, st.hangs,
 				   st.resets);
 		}
+	}
+	mutex_unlock(&adev->workload_lock);
+	/* The system device's paging contexts: never in error. */
+	for (e = 0; e < cfg->engines; e++) {
+		struct vwddm_context *pctx = adev->sched->paging_ctx[e];
+		struct vwddm_context_status st;
+
+		vwddm_context_status(pctx, &st);
+		seq_printf(m, "context client=system engine=%u ordinal=%u state=%s submitted=%llu completed=%llu pending=%u resets=%u\n",
+			   e, pctx->node, ctx_state_names[st.state],
+			   st.submitted, st.completed, st.pending, st.resets);
 	}
 	kfree(tdr);
 	return 0;
@@ -205,6 +217,7 @@ static ssize_t submit_write(struct file *file, const char __user *ubuf,
 	const struct vwddm_hw_config *cfg = vwddm_hw_config(adev->hw);
 	struct vwddm_submit_args args = {};
 	u32 v[ARRAY_SIZE(keys)] = {};
+	struct vwddm_context *ctx;
 	struct dma_fence *f;
 	char buf[128];
 	u32 i;
@@ -226,14 +239,17 @@ static ssize_t submit_write(struct file *file, const char __user *ubuf,
 	args.hw_inject = (v[5] ? VWDDM_HW_PKT_HANG : 0) |
 			 (v[6] ? VWDDM_HW_PKT_FAULT : 0) |
 			 (v[7] ? VWDDM_HW_PKT_IGNORE_PREEMPT : 0);
-	for (i = 0; i < v[2]; i++) {
-		f = vwddm_sched_submit(adev->workload_ctx[v[4]]
-					[v[0] * cfg->nodes + v[1]], &args);
-		if (IS_ERR(f))
-			return PTR_ERR(f);
-		dma_fence_put(f);
+	mutex_lock(&adev->workload_lock);
+	ctx = vwddm_workload_ready(adev, v[4], v[0] * cfg->nodes + v[1]);
+	ret = PTR_ERR_OR_ZERO(ctx);
+	for (i = 0; i < v[2] && !ret; i++) {
+		f = vwddm_sched_submit(ctx, &args);
+		ret = PTR_ERR_OR_ZERO(f);
+		if (!ret)
+			dma_fence_put(f);
 	}
-	return len;
+	mutex_unlock(&adev->workload_lock);
+	return ret ? ret : len;
 }
 
 static const struct file_operations submit_fops = {

@@ -6,6 +6,7 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 
 #include <drm/drm_drv.h>
@@ -37,22 +38,6 @@ static const struct file_operations vwddm_drm_fops = {
 	VWDDM_DRM_FOP_FLAGS
 };
 
-static void vwddm_workload_destroy(struct vwddm_adapter *adev)
-{
-	u32 c, i;
-
-	for (c = 0; c < VWDDM_WORKLOAD_CLIENTS; c++) {
-		for (i = 0; i < ARRAY_SIZE(adev->workload_ctx[c]); i++) {
-			if (adev->workload_ctx[c][i])
-				vwddm_context_destroy(adev->workload_ctx[c][i]);
-			adev->workload_ctx[c][i] = NULL;
-		}
-	}
-	if (adev->workload)
-		vwddm_device_put(adev->workload);
-	adev->workload = NULL;
-}
-
 static void vwddm_drm_release_sched(struct drm_device *drm, void *sched)
 {
 	vwddm_sched_destroy(sched);
@@ -71,10 +56,31 @@ static void vwddm_drm_postclose(struct drm_device *drm, struct drm_file *file)
 	vwddm_file_close(file);
 }
 
+/*
+ * vwddm has no buffer objects to share: the render node's PRIME ioctls
+ * are refused here, before the core's GEM helpers (which a driver without
+ * DRIVER_GEM never set up) could be reached.
+ */
+static int vwddm_prime_handle_to_fd(struct drm_device *drm,
+				    struct drm_file *file, u32 handle,
+				    u32 flags, int *prime_fd)
+{
+	return -EOPNOTSUPP;
+}
+
+static int vwddm_prime_fd_to_handle(struct drm_device *drm,
+				    struct drm_file *file, int prime_fd,
+				    u32 *handle)
+{
+	return -EOPNOTSUPP;
+}
+
 static const struct drm_driver vwddm_drm_driver = {
 	.driver_features	= DRIVER_RENDER,
 	.open			= vwddm_drm_open,
 	.postclose		= vwddm_drm_postclose,
+	.prime_handle_to_fd	= vwddm_prime_handle_to_fd,
+	.prime_fd_to_handle	= vwddm_prime_fd_to_handle,
 	.ioctls			= vwddm_ioctls,
 	.num_ioctls		= VWDDM_NUM_IOCTLS,
 	.fops			= &vwddm_drm_fops,
@@ -106,40 +112,12 @@ static int vwddm_lost_notify(void *arg)
 	return ret;
 }
 
-/* The kernel-owned device and contexts that debugfs submits work on. */
-static int vwddm_workload_create(struct vwddm_adapter *adev)
-{
-	const struct vwddm_params *p = &vwddm_params;
-	struct vwddm_context *ctx;
-	u32 c, e, n;
-
-	adev->workload = vwddm_device_create(adev->sched);
-	if (IS_ERR(adev->workload))
-		return PTR_ERR(adev->workload);
-	/* Kernel-owned: no process behind it. */
-	adev->workload->pid = 0;
-	strscpy(adev->workload->comm, "debugfs", sizeof(adev->workload->comm));
-	for (c = 0; c < VWDDM_WORKLOAD_CLIENTS; c++) {
-		for (e = 0; e < p->engines; e++) {
-			for (n = 0; n < p->nodes; n++) {
-				ctx = vwddm_context_create(adev->workload, e, n,
-							   0);
-				if (IS_ERR(ctx)) {
-					vwddm_workload_destroy(adev);
-					return PTR_ERR(ctx);
-				}
-				adev->workload_ctx[c][e * p->nodes + n] = ctx;
-			}
-		}
-	}
-	return 0;
-}
-
 static int vwddm_probe(struct platform_device *pdev)
 {
 	const struct vwddm_params *p = &vwddm_params;
 	struct vwddm_sched_config scfg = {
 		.ddi = &vwddm_kmd_ddi_ops,
+		.index = pdev->id,
 		.engines = p->engines,
 		.nodes = p->nodes,
 		.paging_node = p->paging_node,
@@ -167,6 +145,7 @@ static int vwddm_probe(struct platform_device *pdev)
 		return PTR_ERR(adev);
 	adev->index = pdev->id;
 	atomic_set(&adev->wedged_uevents, 0);
+	mutex_init(&adev->workload_lock);
 	scfg.rail = adev->index < VWDDM_MAX_ADAPTERS ? p->rail[adev->index] : 0;
 	scfg.hws = adev->index < VWDDM_MAX_ADAPTERS && p->hws[adev->index];
 	hcfg.hws = scfg.hws;
@@ -307,6 +286,8 @@ static void __exit vwddm_exit(void)
 	vwddm_unregister_devices();
 	platform_driver_unregister(&vwddm_platform_driver);
 	debugfs_remove_recursive(vwddm_debugfs_root);
+	/* Fences are freed from RCU callbacks in this module's code. */
+	rcu_barrier();
 }
 
 module_init(vwddm_init);

@@ -8,6 +8,7 @@
 
 #include <drm/drm_device.h>
 #include <drm/drm_ioctl.h>
+#include <linux/mutex.h>
 
 #include "../base/vwddm_clock.h"
 #include "../hw/vwddm_hw.h"
@@ -74,8 +75,12 @@ struct vwddm_params {
  * @hw: the virtual GPU
  * @kmd: the started miniport
  * @sched: the OS side
- * @workload: the kernel-owned device behind debugfs work generation
- * @workload_ctx: its contexts: [client][engine * nodes + ordinal]
+ * @workload: the kernel-owned devices behind debugfs work generation, one
+ *	per client (guilt belongs to a device: one client's hang leaves the
+ *	other innocent)
+ * @workload_ctx: their contexts: [client][engine * nodes + ordinal]
+ * @workload_lock: protects @workload and @workload_ctx (debugfs recreates
+ *	a client after a reset)
  * @params: the module parameters it was built with
  * @debugfs: the adapter's debugfs directory
  * @wedged_uevents: WEDGED uevents sent for the lost adapter
@@ -87,9 +92,10 @@ struct vwddm_adapter {
 	struct vwddm_hw *hw;
 	struct vwddm_kmd *kmd;
 	struct vwddm_sched *sched;
-	struct vwddm_device *workload;
+	struct vwddm_device *workload[VWDDM_WORKLOAD_CLIENTS];
 	struct vwddm_context *workload_ctx[VWDDM_WORKLOAD_CLIENTS]
 					  [VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
+	struct mutex workload_lock; /* see above */
 	const struct vwddm_params *params;
 	struct dentry *debugfs;
 	atomic_t wedged_uevents;
@@ -102,6 +108,12 @@ int vwddm_params_parse(struct vwddm_params *p);
 extern const struct drm_ioctl_desc vwddm_ioctls[VWDDM_NUM_IOCTLS];
 int vwddm_file_open(struct vwddm_adapter *adev, struct drm_file *file);
 void vwddm_file_close(struct drm_file *file);
+
+/* vwddm_workload.c: the debugfs clients */
+int vwddm_workload_create(struct vwddm_adapter *adev);
+void vwddm_workload_destroy(struct vwddm_adapter *adev);
+struct vwddm_context *vwddm_workload_ready(struct vwddm_adapter *adev, u32 c,
+					   u32 i);
 
 void vwddm_debugfs_adapter_init(struct vwddm_adapter *adev,
 				struct dentry *root);

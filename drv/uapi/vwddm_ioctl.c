@@ -26,9 +26,6 @@
 #include "../../include/uapi/drm/vwddm_drm.h"
 #include "../sched/vwddm_sched.h"
 
-/* Failed submissions a context remembers for DRM_IOCTL_VWDDM_WAIT. */
-#define VWDDM_UCTX_KEEP_ERRORS	64
-
 /**
  * struct vwddm_file - what one opened render-node file owns
  * @adev: the adapter
@@ -45,56 +42,21 @@ struct vwddm_file {
 };
 
 /**
- * struct vwddm_ufence - a submission's fence, as its context remembers it
- * @link: entry in &vwddm_uctx.fences, in fence order
- * @seqno: the fence's seqno, the value user space knows
- * @packets: packets of the submission
- * @fence: the fence while it may be unsignalled (referenced), else NULL
- * @error: its error once signalled
- */
-struct vwddm_ufence {
-	struct list_head link;
-	u64 seqno;
-	u32 packets;
-	struct dma_fence *fence;
-	int error;
-};
-
-/**
  * struct vwddm_uctx - a context handle
  * @ref: the handle's reference, plus one per ioctl using it; the last one
  *	destroys the context
- * @ctx: the scheduler's context
- * @lock: serialises submissions on the context and protects the fields
- *	below
- * @fences: fences of submissions not known to have succeeded: unsignalled
- *	ones, and the last VWDDM_UCTX_KEEP_ERRORS failed ones
- * @pending: packets of the unsignalled entries of @fences (counted at the
- *	last prune)
- * @errors: signalled, failed entries of @fences
- * @last_seqno: the last fence returned
+ * @ctx: the scheduler's context, whose timeline gives the fence values
  */
 struct vwddm_uctx {
 	struct kref ref;
 	struct vwddm_context *ctx;
-	struct mutex lock; /* see above */
-	struct list_head fences;
-	u32 pending;
-	u32 errors;
-	u64 last_seqno;
 };
 
 static void uctx_release(struct kref *ref)
 {
 	struct vwddm_uctx *uctx = container_of(ref, struct vwddm_uctx, ref);
-	struct vwddm_ufence *uf, *tmp;
 
-	list_for_each_entry_safe(uf, tmp, &uctx->fences, link) {
-		dma_fence_put(uf->fence);
-		kfree(uf);
-	}
 	vwddm_context_destroy(uctx->ctx);
-	mutex_destroy(&uctx->lock);
 	kfree(uctx);
 }
 
@@ -125,35 +87,6 @@ static struct vwddm_allocation *alloc_get(struct vwddm_file *vf, u32 handle)
 		vwddm_allocation_get(alloc);
 	xa_unlock(&vf->allocs);
 	return alloc;
-}
-
-/*
- * Forget what no wait needs: fences that succeeded, and failures beyond
- * the last VWDDM_UCTX_KEEP_ERRORS.
- */
-static void uctx_prune_locked(struct vwddm_uctx *uctx)
-{
-	struct vwddm_ufence *uf, *tmp;
-
-	lockdep_assert_held(&uctx->lock);
-	list_for_each_entry_safe(uf, tmp, &uctx->fences, link) {
-		if (uf->fence && dma_fence_is_signaled(uf->fence)) {
-			uf->error = uf->fence->error;
-			dma_fence_put(uf->fence);
-			uf->fence = NULL;
-			uctx->pending -= uf->packets;
-			if (uf->error)
-				uctx->errors++;
-		}
-		if (uf->fence)
-			continue;
-		if (!uf->error || uctx->errors > VWDDM_UCTX_KEEP_ERRORS) {
-			if (uf->error)
-				uctx->errors--;
-			list_del(&uf->link);
-			kfree(uf);
-		}
-	}
 }
 
 static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
@@ -249,8 +182,6 @@ static int vwddm_ioctl_ctx_create(struct drm_device *drm, void *data,
 	if (!uctx)
 		return -ENOMEM;
 	kref_init(&uctx->ref);
-	mutex_init(&uctx->lock);
-	INIT_LIST_HEAD(&uctx->fences);
 	uctx->ctx = vwddm_context_create(vf->dev, args->engine, args->node,
 					 args->priority);
 	if (IS_ERR(uctx->ctx)) {
@@ -269,7 +200,6 @@ static int vwddm_ioctl_ctx_create(struct drm_device *drm, void *data,
 err_destroy_ctx:
 	vwddm_context_destroy(uctx->ctx);
 err_free_uctx:
-	mutex_destroy(&uctx->lock);
 	kfree(uctx);
 	return ret;
 }
@@ -398,7 +328,7 @@ static int upacket_get(struct vwddm_file *vf, const struct vwddm_context *ctx,
 /* Copy and check every packet of a submission before anything happens. */
 static struct vwddm_submit_args *
 upackets_get(struct vwddm_file *vf, const struct vwddm_context *ctx,
-	     const struct drm_vwddm_submit *args, struct dma_fence *in_fence)
+	     const struct drm_vwddm_submit *args)
 {
 	struct drm_vwddm_packet __user *uptr =
 		u64_to_user_ptr(args->packets_ptr);
@@ -418,7 +348,6 @@ upackets_get(struct vwddm_file *vf, const struct vwddm_context *ctx,
 		ret = upacket_get(vf, ctx, &up, &pkts[i]);
 		if (ret)
 			goto err_put_packets;
-		pkts[i].in_fence = in_fence;
 	}
 	return pkts;
 
@@ -428,19 +357,59 @@ err_put_packets:
 	return ERR_PTR(ret);
 }
 
+/*
+ * Prepare a submission, waiting outside drm_dev_enter() while the context
+ * is full (an unplug must not wait for us): returns with the device
+ * entered (*@idx) on success.
+ */
+static int submit_prepare(struct drm_device *drm, int *idx, bool *entered,
+			  struct vwddm_context *ctx,
+			  const struct drm_vwddm_submit *args,
+			  const struct vwddm_submit_args *pkts,
+			  struct dma_fence **in_fence,
+			  struct vwddm_submission **sub)
+{
+	int ret;
+
+	for (;;) {
+		ret = vwddm_sched_submit_prepare(ctx, pkts, args->num_packets,
+						 in_fence, *in_fence ? 1 : 0,
+						 VWDDM_MAX_INFLIGHT_PER_CONTEXT,
+						 sub);
+		if (ret != -ENOSPC)
+			return ret;
+		if (args->flags & VWDDM_SUBMIT_NONBLOCK)
+			return -EBUSY;
+		drm_dev_exit(*idx);
+		ret = vwddm_context_wait_room(ctx, args->num_packets,
+					      VWDDM_MAX_INFLIGHT_PER_CONTEXT);
+		*entered = drm_dev_enter(drm, idx);
+		if (!*entered)
+			return -ENODEV;
+		if (ret)
+			return ret;
+	}
+}
+
+/*
+ * All or nothing: every packet, the fences and the out-fence's sync_file
+ * exist before anything is queued; a failure after that gives it all back.
+ * Enters the device itself: it may wait for room outside of it.
+ */
 static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 			      struct drm_file *file)
 {
 	struct vwddm_file *vf = file->driver_priv;
 	struct drm_vwddm_submit *args = data;
-	struct dma_fence *in_fence = NULL, *last = NULL;
-	struct sync_file *sync_file = NULL;
 	struct vwddm_submit_args *pkts = NULL;
-	struct vwddm_context_status st;
-	struct vwddm_ufence *uf;
+	struct sync_file *sync_file = NULL;
+	struct dma_fence *in_fence = NULL;
+	struct vwddm_submission *sub;
 	struct vwddm_uctx *uctx;
-	int out_fd = -1;
-	int ret;
+	struct dma_fence *last;
+	int out_fd = -1, idx, ret;
+	bool entered;
+	u64 seqno;
 
 	if (args->flags & ~VWDDM_SUBMIT_FLAGS || args->pad)
 		return -EINVAL;
@@ -449,10 +418,14 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (!(args->flags & VWDDM_SUBMIT_IN_FENCE) && args->in_fence_fd)
 		return -EINVAL;
+	entered = drm_dev_enter(drm, &idx);
+	if (!entered)
+		return -ENODEV;
 	uctx = uctx_get(vf, args->ctx);
-	if (!uctx)
-		return -ENOENT;
-
+	if (!uctx) {
+		ret = -ENOENT;
+		goto out_exit;
+	}
 	if (args->flags & VWDDM_SUBMIT_IN_FENCE) {
 		in_fence = sync_file_get_fence(args->in_fence_fd);
 		if (!in_fence) {
@@ -460,7 +433,7 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 			goto out_put_uctx;
 		}
 	}
-	pkts = upackets_get(vf, uctx->ctx, args, in_fence);
+	pkts = upackets_get(vf, uctx->ctx, args);
 	if (IS_ERR(pkts)) {
 		ret = PTR_ERR(pkts);
 		pkts = NULL;
@@ -473,139 +446,88 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 			goto out_put_packets;
 		}
 	}
-	uf = kzalloc(sizeof(*uf), GFP_KERNEL);
-	if (!uf) {
-		ret = -ENOMEM;
-		goto out_put_fd;
-	}
-
-	mutex_lock(&uctx->lock);
-	uctx_prune_locked(uctx);
-	/* Refuse early what the scheduler would refuse, before queueing. */
-	vwddm_context_status(uctx->ctx, &st);
-	ret = st.submit_errno;
-	if (!ret && uctx->pending + args->num_packets >
-		    VWDDM_MAX_INFLIGHT_PER_CONTEXT)
-		ret = -EAGAIN;
-	if (!ret)
-		ret = vwddm_sched_submit_many(uctx->ctx, pkts,
-					      args->num_packets, &last);
-	if (!ret) {
-		uf->seqno = last->seqno;
-		uf->packets = args->num_packets;
-		uf->fence = dma_fence_get(last);
-		list_add_tail(&uf->link, &uctx->fences);
-		uctx->pending += uf->packets;
-		uctx->last_seqno = last->seqno;
-		uf = NULL;
-	}
-	mutex_unlock(&uctx->lock);
-	kfree(uf);
+	ret = submit_prepare(drm, &idx, &entered, uctx->ctx, args, pkts,
+			     &in_fence, &sub);
 	if (ret)
 		goto out_put_fd;
-
+	last = vwddm_sched_submit_last_fence(sub);
+	seqno = last->seqno;
 	if (out_fd >= 0) {
 		sync_file = sync_file_create(last);
 		if (!sync_file) {
-			/* The work is queued; only the out-fence failed. */
+			vwddm_sched_submit_abort(sub);
 			ret = -ENOMEM;
-			goto out_put_last;
+			goto out_put_fd;
 		}
+		/* The fence now lives outside: it pins the module. */
+		vwddm_fence_pin(last);
+	}
+	ret = vwddm_sched_submit_commit(sub);
+	if (ret) {
+		if (sync_file)
+			fput(sync_file->file);
+		goto out_put_fd;
+	}
+	if (sync_file) {
 		fd_install(out_fd, sync_file->file);
 		args->out_fence_fd = out_fd;
 		out_fd = -1;
 	}
-	args->fence = last->seqno;
+	args->fence = seqno;
 
-out_put_last:
-	dma_fence_put(last);
 out_put_fd:
 	if (out_fd >= 0)
 		put_unused_fd(out_fd);
 out_put_packets:
-	upackets_put(pkts, args->num_packets);
+	if (pkts)
+		upackets_put(pkts, args->num_packets);
 	kvfree(pkts);
 out_put_in_fence:
 	dma_fence_put(in_fence);
 out_put_uctx:
 	uctx_put(uctx);
+out_exit:
+	if (entered)
+		drm_dev_exit(idx);
 	return ret;
 }
 
 /*
- * Find the fence to wait for, inside drm_dev_enter(). The wait itself is
- * outside: unplugging waits for every drm_dev_enter() section, and only
- * after the unplug are the fences of a removed adapter signalled.
+ * Find the context inside drm_dev_enter(); the wait itself is outside:
+ * unplugging waits for every drm_dev_enter() section, and only after the
+ * unplug are the fences of a removed adapter signalled.
  */
-static int wait_lookup(struct drm_device *drm, struct vwddm_file *vf,
-		       struct drm_vwddm_wait *args, struct dma_fence **out)
-{
-	struct dma_fence *fence = NULL;
-	struct vwddm_ufence *uf;
-	struct vwddm_uctx *uctx;
-	int idx;
-
-	if (args->flags || args->pad)
-		return -EINVAL;
-	if (!drm_dev_enter(drm, &idx))
-		return -ENODEV;
-	uctx = uctx_get(vf, args->ctx);
-	if (!uctx) {
-		drm_dev_exit(idx);
-		return -ENOENT;
-	}
-	args->error = 0;
-	mutex_lock(&uctx->lock);
-	if (!args->fence || args->fence > uctx->last_seqno) {
-		mutex_unlock(&uctx->lock);
-		uctx_put(uctx);
-		drm_dev_exit(idx);
-		return -EINVAL;
-	}
-	list_for_each_entry(uf, &uctx->fences, link) {
-		if (uf->seqno != args->fence)
-			continue;
-		if (uf->fence)
-			fence = dma_fence_get(uf->fence);
-		else
-			args->error = uf->error;
-		break;
-	}
-	mutex_unlock(&uctx->lock);
-	uctx_put(uctx);
-	drm_dev_exit(idx);
-	*out = fence;
-	return 0;
-}
-
 static int vwddm_ioctl_wait(struct drm_device *drm, void *data,
 			    struct drm_file *file)
 {
 	struct drm_vwddm_wait *args = data;
-	struct dma_fence *fence = NULL;
-	u64 jif;
-	long ret;
+	struct vwddm_uctx *uctx;
+	ktime_t deadline;
+	int idx, ret, error = 0;
+	s64 left;
 
-	ret = wait_lookup(drm, file->driver_priv, args, &fence);
-	/* Not tracked: it completed without error. */
-	if (ret || !fence)
-		return ret;
-
-	/* Never less than asked: round up, and a tick may end early. */
-	jif = 0;
-	if (args->timeout_ns)
-		jif = nsecs_to_jiffies64(min_t(u64, args->timeout_ns,
-					       U64_MAX - TICK_NSEC) +
-					 TICK_NSEC - 1) + 1;
-	ret = dma_fence_wait_timeout(fence, true,
-				     min_t(u64, jif, MAX_SCHEDULE_TIMEOUT));
-	if (ret > 0 || (ret == 0 && dma_fence_is_signaled(fence))) {
-		args->error = fence->error;
-		ret = 0;
-	} else if (ret == 0) {
-		ret = -ETIME;
+	if (args->flags & ~VWDDM_WAIT_FLAGS || args->pad)
+		return -EINVAL;
+	if (args->flags & VWDDM_WAIT_ABSOLUTE)
+		deadline = ns_to_ktime(min_t(u64, args->timeout_ns, KTIME_MAX));
+	else
+		deadline = ktime_add_ns(ktime_get(),
+					min_t(u64, args->timeout_ns,
+					      KTIME_MAX / 2));
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	uctx = uctx_get(file->driver_priv, args->ctx);
+	drm_dev_exit(idx);
+	if (!uctx)
+		return -ENOENT;
+	ret = vwddm_context_wait(uctx->ctx, args->fence, deadline, &error);
+	uctx_put(uctx);
+	args->error = ret ? 0 : error;
+	/* Interrupted: a restart waits until the same moment. */
+	if (ret == -ERESTARTSYS && !(args->flags & VWDDM_WAIT_ABSOLUTE)) {
+		left = ktime_to_ns(ktime_sub(deadline, ktime_get()));
+		args->timeout_ns = max_t(s64, left, 1);
 	}
-	dma_fence_put(fence);
 	return ret;
 }
 
@@ -623,9 +545,6 @@ static int vwddm_ioctl_ctx_query(struct drm_device *drm, void *data,
 	if (!uctx)
 		return -ENOENT;
 	vwddm_context_status(uctx->ctx, &st);
-	mutex_lock(&uctx->lock);
-	args->last_fence = uctx->last_seqno;
-	mutex_unlock(&uctx->lock);
 	uctx_put(uctx);
 
 	switch (st.state) {
@@ -642,23 +561,29 @@ static int vwddm_ioctl_ctx_query(struct drm_device *drm, void *data,
 		args->state = VWDDM_CTX_STATE_LOST;
 		break;
 	}
-	if (st.adapter_lost || (st.device_in_error &&
-				st.state == VWDDM_CONTEXT_ACTIVE))
+	if (st.adapter_lost)
 		args->state = VWDDM_CTX_STATE_LOST;
+	else if (st.state == VWDDM_CONTEXT_ACTIVE && st.device_error)
+		args->state = st.device_error == VWDDM_DEVICE_GUILTY ?
+			      VWDDM_CTX_STATE_HUNG : VWDDM_CTX_STATE_LOST;
 	args->reset_flags = 0;
-	if (st.hangs || st.resets || st.state != VWDDM_CONTEXT_ACTIVE)
+	if (st.hangs || st.resets || st.state != VWDDM_CONTEXT_ACTIVE ||
+	    st.device_error)
 		args->reset_flags |= VWDDM_CTX_RESET_SEEN;
-	if (st.hangs)
+	if (st.device_error == VWDDM_DEVICE_GUILTY)
 		args->reset_flags |= VWDDM_CTX_RESET_GUILTY;
 	if (st.adapter_lost)
 		args->reset_flags |= VWDDM_CTX_RESET_ADAPTER_LOST;
-	if (st.device_in_error)
+	if (st.device_error == VWDDM_DEVICE_BLOCKED)
 		args->reset_flags |= VWDDM_CTX_RESET_BLOCKED;
+	if (st.why & VWDDM_CTX_WHY_DEP)
+		args->reset_flags |= VWDDM_CTX_RESET_DEPENDENCY;
 	args->submitted = st.submitted;
 	args->completed = st.completed;
 	args->preempted = st.preempted;
 	args->hangs = st.hangs;
 	args->resets = st.resets;
+	args->last_fence = st.last_seqno;
 	args->errno_submit = st.submit_errno;
 	return 0;
 }
@@ -683,7 +608,6 @@ VWDDM_IOCTL_WRAP(ctx_create)
 VWDDM_IOCTL_WRAP(ctx_destroy)
 VWDDM_IOCTL_WRAP(alloc_create)
 VWDDM_IOCTL_WRAP(alloc_destroy)
-VWDDM_IOCTL_WRAP(submit)
 VWDDM_IOCTL_WRAP(ctx_query)
 
 #define VWDDM_IOCTL(NAME, name)						\
@@ -696,8 +620,8 @@ const struct drm_ioctl_desc vwddm_ioctls[VWDDM_NUM_IOCTLS] = {
 	VWDDM_IOCTL(CTX_DESTROY, ctx_destroy),
 	VWDDM_IOCTL(ALLOC_CREATE, alloc_create),
 	VWDDM_IOCTL(ALLOC_DESTROY, alloc_destroy),
-	VWDDM_IOCTL(SUBMIT, submit),
-	/* Enters the device itself: it must not sleep inside. */
+	/* These enter the device themselves: they wait outside of it. */
+	DRM_IOCTL_DEF_DRV(VWDDM_SUBMIT, vwddm_ioctl_submit, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VWDDM_WAIT, vwddm_ioctl_wait, DRM_RENDER_ALLOW),
 	VWDDM_IOCTL(CTX_QUERY, ctx_query),
 };

@@ -165,7 +165,7 @@ run_tap() {
 vwddmctl_info_json() {
 	j=$("$VWDDM_TOOLS/vwddmctl" --json info) || return 1
 	echo "$j"
-	echo "$j" | grep -q '^{"device":"/dev/dri/renderD12[0-9]","version":1,' &&
+	echo "$j" | grep -qE '^\{"device":"/dev/dri/renderD12[0-9]","version":[0-9]+,' &&
 		echo "$j" | grep -q '"tdr":{"level":3,' &&
 		echo "$j" | grep -q '"nodes":\[{"engine":0,"node":0,' &&
 		echo "$j" | grep -q '}]}$'

@@ -99,6 +99,16 @@ static bool engine_reset(FIXTURE_DATA(vw) *self)
 	return self->d.q.caps & VWDDM_CAP_PER_ENGINE_RESET;
 }
 
+/*
+ * Guilt belongs to the device (one per open file): the guilty work of a
+ * test runs on a file of its own, and every context of that file is put
+ * in error with it. The innocents use the fixture's file.
+ */
+static int guilty_file(FIXTURE_DATA(vw) *self)
+{
+	return vw_open_path(self->d.path);
+}
+
 /* Submit one packet with @flags; out-fence FD in *@sync_fd if asked. */
 static int submit_one(int fd, uint32_t ctx, uint64_t us, uint32_t flags,
 		      int in_fd, int *sync_fd, uint64_t *fence)
@@ -309,30 +319,48 @@ TEST_F(vw, transfer_and_allocation)
  */
 TEST_F(vw, nopreempt_packet_times_out)
 {
+	const struct drm_vwddm_node_info *last =
+		&self->d.nodes[self->d.num_nodes - 1];
 	struct drm_vwddm_ctx_query cq;
+	uint32_t a, sibling, b;
 	uint64_t fa, fb;
-	uint32_t a, b;
 	int32_t e;
+	int gfd;
 
 	NEED_TDR();
-	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &a));
+	ASSERT_EQ(0, vw_ctx_create(gfd, last->engine, last->node, 0,
+				   &sibling));
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &b));
 	/* Ten times TdrDelay: it cannot finish before the TDR. */
-	ASSERT_EQ(0, submit_one(self->d.fd, a, self->tdr_ms * 10 * 1000,
+	ASSERT_EQ(0, submit_one(gfd, a, self->tdr_ms * 10 * 1000,
 				VWDDM_PACKET_NO_PREEMPT, -1, NULL, &fa));
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, b, 2, SHORT_US, 0, &fb));
-	ASSERT_EQ(0, wait_ms(self->d.fd, a, fa, limit_ms(self, 0), &e));
+	ASSERT_EQ(0, wait_ms(gfd, a, fa, limit_ms(self, 0), &e));
 	EXPECT_EQ(-ETIME, e);
 	ASSERT_EQ(0, wait_ms(self->d.fd, b, fb, limit_ms(self, 10), &e));
 	EXPECT_EQ(0, e);
-	ASSERT_EQ(0, vw_ctx_query(self->d.fd, a, &cq));
+	ASSERT_EQ(0, vw_ctx_query(gfd, a, &cq));
 	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
 	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	EXPECT_EQ(1, cq.hangs);
+	/* Its device is guilty: the other context of the file too. */
+	ASSERT_EQ(0, vw_ctx_query(gfd, sibling, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	EXPECT_EQ(0, cq.hangs);
+	EXPECT_EQ(-EIO, cq.errno_submit);
+	EXPECT_EQ(-EIO, vw_submit_simple(gfd, sibling, 1, SHORT_US, 0, NULL));
+	EXPECT_EQ(-EIO, vw_ctx_create(gfd, last->engine, last->node, 0,
+				      &sibling));
 	ASSERT_EQ(0, vw_ctx_query(self->d.fd, b, &cq));
 	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
 	EXPECT_EQ(2, cq.completed);
+	close(gfd);
 }
 
 /* A wait with a timeout returns -ETIME quickly for a long packet, 0 after. */
@@ -387,6 +415,7 @@ TEST_F_TIMEOUT(vw, hang_one_node_others_progress, 180)
 	uint64_t spin_ms, t0, dt_ms;
 	unsigned int i, npk, left;
 	int32_t e;
+	int gfd;
 
 	NEED_TDR();
 	NEED_INJECT();
@@ -398,12 +427,14 @@ TEST_F_TIMEOUT(vw, hang_one_node_others_progress, 180)
 		spin_ms = 3000;
 	npk = spin_ms * 1000 / pkt_us + 1;
 
-	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &gctx));
 	t0 = vw_now_ns();
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &wctx));
-	ASSERT_EQ(0, submit_one(self->d.fd, gctx, 100,
+	ASSERT_EQ(0, submit_one(gfd, gctx, 100,
 				VWDDM_PACKET_INJECT_HANG, -1, NULL, &gfence));
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, wctx, 2, SHORT_US, 0,
 				      &wfence));
@@ -442,11 +473,11 @@ TEST_F_TIMEOUT(vw, hang_one_node_others_progress, 180)
 	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
 	EXPECT_EQ(2, cq.completed);
 
-	ASSERT_EQ(0, wait_ms(self->d.fd, gctx, gfence, limit_ms(self, 0), &e))
+	ASSERT_EQ(0, wait_ms(gfd, gctx, gfence, limit_ms(self, 0), &e))
 		TH_LOG("the hang was not detected in %llu ms",
 		       (unsigned long long)limit_ms(self, 0));
 	EXPECT_EQ(-ETIME, e);
-	ASSERT_EQ(0, vw_ctx_query(self->d.fd, gctx, &cq));
+	ASSERT_EQ(0, vw_ctx_query(gfd, gctx, &cq));
 	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
 	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
 	EXPECT_EQ(1, cq.hangs);
@@ -458,12 +489,15 @@ TEST_F_TIMEOUT(vw, hang_one_node_others_progress, 180)
 	EXPECT_LT(q0.engine_resets + q0.adapter_resets,
 		  q1.engine_resets + q1.adapter_resets);
 	EXPECT_EQ(0, q1.lost);
+	close(gfd);
 }
 
 /*
  * Four files with four contexts each, spread over the nodes, exactly one
- * guilty: it reports HUNG + GUILTY and -ETIME, every other context
- * ACTIVE (maybe RESET_SEEN), never GUILTY, and all its fences end with 0.
+ * packet guilty: its file is the guilty device, every context of it HUNG
+ * + GUILTY and refusing work; every context of the three other files
+ * ACTIVE (maybe RESET_SEEN), never GUILTY, and all their fences end with
+ * 0.
  */
 TEST_F_TIMEOUT(vw, four_files_one_guilty, 180)
 {
@@ -525,6 +559,17 @@ TEST_F_TIMEOUT(vw, four_files_one_guilty, 180)
 				EXPECT_TRUE(cq.reset_flags &
 					    VWDDM_CTX_RESET_GUILTY);
 				EXPECT_EQ(1, cq.hangs);
+			} else if (f == 2) {
+				/* The guilty device's other contexts. */
+				EXPECT_TRUE(e == 0 || e == -ECANCELED)
+					TH_LOG("guilty file ctx %u: %s", c,
+					       strerror(-e));
+				EXPECT_EQ(e ? e : 1, st);
+				EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
+				EXPECT_TRUE(cq.reset_flags &
+					    VWDDM_CTX_RESET_GUILTY);
+				EXPECT_EQ(0, cq.hangs);
+				EXPECT_EQ(-EIO, cq.errno_submit);
 			} else {
 				EXPECT_EQ(0, e) TH_LOG("innocent file %u ctx %u: %s",
 						       f, c, strerror(-e));
@@ -541,12 +586,14 @@ TEST_F_TIMEOUT(vw, four_files_one_guilty, 180)
 			close(sync[f][c]);
 		}
 	}
-	/* The guilty context is banned; the others of its file are not. */
+	/* The guilty device is banned as a whole; another file is not. */
 	EXPECT_EQ(-EIO, vw_submit_simple(fds[2], ctx[2][0], 1, SHORT_US, 0,
 					 &fence[2][0]));
-	ASSERT_EQ(0, vw_submit_simple(fds[2], ctx[2][1], 1, SHORT_US, 0,
-				      &fence[2][1]));
-	ASSERT_EQ(0, wait_ms(fds[2], ctx[2][1], fence[2][1],
+	EXPECT_EQ(-EIO, vw_submit_simple(fds[2], ctx[2][1], 1, SHORT_US, 0,
+					 &fence[2][1]));
+	ASSERT_EQ(0, vw_submit_simple(fds[1], ctx[1][1], 1, SHORT_US, 0,
+				      &fence[1][1]));
+	ASSERT_EQ(0, wait_ms(fds[1], ctx[1][1], fence[1][1],
 			     limit_ms(self, 10), &e));
 	EXPECT_EQ(0, e);
 	for (f = 0; f < 4; f++)
@@ -564,15 +611,18 @@ TEST_F_TIMEOUT(vw, innocent_behind_guilty_same_node, 120)
 	struct drm_vwddm_ctx_query cq;
 	uint64_t gfence, glater, fence;
 	int32_t e;
+	int gfd;
 
 	NEED_TDR();
 	NEED_INJECT();
-	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &g));
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, e0, n0, 0, &g));
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
-	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
+	ASSERT_EQ(0, submit_one(gfd, g, 100, VWDDM_PACKET_INJECT_HANG,
 				-1, NULL, &gfence));
 	/* The guilty context's own work behind its hang never runs. */
-	ASSERT_EQ(0, vw_submit_simple(self->d.fd, g, 2, SHORT_US, 0, &glater));
+	ASSERT_EQ(0, vw_submit_simple(gfd, g, 2, SHORT_US, 0, &glater));
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 4, SHORT_US, 0, &fence));
 	/* It waits behind the hang. */
 	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, ctx, fence, 0, &e));
@@ -592,17 +642,18 @@ TEST_F_TIMEOUT(vw, innocent_behind_guilty_same_node, 120)
 		EXPECT_EQ(1, cq.resets);
 	}
 
-	ASSERT_EQ(0, wait_ms(self->d.fd, g, gfence, limit_ms(self, 0), &e));
+	ASSERT_EQ(0, wait_ms(gfd, g, gfence, limit_ms(self, 0), &e));
 	EXPECT_EQ(-ETIME, e);
-	ASSERT_EQ(0, wait_ms(self->d.fd, g, glater, limit_ms(self, 0), &e));
+	ASSERT_EQ(0, wait_ms(gfd, g, glater, limit_ms(self, 0), &e));
 	EXPECT_EQ(-ECANCELED, e);
-	ASSERT_EQ(0, vw_ctx_query(self->d.fd, g, &cq));
+	ASSERT_EQ(0, vw_ctx_query(gfd, g, &cq));
 	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
 	EXPECT_EQ(VWDDM_CTX_RESET_SEEN | VWDDM_CTX_RESET_GUILTY,
 		  cq.reset_flags);
 	EXPECT_EQ(0, cq.completed);
 	EXPECT_EQ(-EIO, cq.errno_submit);
-	EXPECT_EQ(-EIO, vw_submit_simple(self->d.fd, g, 1, SHORT_US, 0, NULL));
+	EXPECT_EQ(-EIO, vw_submit_simple(gfd, g, 1, SHORT_US, 0, NULL));
+	close(gfd);
 	/* The innocent context still takes work. */
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 1, SHORT_US, 0, &fence));
 	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, fence, limit_ms(self, 10), &e));
@@ -652,7 +703,7 @@ TEST_F_TIMEOUT(vw, close_file_while_hung, 120)
 TEST_F_TIMEOUT(vw, sync_file_poll_error, 120)
 {
 	uint32_t e0 = self->d.nodes[0].engine, n0 = self->d.nodes[0].node;
-	int gsync, isync, st = 0x7fff;
+	int gsync, isync, st = 0x7fff, gfd;
 	uint32_t g, ctx;
 	uint64_t t0;
 
@@ -660,9 +711,11 @@ TEST_F_TIMEOUT(vw, sync_file_poll_error, 120)
 	NEED_INJECT();
 	if (!(self->d.q.caps & VWDDM_CAP_SYNC_FILE))
 		SKIP(return, "no VWDDM_CAP_SYNC_FILE");
-	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &g));
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, e0, n0, 0, &g));
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
-	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
+	ASSERT_EQ(0, submit_one(gfd, g, 100, VWDDM_PACKET_INJECT_HANG,
 				-1, &gsync, NULL));
 	ASSERT_EQ(0, submit_one(self->d.fd, ctx, SHORT_US, 0, -1, &isync,
 				NULL));
@@ -696,6 +749,7 @@ TEST_F_TIMEOUT(vw, sync_file_poll_error, 120)
 	}
 	close(gsync);
 	close(isync);
+	close(gfd);
 }
 
 /*
@@ -711,24 +765,28 @@ TEST_F_TIMEOUT(vw, lone_hang_detected, 120)
 	uint64_t fence, t0, dt_ms;
 	uint32_t g;
 	int32_t e;
+	int gfd;
 
 	NEED_TDR();
 	NEED_INJECT();
-	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &g));
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, n->engine, n->node, 0, &g));
 	t0 = vw_now_ns();
-	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
+	ASSERT_EQ(0, submit_one(gfd, g, 100, VWDDM_PACKET_INJECT_HANG,
 				-1, NULL, &fence));
-	ASSERT_EQ(0, wait_ms(self->d.fd, g, fence,
+	ASSERT_EQ(0, wait_ms(gfd, g, fence,
 			     limit_ms(self, self->d.q.tdr_delay_ms), &e))
 		TH_LOG("a lone hang on node %u.%u was not detected",
 		       n->engine, n->node);
 	dt_ms = (vw_now_ns() - t0) / 1000000;
 	EXPECT_EQ(-ETIME, e);
 	EXPECT_LE(self->d.q.tdr_delay_ms, dt_ms);
-	ASSERT_EQ(0, vw_ctx_query(self->d.fd, g, &cq));
+	ASSERT_EQ(0, vw_ctx_query(gfd, g, &cq));
 	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
 	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
 	EXPECT_EQ(0, adapter_drains(self->d.fd, limit_ms(self, 0)));
+	close(gfd);
 }
 
 /*
@@ -745,19 +803,22 @@ TEST_F_TIMEOUT(vw, fault_guilty, 120)
 	uint64_t gfence, fence;
 	uint32_t g, ctx;
 	int32_t e;
+	int gfd;
 
 	NEED_TDR();
 	NEED_INJECT();
-	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &g));
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, e0, n0, 0, &g));
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
-	ASSERT_EQ(0, submit_one(self->d.fd, g, SHORT_US,
+	ASSERT_EQ(0, submit_one(gfd, g, SHORT_US,
 				VWDDM_PACKET_INJECT_FAULT, -1, NULL, &gfence));
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 3, SHORT_US, 0, &fence));
-	ASSERT_EQ(0, wait_ms(self->d.fd, g, gfence, limit_ms(self, 10), &e));
+	ASSERT_EQ(0, wait_ms(gfd, g, gfence, limit_ms(self, 10), &e));
 	EXPECT_EQ(-EFAULT, e);
 	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, fence, limit_ms(self, 20), &e));
 	EXPECT_EQ(0, e);
-	ASSERT_EQ(0, vw_ctx_query(self->d.fd, g, &cq));
+	ASSERT_EQ(0, vw_ctx_query(gfd, g, &cq));
 	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
 	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
 	EXPECT_EQ(-EIO, cq.errno_submit);
@@ -766,6 +827,7 @@ TEST_F_TIMEOUT(vw, fault_guilty, 120)
 	EXPECT_EQ(3, cq.completed);
 	ASSERT_EQ(0, vw_query(self->d.fd, &q1, NULL, 0));
 	EXPECT_LT(self->d.q.faults, q1.faults);
+	close(gfd);
 }
 
 /*
@@ -782,11 +844,13 @@ TEST_F_TIMEOUT(vw, debugfs_hang_next, 120)
 	char cmd[64];
 	uint32_t g, w;
 	int32_t e;
-	int ret;
+	int ret, gfd;
 
 	NEED_TDR();
 	ASSERT_EQ(0, adapter_drains(self->d.fd, limit_ms(self, 0)));
-	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &g));
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, n->engine, n->node, 0, &g));
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &w));
 	snprintf(cmd, sizeof(cmd), "hang_next node=%u engine=%u", n->node,
 		 n->engine);
@@ -795,18 +859,19 @@ TEST_F_TIMEOUT(vw, debugfs_hang_next, 120)
 		SKIP(return, "debugfs inject: %s", strerror(-ret));
 	ASSERT_EQ(0, ret) TH_LOG("inject %s: %s", cmd, strerror(-ret));
 	/* An ordinary packet: the injection makes it hang. */
-	ASSERT_EQ(0, vw_submit_simple(self->d.fd, g, 1, SHORT_US, 0, &gfence));
+	ASSERT_EQ(0, vw_submit_simple(gfd, g, 1, SHORT_US, 0, &gfence));
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, w, 2, SHORT_US, 0, &wfence));
-	ASSERT_EQ(0, wait_ms(self->d.fd, g, gfence, limit_ms(self, 10), &e));
+	ASSERT_EQ(0, wait_ms(gfd, g, gfence, limit_ms(self, 10), &e));
 	EXPECT_EQ(-ETIME, e);
 	ASSERT_EQ(0, wait_ms(self->d.fd, w, wfence, limit_ms(self, 10), &e));
 	EXPECT_EQ(0, e);
-	ASSERT_EQ(0, vw_ctx_query(self->d.fd, g, &cq));
+	ASSERT_EQ(0, vw_ctx_query(gfd, g, &cq));
 	EXPECT_EQ(VWDDM_CTX_STATE_HUNG, cq.state);
 	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
 	ASSERT_EQ(0, vw_ctx_query(self->d.fd, w, &cq));
 	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
 	EXPECT_EQ(2, cq.completed);
+	close(gfd);
 }
 
 /*
@@ -907,8 +972,13 @@ TEST_F(vw, in_fence_orders)
 	close(bsync);
 }
 
-/* An errored in-fence: the waiting submission completes with -ECANCELED. */
-TEST_F_TIMEOUT(vw, in_fence_error_cancels, 120)
+/*
+ * An errored in-fence: the waiting submission completes with -ECANCELED
+ * without running, and its context is RESET (RESET_DEPENDENCY): every
+ * later submission fails too, so a fence that signals without error
+ * always means that everything before it ran.
+ */
+TEST_F_TIMEOUT(vw, in_fence_error_fails_context, 120)
 {
 	const struct drm_vwddm_node_info *nb =
 		&self->d.nodes[self->d.num_nodes > 1 ? 1 : 0];
@@ -916,19 +986,21 @@ TEST_F_TIMEOUT(vw, in_fence_error_cancels, 120)
 	struct vw_submit s = { 0 };
 	uint32_t g, b, w;
 	uint64_t bfence, wfence;
-	int gsync, bsync, st = 0x7fff;
+	int gsync, bsync, st = 0x7fff, gfd;
 	int32_t e;
 
 	NEED_RECOVERY();
 	NEED_INJECT();
 	if (!(self->d.q.caps & VWDDM_CAP_SYNC_FILE))
 		SKIP(return, "no VWDDM_CAP_SYNC_FILE");
-	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &g));
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, nb->engine, nb->node, 0, &b));
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
 				   self->d.nodes[0].node, 0, &w));
-	ASSERT_EQ(0, submit_one(self->d.fd, g, 100, VWDDM_PACKET_INJECT_HANG,
+	ASSERT_EQ(0, submit_one(gfd, g, 100, VWDDM_PACKET_INJECT_HANG,
 				-1, &gsync, NULL));
 	/* A witness behind the hang: detection after quantum + TdrDelay. */
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, w, 1, SHORT_US, 0, &wfence));
@@ -948,7 +1020,13 @@ TEST_F_TIMEOUT(vw, in_fence_error_cancels, 120)
 	EXPECT_GT(0, st);
 	ASSERT_EQ(0, vw_ctx_query(self->d.fd, b, &cq));
 	EXPECT_EQ(0, cq.completed);
+	EXPECT_EQ(VWDDM_CTX_STATE_RESET, cq.state);
+	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_DEPENDENCY);
 	EXPECT_FALSE(cq.reset_flags & VWDDM_CTX_RESET_GUILTY);
+	EXPECT_EQ(-ECANCELED, cq.errno_submit);
+	/* The next submission on the context is refused, never half run. */
+	EXPECT_EQ(-ECANCELED, vw_submit_simple(self->d.fd, b, 1, SHORT_US, 0,
+					       NULL));
 	ASSERT_EQ(0, wait_ms(self->d.fd, w, wfence, limit_ms(self, 10), &e));
 	if (engine_reset(self)) {
 		EXPECT_EQ(0, e);
@@ -957,6 +1035,7 @@ TEST_F_TIMEOUT(vw, in_fence_error_cancels, 120)
 	}
 	close(gsync);
 	close(bsync);
+	close(gfd);
 }
 
 /* ---- processes ---------------------------------------------------------- */
@@ -1176,7 +1255,7 @@ TEST_F(vw, invalid_submit)
 	EXPECT_EQ(err, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s)) \
 		TH_LOG("submit: %s", what); \
 } while (0)
-	RESET(); s.flags = 1u << 2; BAD(-EINVAL, "unknown submit flag");
+	RESET(); s.flags = 1u << 3; BAD(-EINVAL, "unknown submit flag");
 	RESET(); s.flags = 0x80000000u; BAD(-EINVAL, "submit flag 31");
 	RESET(); s.pad = 1; BAD(-EINVAL, "pad");
 	RESET(); s.ctx = 0; BAD(-ENOENT, "ctx 0");
@@ -1288,7 +1367,7 @@ TEST_F(vw, invalid_wait)
 	EXPECT_EQ(err, raw(self->d.fd, DRM_IOCTL_VWDDM_WAIT, &w)) \
 		TH_LOG("wait " #field "=" #val); \
 } while (0)
-	W(flags, 1, -EINVAL);
+	W(flags, 1u << 1, -EINVAL);
 	W(pad, 1, -EINVAL);
 	W(ctx, 0, -ENOENT);
 	W(ctx, ctx + 1000, -ENOENT);
@@ -1409,10 +1488,16 @@ TEST_F(vw, invalid_context_limit)
 				   self->d.nodes[0].node, 0, &extra));
 }
 
-/* VWDDM_MAX_INFLIGHT_PER_CONTEXT, then -EAGAIN, and nothing of it queued. */
+/*
+ * VWDDM_MAX_INFLIGHT_PER_CONTEXT: with VWDDM_SUBMIT_NONBLOCK a full
+ * context is -EBUSY (never -EAGAIN, which drmIoctl() would retry at
+ * once), and nothing of it is queued.
+ */
 TEST_F(vw, invalid_inflight_limit)
 {
 	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	struct drm_vwddm_packet p = { .duration_ns = 200000000ULL };
+	struct drm_vwddm_submit s = { 0 };
 	struct drm_vwddm_ctx_query cq;
 	unsigned int i;
 	uint32_t ctx;
@@ -1426,8 +1511,13 @@ TEST_F(vw, invalid_inflight_limit)
 					      VWDDM_MAX_PACKETS_PER_SUBMIT,
 					      200000, 0, &f));
 	}
-	EXPECT_EQ(-EAGAIN, vw_submit_simple(self->d.fd, ctx, 1, 200000, 0,
-					    NULL));
+	s.ctx = ctx;
+	s.num_packets = 1;
+	s.packets_ptr = (uintptr_t)&p;
+	s.flags = VWDDM_SUBMIT_NONBLOCK | VWDDM_SUBMIT_OUT_FENCE;
+	s.out_fence_fd = -1;
+	EXPECT_EQ(-EBUSY, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s));
+	EXPECT_EQ(-1, s.out_fence_fd);
 	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
 	EXPECT_EQ(VWDDM_MAX_INFLIGHT_PER_CONTEXT, cq.submitted);
 	EXPECT_EQ(f, cq.last_fence);
@@ -1436,6 +1526,39 @@ TEST_F(vw, invalid_inflight_limit)
 	EXPECT_EQ(0, adapter_drains(self->d.fd,
 				    limit_ms(self, 200 * (self->d.q.hw_queue_depth
 							 + 1))));
+}
+
+/*
+ * A full context without VWDDM_SUBMIT_NONBLOCK: SUBMIT waits until the
+ * new packets fit, and then queues them.
+ */
+TEST_F(vw, full_context_submit_waits)
+{
+	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	struct drm_vwddm_ctx_query cq;
+	uint64_t f, t0, dt_ms;
+	unsigned int i;
+	uint32_t ctx;
+	int32_t e;
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &ctx));
+	/* 1024 packets of 50 us: full for about 50 ms under TCG. */
+	t0 = vw_now_ns();
+	for (i = 0; i < VWDDM_MAX_INFLIGHT_PER_CONTEXT /
+			VWDDM_MAX_PACKETS_PER_SUBMIT; i++)
+		ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx,
+					      VWDDM_MAX_PACKETS_PER_SUBMIT,
+					      50, 0, &f));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 1, 50, 0, &f));
+	dt_ms = (vw_now_ns() - t0) / 1000000;
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, f, limit_ms(self, 200), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
+	EXPECT_EQ(VWDDM_MAX_INFLIGHT_PER_CONTEXT + 1, cq.submitted);
+	EXPECT_EQ(VWDDM_MAX_INFLIGHT_PER_CONTEXT + 1, cq.completed);
+	EXPECT_EQ(VWDDM_MAX_INFLIGHT_PER_CONTEXT + 1, cq.last_fence);
+	TH_LOG("1025 packets submitted in %llu ms",
+	       (unsigned long long)dt_ms);
 }
 
 /* VWDDM_MAX_ALLOCS_PER_FILE, then -ENOSPC; room again after a destroy. */

@@ -27,8 +27,17 @@
 extern "C" {
 #endif
 
-/* The version of this interface; bumped when something is added. */
-#define VWDDM_UAPI_VERSION		1
+/*
+ * The version of this interface; bumped when something is added.
+ * 2: fence values are per context (each context is one timeline of its
+ *    own, counting from 1), a full context makes SUBMIT wait
+ *    (VWDDM_SUBMIT_NONBLOCK: -EBUSY) instead of -EAGAIN, WAIT takes an
+ *    absolute deadline (VWDDM_WAIT_ABSOLUTE) and keeps its deadline across
+ *    restarts, a failed fence makes its context fail (state RESET with
+ *    VWDDM_CTX_RESET_DEPENDENCY for a failed in-fence), and guilt belongs
+ *    to the device: every context of a guilty device is HUNG.
+ */
+#define VWDDM_UAPI_VERSION		2
 
 #define DRM_VWDDM_QUERY_ADAPTER		0x00
 #define DRM_VWDDM_CTX_CREATE		0x01
@@ -47,7 +56,7 @@ extern "C" {
 #define VWDDM_MAX_PACKETS_PER_SUBMIT	64	/* -EINVAL */
 #define VWDDM_MAX_PACKET_ALLOCS		16	/* -EINVAL */
 #define VWDDM_MAX_PACKET_NS		(10ULL * 1000 * 1000 * 1000) /* -EINVAL */
-#define VWDDM_MAX_INFLIGHT_PER_CONTEXT	1024	/* -EAGAIN */
+#define VWDDM_MAX_INFLIGHT_PER_CONTEXT	1024	/* SUBMIT waits, or -EBUSY */
 #define VWDDM_PRIORITY_MIN		(-1023)
 #define VWDDM_PRIORITY_MAX		1023	/* above 0: CAP_SYS_NICE */
 
@@ -238,8 +247,11 @@ struct drm_vwddm_packet {
 /* struct drm_vwddm_submit.flags */
 #define VWDDM_SUBMIT_IN_FENCE		(1U << 0)	/* wait for @in_fence_fd */
 #define VWDDM_SUBMIT_OUT_FENCE		(1U << 1)	/* return @out_fence_fd */
+/* A full context (VWDDM_MAX_INFLIGHT_PER_CONTEXT) is -EBUSY, not a wait. */
+#define VWDDM_SUBMIT_NONBLOCK		(1U << 2)
 #define VWDDM_SUBMIT_FLAGS		(VWDDM_SUBMIT_IN_FENCE | \
-					 VWDDM_SUBMIT_OUT_FENCE)
+					 VWDDM_SUBMIT_OUT_FENCE | \
+					 VWDDM_SUBMIT_NONBLOCK)
 
 /**
  * struct drm_vwddm_submit - DRM_IOCTL_VWDDM_SUBMIT
@@ -248,15 +260,23 @@ struct drm_vwddm_packet {
  * @num_packets: in: entries in @packets_ptr, 1..VWDDM_MAX_PACKETS_PER_SUBMIT
  * @in_fence_fd: in: with VWDDM_SUBMIT_IN_FENCE, a sync_file; no packet of
  *	the submission starts before it signals, and if it signals with an
- *	error every packet completes with -ECANCELED instead of running.
- *	Without the flag, zero.
+ *	error every packet completes with -ECANCELED instead of running and
+ *	the context is RESET (VWDDM_CTX_RESET_DEPENDENCY). Without the flag,
+ *	zero.
  * @packets_ptr: in: array of struct drm_vwddm_packet, run in order
- * @fence: out: the fence of the last packet; context fences are
- *	increasing, and one that fails makes every later one of the context
- *	fail too, so it tells how the whole submission ended
+ * @fence: out: the fence of the last packet: its seqno on the context's
+ *	own timeline (the first packet of a context is 1). A context's
+ *	fences signal in order, and one that fails makes every later one of
+ *	the context fail too, so it tells how the whole submission ended.
  * @out_fence_fd: out: with VWDDM_SUBMIT_OUT_FENCE, a sync_file (O_CLOEXEC)
  *	of @fence; its status (poll, SYNC_IOC_FILE_INFO) carries the error
  * @pad: zero
+ *
+ * All or nothing: when SUBMIT fails nothing was queued (the paging
+ * transfers making allocations resident excepted) and no file descriptor
+ * was created. A context holds at most VWDDM_MAX_INFLIGHT_PER_CONTEXT
+ * packets that have not signalled: SUBMIT waits (interruptibly) until the
+ * new ones fit, or fails with -EBUSY under VWDDM_SUBMIT_NONBLOCK.
  */
 struct drm_vwddm_submit {
 	__u32 flags;
@@ -269,21 +289,29 @@ struct drm_vwddm_submit {
 	__u32 pad;
 };
 
+/* struct drm_vwddm_wait.flags */
+/* @timeout_ns is an absolute CLOCK_MONOTONIC time, not a duration. */
+#define VWDDM_WAIT_ABSOLUTE		(1U << 0)
+#define VWDDM_WAIT_FLAGS		VWDDM_WAIT_ABSOLUTE
+
 /**
  * struct drm_vwddm_wait - DRM_IOCTL_VWDDM_WAIT
  * @ctx: in: the context
- * @flags: in: zero
- * @fence: in: a fence the context returned from a submission
- * @timeout_ns: in: how long to wait (relative); 0 polls
+ * @flags: in: VWDDM_WAIT_*
+ * @fence: in: a fence value the context returned from a submission
+ * @timeout_ns: in: how long to wait (0 polls); with VWDDM_WAIT_ABSOLUTE,
+ *	the CLOCK_MONOTONIC time to give up at. out, when a signal interrupts
+ *	a relative wait: the time that was left, so a restarted call ends at
+ *	the same moment
  * @error: out: 0 if the fence completed, else its error (a negative
- *	errno: -ETIME guilty of a hang, -EFAULT page fault, -ECANCELED
- *	never ran, -ENODEV adapter lost, -EIO device in error)
+ *	errno: -ETIME its device is guilty of a hang, -EFAULT page fault,
+ *	-ECANCELED never ran, -ENODEV adapter lost)
  * @pad: zero
  *
- * Returns 0 once the fence has signalled, -ETIME if @timeout_ns passed
- * first (then @error is 0), -EINVAL for 0 or a fence later than the last
- * the context returned. The context remembers the errors of its last 64
- * failed submissions; an older fence, or one that succeeded, reports 0.
+ * Returns 0 once the fence has signalled, -ETIME if the deadline passed
+ * first (then @error is 0), -EINVAL for 0 or a value later than the last
+ * the context returned. The result of every fence of the context stays
+ * known.
  */
 struct drm_vwddm_wait {
 	__u32 ctx;
@@ -297,14 +325,15 @@ struct drm_vwddm_wait {
 /* struct drm_vwddm_ctx_query.state, after D3DKMT_DEVICEEXECUTION_STATE */
 #define VWDDM_CTX_STATE_ACTIVE		1 /* runs (maybe saw resets: @resets) */
 #define VWDDM_CTX_STATE_RESET		2 /* innocent, lost work: recreate */
-#define VWDDM_CTX_STATE_HUNG		3 /* guilty of a hang or fault */
+#define VWDDM_CTX_STATE_HUNG		3 /* its device is guilty of a hang */
 #define VWDDM_CTX_STATE_LOST		4 /* device in error or adapter lost */
 
 /* struct drm_vwddm_ctx_query.reset_flags, after AMDGPU_CTX_QUERY2_FLAGS */
 #define VWDDM_CTX_RESET_SEEN		(1U << 0) /* a reset touched it */
-#define VWDDM_CTX_RESET_GUILTY		(1U << 1) /* it caused one */
+#define VWDDM_CTX_RESET_GUILTY		(1U << 1) /* its device caused one */
 #define VWDDM_CTX_RESET_ADAPTER_LOST	(1U << 2) /* the adapter is lost */
 #define VWDDM_CTX_RESET_BLOCKED		(1U << 3) /* its process is blocked */
+#define VWDDM_CTX_RESET_DEPENDENCY	(1U << 4) /* an in-fence failed */
 
 /**
  * struct drm_vwddm_ctx_query - DRM_IOCTL_VWDDM_CTX_QUERY
@@ -315,9 +344,9 @@ struct drm_vwddm_wait {
  * @submitted: out: packets submitted
  * @completed: out: packets that ran to completion
  * @preempted: out: times one of its packets was preempted
- * @hangs: out: times it was found guilty
+ * @hangs: out: times it ran a guilty packet
  * @resets: out: resets it lived through as innocent
- * @last_fence: out: the last fence it returned
+ * @last_fence: out: the last fence value it returned
  * @errno_submit: out: what a submission gets now (0 or a negative errno)
  * @pad: zero
  */

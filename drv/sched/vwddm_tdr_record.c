@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_tdr_record.c - what the recovery records: emulated bug checks, the
+ * event log, counters, step histograms, and their readers.
+ *
+ * An emulated bug check is recorded (code, parameters, count, an event and
+ * a pr_err line) and never crashes the host: not even through WARN, which
+ * a host booted with panic_on_warn would turn into a panic. Nothing here
+ * allocates: it runs on the recovery path.
+ */
+#include <linux/bitops.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+
+#include "vwddm_sched.h"
+#include "vwddm_sched_internal.h"
+#include "../base/vwddm_compat.h"
+#include "vwddm_trace.h"
+
+/**
+ * vwddm_sched_hist_add() - count how long a reset step took
+ * @sched: the scheduler
+ * @step: the step
+ * @t0: when it started (ktime_get_ns())
+ */
+void vwddm_sched_hist_add(struct vwddm_sched *sched, enum vwddm_tdr_step step,
+			  u64 t0)
+{
+	u64 us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
+	u32 b = min_t(u32, fls64(us), VWDDM_TDR_HIST_BUCKETS - 1);
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->tdr.hist[step][b]++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/**
+ * vwddm_sched_log_event() - append to the event log (the oldest entry goes
+ *	when it is full)
+ * @sched: the scheduler
+ * @kind: enum vwddm_tdr_event_kind
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @reason: TDR type, bug check code or pid, depending on @kind
+ */
+void vwddm_sched_log_event(struct vwddm_sched *sched, u32 kind, u32 engine,
+			   u32 node, u32 reason)
+{
+	struct vwddm_tdr_stats *t = &sched->tdr;
+	unsigned long flags;
+	u32 idx;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	if (t->event_count == VWDDM_TDR_EVENTS) {
+		idx = t->event_head;
+		t->event_head = (t->event_head + 1) % VWDDM_TDR_EVENTS;
+	} else {
+		idx = (t->event_head + t->event_count++) % VWDDM_TDR_EVENTS;
+	}
+	t->events[idx] = (struct vwddm_tdr_event){
+		.time_ns = vwddm_clock_now(sched->cfg.clock),
+		.kind = kind,
+		.engine = engine,
+		.node = node,
+		.reason = reason,
+	};
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/**
+ * vwddm_sched_bugcheck() - record an emulated bug check
+ * @sched: the scheduler
+ * @code: 0x116, 0x119, ...
+ * @p1: parameter 1
+ * @p2: parameter 2
+ * @p3: parameter 3
+ *
+ * Recorded, counted, logged and traced; the host carries on. What follows
+ * (an adapter reset, the adapter lost) is the caller's.
+ *
+ * Context: any but hardirq.
+ */
+void vwddm_sched_bugcheck(struct vwddm_sched *sched, u32 code, u64 p1, u64 p2,
+			  u64 p3)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->bugcheck.code = code;
+	sched->bugcheck.p1 = p1;
+	sched->bugcheck.p2 = p2;
+	sched->bugcheck.p3 = p3;
+	sched->bugcheck.count++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_BUGCHECK, 0, 0, code);
+	trace_vwddm_bugcheck(sched->cfg.index, code, p1, p2, p3);
+	pr_err_ratelimited("%s: emulated bug check 0x%x (0x%llx, 0x%llx, 0x%llx): recorded; the host carries on\n",
+			   sched->name, code, p1, p2, p3);
+}
+
+/**
+ * vwddm_sched_set_reason() - the type of the TDR being handled
+ * @sched: the scheduler
+ * @reason: VWDDM_TDR_TYPE_* or VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED
+ */
+void vwddm_sched_set_reason(struct vwddm_sched *sched, u32 reason)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->tdr.last_reason = reason;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/**
+ * vwddm_sched_set_rung() - the rung of the ladder being tried
+ * @sched: the scheduler
+ * @rung: enum vwddm_tdr_rung
+ */
+void vwddm_sched_set_rung(struct vwddm_sched *sched, u32 rung)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->tdr.rung = rung;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/**
+ * vwddm_sched_count() - add one to a counter of &vwddm_sched.tdr
+ * @sched: the scheduler
+ * @counter: the counter
+ */
+void vwddm_sched_count(struct vwddm_sched *sched, u64 *counter)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	(*counter)++;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+static const char * const rung_names[] = {
+	[VWDDM_RUNG_NONE]	= "none",
+	[VWDDM_RUNG_ENGINE]	= "engine",
+	[VWDDM_RUNG_ADAPTER]	= "adapter",
+	[VWDDM_RUNG_FUNCTION]	= "function",
+	[VWDDM_RUNG_PLATFORM]	= "platform",
+	[VWDDM_RUNG_LOST]	= "lost",
+};
+
+/**
+ * vwddm_tdr_rung_name() - short name of a rung of the ladder
+ * @rung: enum vwddm_tdr_rung
+ *
+ * Return: "none", "engine", "adapter", "function", "platform", "lost" or
+ * "?".
+ */
+const char *vwddm_tdr_rung_name(u32 rung)
+{
+	return rung < ARRAY_SIZE(rung_names) ? rung_names[rung] : "?";
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_tdr_rung_name);
+
+/**
+ * vwddm_sched_tdr_stats() - read the TDR counters
+ * @sched: the scheduler
+ * @stats: filled with a consistent snapshot (may be NULL)
+ * @bugcheck: filled with the last emulated bug check (may be NULL)
+ */
+void vwddm_sched_tdr_stats(struct vwddm_sched *sched,
+			   struct vwddm_tdr_stats *stats,
+			   struct vwddm_bugcheck *bugcheck)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	if (stats)
+		*stats = sched->tdr;
+	if (bugcheck)
+		*bugcheck = sched->bugcheck;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_tdr_stats);
+
+/**
+ * vwddm_sched_is_lost() - is the adapter lost?
+ * @sched: the scheduler
+ *
+ * Return: true once every pending fence ended with -ENODEV and new work is
+ * refused; it stays lost until the adapter goes away.
+ */
+bool vwddm_sched_is_lost(struct vwddm_sched *sched)
+{
+	unsigned long flags;
+	bool lost;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	lost = sched->lost;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	return lost;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_is_lost);
+
+/**
+ * vwddm_sched_set_lost_notify() - who hears that the adapter is lost
+ * @sched: the scheduler
+ * @fn: called once, in process context with no lock held and outside the
+ *	recovery path, when the adapter is lost (the DRM layer sends the
+ *	WEDGED uevent); returns 0 if the event was sent
+ * @arg: its argument
+ *
+ * Context: before the first reset (at probe).
+ */
+void vwddm_sched_set_lost_notify(struct vwddm_sched *sched,
+				 int (*fn)(void *arg), void *arg)
+{
+	sched->lost_notify = fn;
+	sched->lost_arg = arg;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_lost_notify);

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vwddm_tdr_worker.c - the reset worker: what detection found, handed to
+ * the right recovery.
+ *
+ * Detection records a node in a mask and queues the worker: the TDR timer
+ * (a preemption not acknowledged within TdrDelay of when it was due), the
+ * DPC (a DMA page fault, a firmware GPU_ENGINE_TIMEOUT), the quantum timer
+ * (DxgkDdiPreemptCommand failed: the 0x119/0x2 case), debugfs (a forced
+ * engine or adapter TDR). Recovery runs on one ordered, high-priority
+ * workqueue per adapter (WQ_MEM_RECLAIM: fences wait for it), in process
+ * context, one reset at a time. All of it is on the fence-signalling path,
+ * annotated as such: it allocates nothing that could recurse into reclaim
+ * and waits for no fence.
+ */
+#include <linux/bitops.h>
+
+#include "vwddm_sched.h"
+#include "vwddm_sched_internal.h"
+#include "../base/vwddm_compat.h"
+
+/* Count and log what detection found on the nodes of @mask. */
+static void note_detected(struct vwddm_sched *sched, u64 mask, bool fault)
+{
+	unsigned long bit;
+
+	for_each_set_bit(bit, (unsigned long *)&mask, VWDDM_SCHED_MAX_NODES) {
+		struct vwddm_sched_node *n = &sched->nodes[bit];
+
+		if (fault)
+			vwddm_sched_count(sched, &sched->tdr.faults);
+		else
+			vwddm_sched_count(sched, &sched->tdr.timeouts);
+		if (!fault && sched->cfg.hws)
+			vwddm_sched_count(sched,
+					  &sched->tdr.hw_engine_timeouts);
+		vwddm_sched_log_event(sched, fault ? VWDDM_TDR_EVT_FAULT :
+						     VWDDM_TDR_EVT_TIMEOUT,
+				      n->engine, n->ordinal, 0);
+		pr_notice("%s: node %u.%u: %s detected\n", sched->name,
+			  n->engine, n->ordinal,
+			  fault ? "DMA page fault" : sched->cfg.hws ?
+			  "engine timeout (GPU_ENGINE_TIMEOUT)" :
+			  "preemption not acknowledged within TdrDelay: timeout");
+	}
+}
+
+/* DxgkDdiPreemptCommand failed on the nodes of @mask: 0x119/0x2. */
+static void preempt_failed(struct vwddm_sched *sched, u64 mask)
+{
+	unsigned long bit;
+
+	for_each_set_bit(bit, (unsigned long *)&mask, VWDDM_SCHED_MAX_NODES)
+		vwddm_sched_bugcheck(sched, VWDDM_BUGCHECK_SCHEDULER_INTERNAL,
+				     VWDDM_119_FAILED_SUBMIT_COMMAND,
+				     (u32)-EIO, bit);
+	vwddm_tdr_adapter_reset(sched, &sched->nodes[__ffs64(mask)], true);
+}
+
+/**
+ * vwddm_sched_reset_work() - the reset worker
+ * @work: &vwddm_sched.reset_work
+ *
+ * Takes the rail lock (vwddm_sched_rail.c) for an adapter on a shared
+ * rail, then &vwddm_sched.reset_lock (vwddm_rail_lock()).
+ *
+ * Context: process context, on the adapter's ordered reset workqueue.
+ */
+void vwddm_sched_reset_work(struct work_struct *work)
+{
+	struct vwddm_sched *sched = container_of(work, struct vwddm_sched,
+						 reset_work);
+	u64 timeouts, forced_nodes, faults, failed, all;
+	unsigned long flags, bit;
+	bool forced, stop, cookie;
+
+	cookie = dma_fence_begin_signalling();
+	vwddm_rail_lock(sched);
+	/* One run of the worker is one reset for the contexts it touches. */
+	sched->reset_seq++;
+	for (;;) {
+		raw_spin_lock_irqsave(&sched->irq_lock, flags);
+		timeouts = sched->reset_pending;
+		forced_nodes = sched->forced_pending;
+		faults = sched->fault_pending;
+		failed = sched->preempt_failed;
+		sched->reset_pending = 0;
+		sched->forced_pending = 0;
+		sched->fault_pending = 0;
+		sched->preempt_failed = 0;
+		raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+		spin_lock_irqsave(&sched->lock, flags);
+		forced = sched->forced_adapter_reset;
+		sched->forced_adapter_reset = false;
+		stop = sched->dead || sched->lost;
+		spin_unlock_irqrestore(&sched->lock, flags);
+		all = timeouts | forced_nodes | faults;
+		if (stop || (!all && !forced && !failed))
+			break;
+		note_detected(sched, timeouts, false);
+		note_detected(sched, faults, true);
+		if (failed) {
+			preempt_failed(sched, failed);
+			continue;
+		}
+		if (forced) {
+			vwddm_sched_set_reason(sched, VWDDM_TDR_TYPE_FORCED);
+			vwddm_tdr_adapter_reset(sched, NULL, false);
+			continue;
+		}
+		if (sched->cfg.tdr_level == VWDDM_TDR_BUGCHECK) {
+			vwddm_sched_bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE,
+					     all, 0, 0);
+			vwddm_tdr_adapter_lost(sched, VWDDM_LOST_BUGCHECK);
+			break;
+		}
+		for_each_set_bit(bit, (unsigned long *)&all,
+				 VWDDM_SCHED_MAX_NODES)
+			vwddm_tdr_engine_reset(sched, &sched->nodes[bit],
+					       faults & BIT_ULL(bit));
+	}
+	vwddm_rail_unlock(sched);
+	dma_fence_end_signalling(cookie);
+	vwddm_sched_dump_publish(sched);
+}
+
+/**
+ * vwddm_sched_force_adapter_reset() - request an adapter-wide reset
+ * @sched: the scheduler
+ *
+ * Like the TDR debug-control escape's FORCETDR: runs on the reset worker.
+ */
+void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->forced_adapter_reset = true;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	queue_work(sched->reset_wq, &sched->reset_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_force_adapter_reset);
+
+/**
+ * vwddm_sched_force_engine_reset() - request an engine reset of one node
+ * @sched: the scheduler
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Like the TDR debug-control escape's ENGINETDR: the node is reset by the
+ * reset worker as if its preemption had timed out; the packet executing
+ * there, if any, is the guilty one. A node that drained first is left
+ * alone.
+ *
+ * Return: 0, or -EINVAL for an ordinal out of range.
+ */
+int vwddm_sched_force_engine_reset(struct vwddm_sched *sched, u32 engine,
+				   u32 node)
+{
+	struct vwddm_sched_node *n = vwddm_sched_node(sched, engine, node);
+	unsigned long flags;
+
+	if (!n)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	sched->forced_pending |= BIT_ULL(n->index);
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_FORCED, engine, node,
+			      VWDDM_TDR_TYPE_FORCED);
+	pr_notice("%s: node %u.%u: engine TDR forced\n", sched->name, engine,
+		  node);
+	queue_work(sched->reset_wq, &sched->reset_work);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_force_engine_reset);
+
+/**
+ * vwddm_sched_flush_resets() - wait until requested resets have run
+ * @sched: the scheduler
+ *
+ * Context: process context; not on a fence-signalling path.
+ */
+void vwddm_sched_flush_resets(struct vwddm_sched *sched)
+{
+	flush_workqueue(sched->reset_wq);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_flush_resets);

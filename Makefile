@@ -3,7 +3,10 @@
 # vwddm - virtual WDDM-style GPU with timeout detection and recovery.
 #
 #   make [KDIR=<kernel tree or headers>] [W=1] [C=2]   build the modules
-#   make check      checkers, stock-kernel builds and boots, KUnit in QEMU
+#   make check      checkers, stock-kernel builds and boots, KUnit in QEMU,
+#                   the in-VM suites and a short stress run
+#   make soak [DURATION=600] [SEED=N] [PARTS=fuzz,soak,failnth,lifecycle]
+#                   the long stress run in the debug-kernel VM
 #   make demo       boot a VM, load the module, show work flowing
 #   make vm         an interactive shell in the same VM
 #   make clean
@@ -21,10 +24,17 @@ clean:
 check:
 	scripts/check.sh
 
+DURATION ?= 600
+PARTS ?= fuzz,soak,failnth,lifecycle
+
+soak:
+	scripts/stress.sh --duration $(DURATION) --parts $(PARTS) \
+		$(if $(SEED),--seed $(SEED))
+
 demo:
 	scripts/demo.sh
 
 vm:
 	scripts/vm.sh
 
-.PHONY: all modules clean check demo vm
+.PHONY: all modules clean check soak demo vm

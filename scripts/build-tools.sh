@@ -15,7 +15,8 @@ if [[ ! -f /usr/lib/x86_64-linux-gnu/libdrm.a ]] || ! command -v gcc >/dev/null;
 fi
 vw_phase_begin "build user-space tools into $out"
 # Never leave a stale binary for the initramfs when this build fails.
-rm -f "$out/vwddmctl" "$out/vwddm_test" "$out/vwddm_bench"
+rm -f "$out/vwddmctl" "$out/vwddm_test" "$out/vwddm_bench" "$out/vwddm_fuzz" \
+	"$out/vwddm_soak" "$out/vwddm_lifecycle"
 rc=0
 make -C "$REPO/tools" O="$out" all 2>&1 | tee "$out/build.log" >&2 || rc=$?
 vw_phase_end
@@ -23,10 +24,10 @@ if ((rc)); then
 	vw_warn "tools build FAILED (rc=$rc); log: $out/build.log"
 	exit 1
 fi
-for f in vwddmctl vwddm_test vwddm_bench; do
+for f in vwddmctl vwddm_test vwddm_bench vwddm_fuzz vwddm_soak vwddm_lifecycle; do
 	[[ -x $out/$f ]] || vw_die "built, but $out/$f is missing"
 	if readelf -l "$out/$f" | grep -q 'Requesting program interpreter'; then
 		vw_die "$out/$f is dynamically linked"
 	fi
 done
-vw_log "built: $out/vwddmctl $out/vwddm_test $out/vwddm_bench (static)"
+vw_log "built: vwddmctl vwddm_test vwddm_bench vwddm_fuzz vwddm_soak vwddm_lifecycle in $out (static)"

@@ -329,6 +329,12 @@ void vwddm_rig_sync(struct vwddm_rig *rig)
 	vwddm_hw_irq_sync(rig->hw);
 	if (rig->kmd)
 		vwddm_kmd_flush_dpc(rig->kmd);
+	if (!rig->sched)
+		return;
+	/* Awaited fences that signalled: the nodes look again, and pump. */
+	flush_workqueue(rig->sched->kick_wq);
+	if (rig->kmd)
+		vwddm_kmd_flush_dpc(rig->kmd);
 }
 
 /**

@@ -84,15 +84,29 @@ static void kmd_preempt_if_drained(struct vwddm_kmd *kmd, void *arg)
 	sp->reported = true;
 }
 
+/* With the interrupt lock held: consume an injected preemption failure. */
+static void kmd_take_preempt_fail(struct vwddm_kmd *kmd, void *arg)
+{
+	bool *fail = arg;
+
+	*fail = kmd->inject.preempt_fail;
+	if (*fail)
+		kmd->inject.preempt_fail--;
+}
+
 /* DxgkDdiPreemptCommand */
 static int vwddm_kmd_preempt_command(void *miniport,
 				     const struct vwddm_ddi_preempt_command *a)
 {
 	struct vwddm_kmd *kmd = miniport;
 	struct kmd_self_preempt sp = { .args = a };
+	bool fail;
 
 	if (!vwddm_kmd_to_node(kmd, a->engine_ordinal, a->node_ordinal))
 		return -EINVAL;
+	vwddm_kmd_synchronize_execution(kmd, kmd_take_preempt_fail, &fail);
+	if (fail)
+		return -EIO;
 	vwddm_kmd_synchronize_execution(kmd, kmd_preempt_if_drained, &sp);
 	if (sp.reported) {
 		vwddm_kmd_queue_dpc(kmd);

@@ -123,6 +123,8 @@ struct vwddm_kmd_stats {
  *	-EIO before touching the hardware
  * @resume_hw_engine_fail: the next resume_hw_engine calls that fail with
  *	-EIO, leaving the engine stopped
+ * @preempt_fail: the next preempt_command calls that fail with -EIO
+ *	without touching the hardware (the OS side's 0x119/0x2 case)
  *
  * Each member counts calls still to be affected; it is decremented by
  * every call it affects.
@@ -139,6 +141,7 @@ struct vwddm_kmd_inject {
 	u32 slow_ddi_ms;
 	u32 reset_hw_engine_fail;
 	u32 resume_hw_engine_fail;
+	u32 preempt_fail;
 };
 
 /**

@@ -973,6 +973,7 @@ int vwddm_context_wait_room(struct vwddm_context *ctx, u32 count,
 
 /* vwddm_sched_fence.c */
 void vwddm_fence_pin(struct dma_fence *f);
+void vwddm_fence_lockdep_prime(void);
 
 /* vwddm_tdr_*.c: detection, engine and adapter reset, what they record */
 void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched);

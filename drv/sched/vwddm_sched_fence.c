@@ -25,6 +25,7 @@
  */
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "vwddm_sched.h"
@@ -89,6 +90,30 @@ void vwddm_fence_pin(struct dma_fence *f)
 		__module_get(THIS_MODULE);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_fence_pin);
+
+/**
+ * vwddm_fence_lockdep_prime() - teach lockdep that reclaim waits for fences
+ *
+ * Memory reclaim may wait for GPU fences (shrinkers of other drivers do);
+ * with that dependency recorded, lockdep reports any allocation that can
+ * recurse into reclaim inside one of vwddm's fence-signalling sections
+ * (the DPC, the kick work, the whole recovery path), the first time it
+ * happens, instead of the rare deadlock it could cause.
+ *
+ * Context: process context, at module load.
+ */
+void vwddm_fence_lockdep_prime(void)
+{
+	struct dma_fence *stub;
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return;
+	stub = dma_fence_get_stub();
+	fs_reclaim_acquire(GFP_KERNEL);
+	dma_fence_wait(stub, false);
+	fs_reclaim_release(GFP_KERNEL);
+	dma_fence_put(stub);
+}
 
 /**
  * vwddm_fence_is_paging() - is @f the fence of a paging packet

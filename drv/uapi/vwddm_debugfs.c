@@ -14,7 +14,8 @@
  *                "bad_aborted_fence=N", "reset_from_timeout_fail=N",
  *                "restart_fail=N", "fldr_fail=N", "pldr_fail=N",
  *                "set_node_config_fail=N", "reset_hw_engine_fail=N",
- *                "resume_hw_engine_fail=N", "slow_ddi=N [ms=M]", or
+ *                "resume_hw_engine_fail=N", "preempt_fail=N",
+ *                "slow_ddi=N [ms=M]", or
  *                "<hang|fault|nopreempt>_<running|next> node=N [engine=E]"
  *                and "engine_tdr node=N [engine=E]"
  *   last_dump (r) the last TDR dump (also published as a devcoredump)
@@ -374,6 +375,8 @@ static int inject_kmd(struct vwddm_adapter *adev, const char *key, u32 count,
 		add.reset_hw_engine_fail = count;
 	else if (!strcmp(key, "resume_hw_engine_fail"))
 		add.resume_hw_engine_fail = count;
+	else if (!strcmp(key, "preempt_fail"))
+		add.preempt_fail = count;
 	else if (!strcmp(key, "fldr_fail"))
 		add.fldr_fail = count;
 	else if (!strcmp(key, "pldr_fail"))

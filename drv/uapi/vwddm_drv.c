@@ -254,6 +254,7 @@ static int __init vwddm_init(void)
 	ret = vwddm_params_parse(&vwddm_params);
 	if (ret)
 		return ret;
+	vwddm_fence_lockdep_prime();
 	vwddm_debugfs_root = debugfs_create_dir(DRIVER_NAME, NULL);
 	ret = platform_driver_register(&vwddm_platform_driver);
 	if (ret)

@@ -9,6 +9,7 @@
 #                   the long stress run in the debug-kernel VM
 #   make demo       boot a VM, load the module, show work flowing
 #   make vm         an interactive shell in the same VM
+#   make bench      the performance goals against their baselines
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -37,4 +38,7 @@ demo:
 vm:
 	scripts/vm.sh
 
-.PHONY: all modules clean check soak demo vm
+bench:
+	scripts/bench.sh
+
+.PHONY: all modules clean check soak demo vm bench

@@ -2364,7 +2364,7 @@ static void usage(FILE *f)
 		"  --goals       p1,p2,p3,p4,p5,p6,t or all (default p1,t)\n"
 		"  --module      vwddm.ko: reload it with --reset-params for p2/p3\n"
 		"                (and as it was for p5)\n"
-		"                (default \"quantum_us=1000 tdr_delay_ms=2 tdr_limit_count=0\")\n");
+		"  --reset-params  default \"quantum_us=1000 tdr_delay_ms=2 tdr_limit_count=0\"\n");
 }
 
 static unsigned int parse_uint(const char *s, unsigned int lo,

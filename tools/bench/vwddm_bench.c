@@ -445,7 +445,7 @@ static void cond_free(struct cond *c)
 	series_free(&c->util);
 }
 
-static uint64_t cpu_busy_ns(void);
+static double cpu_busy_ns(void);
 
 static int run_block(struct cond *c, unsigned int n, struct series *out)
 {
@@ -474,7 +474,8 @@ static int interleave(struct cond *c, unsigned int nc, unsigned int samples,
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct series scratch = { 0 };
 	unsigned int r, i, want;
-	uint64_t b0, t0;
+	uint64_t t0;
+	double b0;
 	bool more = true;
 	int ret;
 
@@ -813,7 +814,7 @@ static bool arg_u64(const char *args, const char *key, uint64_t *val)
  * short bursts on a CPU that was idle (an interrupt, a BH work item):
  * exactly how vwddm's work runs. Hence wall time minus idle.
  */
-static uint64_t cpu_busy_ns(void)
+static double cpu_busy_ns(void)
 {
 	unsigned long long v[5] = { 0 };
 	long hz = sysconf(_SC_CLK_TCK), ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -825,7 +826,12 @@ static uint64_t cpu_busy_ns(void)
 	sscanf(s, "cpu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
 	       &v[4]);
 	free(s);
-	return now * (uint64_t)ncpu - (v[3] + v[4]) * (SEC_NS / (uint64_t)hz);
+	/*
+	 * /proc/stat counts in 1/hz s: over less than a few hundred ms this
+	 * is coarse, and a difference can even come out negative.
+	 */
+	return (double)now * (double)ncpu -
+	       (double)(v[3] + v[4]) * (double)(SEC_NS / (uint64_t)hz);
 }
 
 /* Slab memory: meminfo's Slab, and the bytes of active slab objects. */
@@ -954,7 +960,8 @@ out:
 static int run_version(struct cond *c, unsigned int n, struct series *out)
 {
 	struct drm_version v;
-	uint64_t t0, c0, ops = 0;
+	uint64_t t0, ops = 0;
+	double c0;
 	unsigned int k;
 	int ret;
 
@@ -1003,7 +1010,8 @@ static long thread_wakeups(void)
 
 static int run_batches(struct cond *c, unsigned int n, struct series *out)
 {
-	uint64_t t0, c0, fence = 0, pkts = 0, isr0, dpc0, isr1, dpc1;
+	uint64_t t0, fence = 0, pkts = 0, isr0, dpc0, isr1, dpc1;
+	double c0;
 	unsigned int k;
 	long w0;
 	int ret;
@@ -1989,7 +1997,8 @@ static int p5_run(unsigned int nctx, unsigned int per, struct p5_result *res)
 	struct vwb_gate_signal gs;
 	struct vwb_gate g = { .fd = -1 };
 	unsigned int i, k, nf = 0, left, nfiles;
-	uint64_t *last, c0, c1, t_end, total;
+	uint64_t *last, t_end, total;
+	double c0, c1;
 	uint32_t *ctx;
 	char *idle;
 	int *fds, ret = 0, gfd;
@@ -2060,7 +2069,7 @@ static int p5_run(unsigned int nctx, unsigned int per, struct p5_result *res)
 	slab_snap(&s2);
 	total = (uint64_t)nctx * per;
 	res->rate = (double)total * SEC_NS / (double)(t_end - gs.signal_ns);
-	res->cpu_ns = (double)(c1 - c0) / (double)total;
+	res->cpu_ns = (c1 - c0) / (double)total;
 	res->bytes = ((double)s1.active - (double)s0.active) / (double)total;
 	res->meminfo_bytes = ((double)s1.meminfo - (double)s0.meminfo) /
 			     (double)total;
@@ -2293,7 +2302,8 @@ static void module_params(char *buf, size_t len)
 static double settle(void)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t t0 = vw_now_ns(), b0, w0;
+	uint64_t t0 = vw_now_ns(), w0;
+	double b0;
 	double busy;
 
 	do {

@@ -54,7 +54,7 @@ if [ "$after" != "$before" ]; then
 	echo "kernel log: $((after - before)) new splat lines:"
 	dmesg | grep -E "$SPLAT_RE" | tail -n 20
 fi
-grep -E '^(tdr|ladder) ' $VWDDM_DBG/0/status
+grep -E "^(tdr|ladder) " "$VWDDM_DBG/0/status"
 if [ "${debug:-0}" = 1 ]; then
 	echo 0 >/sys/kernel/tracing/tracing_on
 	heading "the trace around the first timeout"

@@ -9,7 +9,6 @@
 #                   the long stress run in the debug-kernel VM
 #   make demo       boot a VM, load the module, show work flowing
 #   make vm         an interactive shell in the same VM
-#   make bench      the performance goals against their baselines
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build

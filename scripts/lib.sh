@@ -7,8 +7,9 @@
 #   VWDDM_BUILD     per-checkout build outputs ($REPO/build, gitignored)
 #   STOCK_61_KVER   e.g. 6.1.0-56-amd64          (from apt-cache depends linux-headers-amd64)
 #   STOCK_612_KVER  e.g. 6.12.117+deb12-amd64    (from apt-cache depends linux-headers-6.12-amd64)
-#   STOCK_61_HDR / STOCK_612_HDR   /usr/src/linux-headers-<kver>
-#   STOCK_61_IMG / STOCK_612_IMG   $VWDDM_CACHE/stock/<kver> (unpacked linux-image-<kver>-unsigned)
+#   STOCK_61_IMG / STOCK_612_IMG   $VWDDM_CACHE/stock/<kver> (unpacked linux-image-<kver>-unsigned
+#                                  and headers, by scripts/deps.sh; never installed)
+#   STOCK_61_HDR / STOCK_612_HDR   $STOCK_6x_IMG/usr/src/linux-headers-<kver> (a KDIR)
 # Functions: vw_log, vw_warn, vw_die, vw_phase_begin/vw_phase_end, vw_now, vw_fmt_secs,
 #   vw_test_kdir (cached test-kernel tree, building it if needed).
 
@@ -38,15 +39,18 @@ vw_phase_end() {
 }
 
 # Resolve the ABI name behind a Debian headers meta-package, e.g.
-# linux-headers-amd64 -> 6.1.0-56-amd64.  Falls back to what is installed.
+# linux-headers-amd64 -> 6.1.0-56-amd64 (apt-cache only: the meta-package is
+# never installed).  Falls back to what scripts/deps.sh unpacked in the cache.
 vw_resolve_kver() {
-	local meta="$1" glob="$2" v
+	local meta="$1" glob="$2" v d
 	v=$(apt-cache depends "$meta" 2>/dev/null |
 		sed -n 's/^ *Depends: linux-headers-\(.*-amd64\)$/\1/p' | head -n1)
 	if [[ -z "$v" ]]; then
-		# Not in the apt cache (no apt-get update yet): use an installed one.
-		v=$(cd /usr/src 2>/dev/null && ls -d linux-headers-$glob 2>/dev/null |
-			sed 's/^linux-headers-//' | sort -V | tail -n1)
+		# Not in the apt cache (no apt-get update yet): use an unpacked one.
+		v=$(for d in "$VWDDM_CACHE"/stock/$glob/; do
+			d=${d%/}
+			[[ -f $d/.unpacked && -f $d/.headers-unpacked ]] && echo "${d##*/}"
+		done | sort -V | tail -n1)
 	fi
 	printf '%s' "$v"
 }
@@ -54,10 +58,10 @@ vw_resolve_kver() {
 STOCK_61_KVER="${STOCK_61_KVER:-$(vw_resolve_kver linux-headers-amd64 '6.1.*-amd64')}"
 STOCK_612_KVER="${STOCK_612_KVER:-$(vw_resolve_kver linux-headers-6.12-amd64 '6.12.*-amd64')}"
 export STOCK_61_KVER STOCK_612_KVER
-export STOCK_61_HDR="/usr/src/linux-headers-$STOCK_61_KVER"
-export STOCK_612_HDR="/usr/src/linux-headers-$STOCK_612_KVER"
 export STOCK_61_IMG="$VWDDM_CACHE/stock/$STOCK_61_KVER"
 export STOCK_612_IMG="$VWDDM_CACHE/stock/$STOCK_612_KVER"
+export STOCK_61_HDR="$STOCK_61_IMG/usr/src/linux-headers-$STOCK_61_KVER"
+export STOCK_612_HDR="$STOCK_612_IMG/usr/src/linux-headers-$STOCK_612_KVER"
 
 # Path of the cached test-kernel tree (builds it on first use, ~12 min).
 vw_test_kdir() {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build and smoke-test vwddm on the stock Debian kernels (6.1 and 6.12):
-# for each, a W=1 build against /usr/src/linux-headers-<kver> (must be
-# warning-free), then a TCG boot of the unpacked stock vmlinuz with that
-# kernel's drm.ko (+ deps) and vwddm.ko in "stock" mode (qemu/guest/stock.sh).
+# for each, a W=1 build against its headers (must be warning-free), then a
+# TCG boot of its vmlinuz with that kernel's drm.ko (+ deps) and vwddm.ko in
+# "stock" mode (qemu/guest/stock.sh).  Headers and image are the Debian
+# packages that scripts/deps.sh downloads and unpacks (never installs) into
+# $VWDDM_CACHE/stock/<kver>/ (headers: usr/src/linux-headers-<kver>).
 #
 # Usage: scripts/stock.sh [61|612 ...]     (default: both)
 #   env: VWDDM_PARAMS, VWDDM_TOOLS_PARAMS (vwddm.ko params of the tools' run)
@@ -14,7 +16,7 @@ set -euo pipefail
 which=("$@")
 ((${#which[@]})) || which=(61 612)
 "$REPO/scripts/deps.sh" >&2
-# deps.sh may just have resolved/installed these: re-read them.
+# deps.sh may just have resolved/unpacked these: re-read them.
 . "$REPO/scripts/lib.sh"
 
 # vwddmctl and the vwddm_test suite for the guest's /tools (static).

@@ -19,7 +19,11 @@ export VWDDM_CACHE="${VWDDM_CACHE:-${HOME:-/root}/.cache/vwddm}"
 export VWDDM_BUILD="${VWDDM_BUILD:-$REPO/build}"
 
 vw_now() { date +%s.%N; }
-vw_fmt_secs() { awk -v s="$1" 'BEGIN { printf "%dm%04.1fs", int(s / 60), s - 60 * int(s / 60) }'; }
+# vw_fmt_secs SECS: "14m05.3s".  Rounds to tenths first, then splits, so
+# 899.97 s is 15m00.0s, never 14m60.0s.
+vw_fmt_secs() {
+	awk -v s="$1" 'BEGIN { t = int(s * 10 + 0.5); printf "%dm%04.1fs", int(t / 600), (t % 600) / 10 }'
+}
 vw_log() { printf '[vwddm %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 vw_warn() { printf '[vwddm %s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 vw_die() { printf '[vwddm %s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }

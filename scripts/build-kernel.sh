@@ -6,9 +6,12 @@
 #        KDIR=$(scripts/build-kernel.sh | tail -1)
 #
 # The tree lives in $VWDDM_CACHE/kernel-<key>/linux, key = sha256 of the
-# linux-source-6.12 package version + qemu/*.config + this script.  A finished
-# build leaves a stamp and is reused; a new key rebuilds from scratch and
-# deletes older kernel-* dirs once it succeeded.  All build noise goes to kernel-<key>/build.log.
+# linux-source-6.12 package version + qemu/*.config + qemu/patches/*.patch
+# (fixes of the kernel's own bugs that the harness runs into, applied in
+# order) + this script. The compile prints its progress every 15 s.  A finished
+# build leaves a stamp and is reused; a new key rebuilds from scratch and,
+# once it succeeded, deletes kernel-* dirs older than the two newest other
+# ones (never one being built).  All build noise goes to kernel-<key>/build.log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,9 +25,10 @@ fi
 pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 shopt -s nullglob
 frags=("$REPO"/qemu/*.config)
+patches=("$REPO"/qemu/patches/*.patch)
 shopt -u nullglob
 ((${#frags[@]})) || vw_die "no qemu/*.config fragments"
-key=$( { echo "$pkgver"; cat "${frags[@]}" "$REPO/scripts/build-kernel.sh"; } |
+key=$( { echo "$pkgver"; cat "${frags[@]}" "${patches[@]}" "$REPO/scripts/build-kernel.sh"; } |
 	sha256sum | cut -c1-12)
 top="$VWDDM_CACHE/kernel-$key"
 tree="$top/linux"
@@ -32,9 +36,11 @@ stamp="$top/.built"
 log="$top/build.log"
 
 mkdir -p "$VWDDM_CACHE"
-exec 9>"$VWDDM_CACHE/.kernel.lock"
-if ! flock -n 9; then
-	vw_log "another build-kernel.sh holds $VWDDM_CACHE/.kernel.lock; waiting"
+# One build per key at a time; builds of other keys go on.
+lock="$VWDDM_CACHE/.kernel-$key.lock"
+exec 9>"$lock"
+if [[ ! -f $stamp ]] && ! flock -n 9; then
+	vw_log "another build-kernel.sh is building key $key; waiting"
 	flock 9
 fi
 
@@ -60,6 +66,16 @@ vw_phase_begin "extract $TARBALL"
 tar -xJf "$TARBALL" -C "$tree" --strip-components=1 >>"$log" 2>&1 || fail "extract failed"
 vw_phase_end
 
+if ((${#patches[@]})); then
+	vw_phase_begin "apply ${#patches[@]} patch(es) from qemu/patches"
+	for p in "${patches[@]}"; do
+		patch -d "$tree" -p1 --forward --batch <"$p" >>"$log" 2>&1 ||
+			fail "patch ${p##*/} does not apply"
+		vw_log "applied ${p##*/}"
+	done
+	vw_phase_end
+fi
+
 vw_phase_begin "configure (tinyconfig + ${frags[*]##*/})"
 {
 	make -C "$tree" tinyconfig &&
@@ -84,18 +100,45 @@ fi
 vw_log "all $(cat "${frags[@]}" | grep -cE '^(CONFIG_|# CONFIG_.* is not set)') fragment options verified"
 vw_phase_end
 
-vw_phase_begin "make -j$(nproc) bzImage modules"
-make -C "$tree" -j"$(nproc)" bzImage modules >>"$log" 2>&1 || fail "kernel build failed"
+# Files this configuration compiles, from the last build (progress only).
+expect=$(cat "$REPO/qemu/kernel-objects.count" 2>/dev/null || echo 3000)
+vw_phase_begin "make -j$(nproc) bzImage modules (about $expect files)"
+t_make=$(vw_now)
+make -C "$tree" -j"$(nproc)" bzImage modules >>"$log" 2>&1 &
+make_pid=$!
+while kill -0 "$make_pid" 2>/dev/null; do
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+		sleep 1
+		kill -0 "$make_pid" 2>/dev/null || break
+	done
+	kill -0 "$make_pid" 2>/dev/null || break
+	done_n=$(grep -c '^  CC ' "$log" || true)
+	pct=$((100 * done_n / expect))
+	((pct < 99)) || pct=99
+	vw_log "kernel build: $done_n of about $expect files compiled ($pct%), $(vw_fmt_secs "$(awk -v a="$t_make" -v b="$(vw_now)" 'BEGIN{print b-a}')") so far"
+done
+wait "$make_pid" || fail "kernel build failed"
 [[ -f $tree/Module.symvers && -f $tree/arch/x86/boot/bzImage ]] || fail "bzImage or Module.symvers missing"
+vw_log "kernel build: $(grep -c '^  CC ' "$log" || true) files compiled (100%)"
 vw_phase_end
 
 date -u +%FT%TZ >"$stamp"
 # Only now drop trees of other keys: a failed build (or a stale copy of
-# these scripts run elsewhere) must not destroy a good cache.
-for old in "$VWDDM_CACHE"/kernel-*; do
-	[[ -d $old && $old != "$top" ]] || continue
-	vw_log "removing stale $old"
-	rm -rf "$old"
-done
+# these scripts run elsewhere) must not destroy a good cache. Keep the two
+# newest other trees (another checkout may be using one), and never one
+# that is being built (its lock is held).
+n=0
+while read -r old; do
+	[[ $old != "$top" ]] || continue
+	n=$((n + 1))
+	((n > 2)) || continue
+	key_old=${old##*/kernel-}
+	exec 8>"$VWDDM_CACHE/.kernel-$key_old.lock"
+	if flock -n 8; then
+		vw_log "removing stale $old"
+		rm -rf "$old"
+	fi
+	exec 8>&-
+done < <(ls -dt "$VWDDM_CACHE"/kernel-*/ 2>/dev/null | sed 's:/$::')
 vw_log "test kernel built in $(vw_fmt_secs "$(awk -v a="$t_all" -v b="$(vw_now)" 'BEGIN{print b-a}')"): $tree/arch/x86/boot/bzImage"
 echo "$tree"

@@ -6,6 +6,8 @@
 #
 # Usage: scripts/kunit.sh       env: KDIR (default: scripts/build-kernel.sh),
 #        VWDDM_PARAMS="..." (vwddm.ko params), VWDDM_KUNIT_TIMEOUT (1200 s),
+#        VWDDM_KUNIT_FILTER="glob,..." (KUnit filter globs, suite[.case]:
+#        run just those, one load per glob, and not the in-VM tools),
 #        VWDDM_TOOLS_PARAMS="..." (vwddm.ko params for the tools' run;
 #        default in qemu/guest/common.sh)
 # Log: build/logs/kunit.log; last line: VWDDM-RESULT passed=N failed=M.
@@ -49,6 +51,8 @@ log=$logdir/kunit.log
 append=""
 [[ -n ${VWDDM_PARAMS:-} ]] && append+=" vwddm.params=\"$VWDDM_PARAMS\""
 [[ -n ${VWDDM_TOOLS_PARAMS:-} ]] && append+=" vwddm.tools_params=\"$VWDDM_TOOLS_PARAMS\""
+[[ -n ${VWDDM_KUNIT_FILTER:-} ]] &&
+	append+=" vwddm.kunit_filter=$VWDDM_KUNIT_FILTER"
 "$REPO/scripts/run-vm.sh" --kernel "$KDIR/arch/x86/boot/bzImage" --initrd "$initrd" \
 	--mode kunit --timeout "${VWDDM_KUNIT_TIMEOUT:-1200}" --log "$log" \
 	--append "$append" >/dev/null || true

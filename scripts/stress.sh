@@ -64,7 +64,8 @@ nparts=$(tr ',' '\n' <<<"$parts" | grep -c .)
 timeout=${VWDDM_STRESS_TIMEOUT:-$((nparts * (3 * duration + 180) + 120))}
 "$REPO/scripts/run-vm.sh" --kernel "$KDIR/arch/x86/boot/bzImage" --initrd "$initrd" \
 	--mode stress --timeout "$timeout" --log "$log" \
-	--append "vwddm.stress=parts=$parts,duration=$duration,seed=$seed" >/dev/null || true
+	--append "vwddm.stress_parts=$parts vwddm.stress_duration=$duration vwddm.stress_seed=$seed" \
+	>/dev/null || true
 "$REPO/scripts/parse-results.sh" "$log" >"$log.result" 2>&1 || true
 cat "$log.result"
 grep -a '^VWDDM-STRESS ' "$log" | sed 's/\r$//' || true

@@ -1,6 +1,106 @@
-# Stress part "failnth" (sourced by /stress.sh): placeholder.
+# Stress part "failnth" (sourced by /stress.sh): allocation failures.
+#  - fail-nth (failslab and fail_page_alloc) over open and every ioctl:
+#    the n-th allocation of the call fails, for every n until none does;
+#    each call ends with a clean errno and nothing changed, or works;
+#  - fail_function over module load: each of the module's constructors
+#    (ALLOW_ERROR_INJECTION sites) fails in turn, the load fails cleanly
+#    and the next load works. (fail-nth over the whole finit_module call
+#    reaches the kernel's own loader, tracing and irq proc code, which
+#    WARN on their own under allocation failure: that is not vwddm's.)
+#  - fail_function on the runtime sites (device, context, allocation,
+#    submission) under an open/create/submit probe.
+# No splat allowed; kmemleak (scanned by /init) clean.
+
+# Constructors of the module load, each an ALLOW_ERROR_INJECTION site.
+FAILNTH_LOAD_FNS="vwddm_hw_create vwddm_kmd_start vwddm_sched_create vwddm_workload_create"
+
+# failfn_arm FN TIMES: make FN return -ENOMEM the next TIMES calls.
+failfn_arm() {
+	ff=/sys/kernel/debug/fail_function
+	echo "$1" >$ff/inject || return 1
+	echo 0xfffffffffffffff4 >$ff/"$1"/retval || return 1
+	echo 100 >$ff/probability
+	echo "$2" >$ff/times
+	echo 0 >$ff/verbose
+}
+
+failfn_clear() {
+	echo >/sys/kernel/debug/fail_function/inject
+}
+
+# failnth_load FN: the load fails while FN fails, and works after.
+failnth_load() {
+	failfn_arm "$1" 1 || return 1
+	if insmod /vwddm.ko 2>/tmp/insmod.err; then
+		failfn_clear
+		echo "insmod worked although $1 failed"
+		rmmod vwddm
+		return 1
+	fi
+	failfn_clear
+	cat /tmp/insmod.err
+	grep -q '^vwddm ' /proc/modules && return 1
+	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
+	/tools/vwddm_lifecycle failfn-probe --expect-ok >>/tmp/failnth.out 2>&1 ||
+		return 1
+	rmmod vwddm
+}
+
+# failnth_runtime FN: every probe step ends cleanly while FN fails.
+failnth_runtime() {
+	failfn_arm "$1" 3 || return 1
+	/tools/vwddm_lifecycle failfn-probe >>/tmp/failnth.out 2>&1
+	rc=$?
+	failfn_clear
+	[ $rc = 0 ] &&
+		/tools/vwddm_lifecycle failfn-probe --expect-ok >>/tmp/failnth.out 2>&1
+}
+
 stress_failnth() {
-	check_fail stress-failnth "not built yet"
-	echo "VWDDM-STRESS part=failnth ioctls=0 faults=0 fences=0 lost=0 splats=0"
-	return 1
+	L=/tools/vwddm_lifecycle
+	mark=$(dmesg_mark)
+	: >/tmp/failnth.out
+	fails=0
+	if [ ! -w /proc/self/fail-nth ] || [ ! -d /sys/kernel/debug/failslab ]; then
+		check_fail stress-failnth "no fail-nth/failslab in this kernel"
+		return 1
+	fi
+	# GFP_KERNEL allocations too; quiet.
+	for f in failslab fail_page_alloc; do
+		d=/sys/kernel/debug/$f
+		[ -d $d ] || continue
+		echo N >$d/ignore-gfp-wait
+		echo 0 >$d/verbose
+		[ -f $d/min-order ] && echo 0 >$d/min-order
+	done
+	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
+	$L failnth-ioctls >>/tmp/failnth.out 2>&1 &&
+		check_ok failnth-open-and-ioctls ||
+		{ check_fail failnth-open-and-ioctls; fails=$((fails + 1)); }
+	for f in failslab fail_page_alloc; do
+		[ -d /sys/kernel/debug/$f ] && echo Y >/sys/kernel/debug/$f/ignore-gfp-wait
+	done
+	if [ -d /sys/kernel/debug/fail_function ]; then
+		inj=/sys/kernel/debug/fail_function/injectable
+		for fn in vwddm_device_alloc vwddm_context_create \
+			vwddm_allocation_create vwddm_sched_submit_prepare; do
+			grep -q "^$fn " $inj || { check_fail "failfn-$fn" "not injectable"; continue; }
+			check "failfn-$fn" failnth_runtime "$fn" || fails=$((fails + 1))
+		done
+		rmmod vwddm || { check_fail failnth-rmmod; fails=$((fails + 1)); }
+		for fn in $FAILNTH_LOAD_FNS; do
+			check "failfn-load-$fn" failnth_load "$fn" || fails=$((fails + 1))
+		done
+	else
+		check_fail stress-failnth-fail-function "no fail_function"
+		rmmod vwddm
+	fi
+	cat /tmp/failnth.out
+	splats=$(splats_since "$mark")
+	[ "$splats" = 0 ] || { check_fail failnth-splats "$splats"; fails=$((fails + 1)); }
+	sum() {
+		awk -v k="$1" '/^lifecycle [a-z-]*: / { for (i = 3; i <= NF; i++) if (index($i, k "=") == 1) { sub(k "=", "", $i); s += $i } } END { print s + 0 }' /tmp/failnth.out
+	}
+	echo "VWDDM-STRESS part=failnth ioctls=$(sum ioctls) faults=$(sum faults) fences=$(sum fences) lost=$(sum lost) splats=$splats"
+	[ $fails = 0 ]
 }

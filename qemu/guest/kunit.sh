@@ -4,22 +4,41 @@
 # user-space tools (vwddm_test, vwddmctl) on a fresh load.
 . /common.sh
 
+# Print the results of every suite KUnit ran, between markers.
+print_suites() {
+	for d in /sys/kernel/debug/kunit/*/; do
+		[ -f "$d/results" ] || continue
+		s=$(basename "$d")
+		found=$((found + 1))
+		echo "=== VWDDM-KUNIT-BEGIN $s ==="
+		cat "$d/results"
+		echo "=== VWDDM-KUNIT-END $s ==="
+	done
+}
+
+found=0
 check load-vwddm load_vwddm
+# vwddm.kunit_filter=GLOB[,GLOB...] (scripts/kunit.sh with
+# VWDDM_KUNIT_FILTER, make mutate): only the suites (or suite.case) those
+# KUnit filter globs name, one load of vwddm_kunit.ko per glob; then stop.
+filter=$(sed -n 's/.*vwddm\.kunit_filter=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ -n "$filter" ]; then
+	for glob in $(echo "$filter" | tr ',' ' '); do
+		printf %s "$glob" >/sys/module/kunit/parameters/filter_glob
+		check "load-vwddm_kunit-$glob" insmod /vwddm_kunit.ko
+		print_suites
+		check "unload-vwddm_kunit-$glob" rmmod vwddm_kunit
+	done
+	echo "=== VWDDM-KUNIT-SUITES $found ==="
+	check unload-vwddm rmmod vwddm
+	exit $VW_FAILS
+fi
 if [ -f /vwddm_kunit.ko ]; then
 	check load-vwddm_kunit insmod /vwddm_kunit.ko
 else
 	check_fail load-vwddm_kunit "/vwddm_kunit.ko not in initramfs"
 fi
-
-found=0
-for d in /sys/kernel/debug/kunit/*/; do
-	[ -f "$d/results" ] || continue
-	s=$(basename "$d")
-	found=$((found + 1))
-	echo "=== VWDDM-KUNIT-BEGIN $s ==="
-	cat "$d/results"
-	echo "=== VWDDM-KUNIT-END $s ==="
-done
+print_suites
 echo "=== VWDDM-KUNIT-SUITES $found ==="
 
 if grep -q '^vwddm_kunit ' /proc/modules; then

@@ -1,14 +1,15 @@
 # Stress mode: the adversary's tests (scripts/stress.sh). The kernel
-# command line carries vwddm.stress=parts=a,b,...,duration=S,seed=N; each
+# command line carries vwddm.stress_parts=a,b,... vwddm.stress_duration=S
+# vwddm.stress_seed=N; each
 # part is a function of its own file (/fuzz.sh, /soak.sh, /failnth.sh,
 # /lifecycle.sh) that prints VWDDM-CHECK lines and one summary line
 #   VWDDM-STRESS part=<p> ioctls=N faults=N fences=N lost=N splats=N
 . /common.sh
 
-arg=$(sed -n 's/.*vwddm\.stress=\([^ ]*\).*/\1/p' /proc/cmdline)
-STRESS_PARTS=$(echo "$arg" | sed -n 's/.*parts=\([a-z,]*\).*/\1/p' | tr ',' ' ')
-STRESS_DURATION=$(echo "$arg" | sed -n 's/.*duration=\([0-9]*\).*/\1/p')
-STRESS_SEED=$(echo "$arg" | sed -n 's/.*seed=\([0-9]*\).*/\1/p')
+cmdline=$(cat /proc/cmdline)
+STRESS_PARTS=$(echo "$cmdline" | sed -n 's/.*vwddm\.stress_parts=\([a-z,]*\).*/\1/p' | tr ',' ' ')
+STRESS_DURATION=$(echo "$cmdline" | sed -n 's/.*vwddm\.stress_duration=\([0-9]*\).*/\1/p')
+STRESS_SEED=$(echo "$cmdline" | sed -n 's/.*vwddm\.stress_seed=\([0-9]*\).*/\1/p')
 : "${STRESS_PARTS:=fuzz soak failnth lifecycle}"
 : "${STRESS_DURATION:=20}"
 : "${STRESS_SEED:=1}"

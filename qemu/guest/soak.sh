@@ -18,6 +18,48 @@ SOAK_BASE="adapters=2 engines=2 tdr_delay_ms=300 quantum_us=5000 tdr_limit_count
 SOAK_SW_PARAMS="$SOAK_BASE kmd_restores_config=N"
 SOAK_HW_PARAMS="$SOAK_BASE sched_mode=hw,hw rails=1,1"
 
+# The soak logs more than the kernel's ring buffer holds: a reader of
+# /dev/kmsg (restarted if it falls behind) keeps every record after a
+# marker written at the start of a run; soak_splats counts the splats
+# among them (each record once, by its sequence number).
+SOAK_SPLAT_RE='WARNING:|BUG:|Oops|possible (recursive|circular|irq)|ODEBUG|KASAN|UBSAN|kmemleak|refcount_t:'
+soak_kmsg_start() {
+	soak_mark="vwddm-soak: run $1 starts"
+	rm -f /tmp/kmsg.stop /tmp/kmsg.pid /tmp/kmsg.log
+	(
+		while [ ! -f /tmp/kmsg.stop ]; do
+			cat /dev/kmsg &
+			echo $! >/tmp/kmsg.pid
+			wait $!
+		done
+	) >>/tmp/kmsg.log 2>/dev/null &
+	soak_kmsg_loop=$!
+	echo "$soak_mark" >/dev/kmsg
+}
+
+# soak_kmsg_stop: stop the reader; the run's messages stay in /tmp/kmsg.run
+soak_kmsg_stop() {
+	sleep 1
+	touch /tmp/kmsg.stop
+	[ -f /tmp/kmsg.pid ] && kill "$(cat /tmp/kmsg.pid)" 2>/dev/null
+	wait "$soak_kmsg_loop" 2>/dev/null
+	awk -v mark="$soak_mark" '/^[0-9]/ {
+		i = index($0, ";"); split(substr($0, 1, i - 1), h, ",")
+		msg = substr($0, i + 1)
+		if (start == "" && msg == mark)
+			start = h[2] + 0
+		else if (start != "" && h[2] + 0 > start && !(h[2] in seen)) {
+			seen[h[2]] = 1
+			print msg
+		}
+	}' /tmp/kmsg.log >/tmp/kmsg.run
+	rm -f /tmp/kmsg.log /tmp/kmsg.pid /tmp/kmsg.stop
+}
+
+soak_splats() {
+	grep -cE "$SOAK_SPLAT_RE" /tmp/kmsg.run || true
+}
+
 # soak_run MODE PARAMS SECONDS: one run of the tool on a fresh module.
 soak_run() {
 	mode=$1
@@ -30,9 +72,10 @@ soak_run() {
 			return 1
 		}
 	fi
-	mark=$(dmesg_mark)
+	soak_kmsg_start "$mode"
 	# shellcheck disable=SC2086  # params are split on purpose
 	if ! insmod /vwddm.ko $params; then
+		soak_kmsg_stop
 		check_fail "stress-soak-$mode" "insmod vwddm.ko $params failed"
 		echo "VWDDM-STRESS part=soak ioctls=0 faults=0 fences=0 lost=0 splats=0 innocent_errors=0 violations=1 seed=$STRESS_SEED"
 		return 1
@@ -40,7 +83,8 @@ soak_run() {
 	echo "soak ($mode): vwddm.ko $params, ${secs}s, seed $STRESS_SEED"
 	rc=0
 	"$VWDDM_TOOLS/vwddm_soak" --seed "$STRESS_SEED" --duration "$secs" \
-		--adapters 2 --module /vwddm.ko --params "$params" >"$out" || rc=$?
+		--adapters 2 --module /vwddm.ko --params "$params" --trace \
+		>"$out" || rc=$?
 	if [ $rc = 0 ]; then
 		check_ok "stress-soak-$mode"
 	else
@@ -53,15 +97,15 @@ soak_run() {
 	else
 		check_ok "stress-soak-$mode-rmmod"
 	fi
-	splats=$(splats_since "$mark")
+	soak_kmsg_stop
+	splats=$(soak_splats)
 	if [ "$splats" = 0 ]; then
 		check_ok "stress-soak-$mode-splats"
 	else
-		check_fail "stress-soak-$mode-splats" "$splats kernel splat line(s) in dmesg"
-		dmesg | tail -n +"$((mark + 1))" |
-			grep -E -A20 'WARNING:|BUG:|Oops|possible (recursive|circular|irq)|ODEBUG|KASAN|UBSAN|kmemleak|refcount_t:' |
-			head -n 80
+		check_fail "stress-soak-$mode-splats" "$splats kernel splat line(s) in the kernel log"
+		grep -E -A20 "$SOAK_SPLAT_RE" /tmp/kmsg.run | head -n 60
 	fi
+	rm -f /tmp/kmsg.run
 	line=$(grep '^VWDDM-STRESS ' "$out" | tail -n 1)
 	[ -n "$line" ] ||
 		line="VWDDM-STRESS part=soak ioctls=0 faults=0 fences=0 lost=0 splats=0 innocent_errors=0 violations=1 seed=$STRESS_SEED"

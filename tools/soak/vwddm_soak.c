@@ -83,7 +83,8 @@
  *    is left queued on a node after idle.
  *
  * Output: progress, findings and per-adapter coverage on stderr (times on
- * CLOCK_MONOTONIC, as in the kernel log); one line on stdout:
+ * the kernel log's clock, measured at the start of every epoch); one line
+ * on stdout:
  *   VWDDM-STRESS part=soak ioctls=N faults=N fences=N lost=N splats=0
  *   innocent_errors=N violations=N seed=S
  * (faults: injections written to debugfs plus injected packets; the guest
@@ -121,7 +122,7 @@
 #define MAX_PRINT		40	/* findings printed per kind */
 #define POOL_SLOTS		8
 #define SAMPLE_MS		20
-#define SETTLE_NS		(2000ULL * 1000 * 1000)
+#define SETTLE_NS		(500ULL * 1000 * 1000)
 #define RETIRE_NS		(3000ULL * 1000 * 1000)
 #define SECOND_READ_NS		(30ULL * 1000 * 1000)
 #define NS_PER_MS		(1000ULL * 1000)
@@ -141,6 +142,7 @@ static struct {
 	const char *module;
 	const char *params;
 	bool verbose;
+	bool trace;
 } opt = {
 	.seed = 1, .duration = 20, .adapters = -1, .innocent = 4,
 	.guilty = 4, .drain = 30,
@@ -183,11 +185,61 @@ static void rng_init(struct rng *r, uint64_t a, uint64_t b, uint64_t c)
 }
 
 static uint64_t t_start;
+static int64_t klog_offset_ns;	/* the kernel log's clock - CLOCK_MONOTONIC */
 
-/* Times are printed on CLOCK_MONOTONIC: the kernel log's timestamps. */
+/* Times are printed on the kernel log's clock (local_clock()). */
 static double rel_s(uint64_t t)
 {
-	return (double)t / 1e9;
+	return (double)((int64_t)t + klog_offset_ns) / 1e9;
+}
+
+/*
+ * The kernel log stamps its records with local_clock(), which drifts from
+ * CLOCK_MONOTONIC by tens of milliseconds: write a record, read its stamp.
+ */
+static void klog_sync(void)
+{
+	char mark[64], buf[8192], *semi;
+	unsigned long long ts;
+	uint64_t t0, t1;
+	ssize_t n;
+	int fd;
+
+	fd = open("/dev/kmsg", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	lseek(fd, 0, SEEK_END);
+	t0 = vw_now_ns();
+	snprintf(mark, sizeof(mark), "vwddm_soak: clock %llu",
+		 (unsigned long long)t0);
+	/* with its newline, or the record is not final (nor readable) */
+	snprintf(buf, sizeof(buf), "%s\n", mark);
+	if (write(fd, buf, strlen(buf)) < 0) {
+		close(fd);
+		return;
+	}
+	t1 = vw_now_ns();
+	/* from wherever the reader is: the record is after it */
+	while (vw_now_ns() - t1 < 2000 * NS_PER_MS) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n < 0) {
+			if (errno == EAGAIN)
+				vw_sleep_ms(1);
+			if (errno == EAGAIN || errno == EPIPE ||
+			    errno == EINVAL)
+				continue;
+			break;
+		}
+		buf[n] = '\0';
+		semi = strchr(buf, ';');
+		if (!semi || !strstr(semi, mark))
+			continue;
+		if (sscanf(buf, "%*u,%*u,%llu", &ts) == 1)
+			klog_offset_ns = (int64_t)(ts * 1000) -
+					 (int64_t)((t0 + t1) / 2);
+		break;
+	}
+	close(fd);
 }
 
 static atomic_ullong n_ioctls, n_inject_writes, n_inject_pkts, n_fences;
@@ -285,6 +337,161 @@ static const char *err_name(int st)
 	return buf;
 }
 
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *np;
+
+	if (n < *cap)
+		return p;
+	ncap = *cap ? *cap * 2 : 64;
+	np = realloc(p, ncap * size);
+	if (!np) {
+		fprintf(stderr, "soak: out of memory\n");
+		exit(2);
+	}
+	*cap = ncap;
+	return np;
+}
+
+/* ------------------------------------------------------------------ */
+/* The vwddm tracepoints, frozen at the first innocent found guilty    */
+
+#define TRACEFS		"/sys/kernel/tracing"
+
+static atomic_int trace_frozen;
+static int trace_adapter, trace_engine, trace_node;
+static uint64_t trace_t, trace_from;
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_TRUNC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static void trace_start(void)
+{
+	if (!opt.trace || atomic_load(&trace_frozen))
+		return;
+	if (write_file(TRACEFS "/buffer_size_kb", "8192") ||
+	    write_file(TRACEFS "/trace", "") ||
+	    write_file(TRACEFS "/events/vwddm/enable", "1") ||
+	    write_file(TRACEFS "/tracing_on", "1")) {
+		info("no vwddm tracepoints: --trace ignored\n");
+		opt.trace = false;
+	}
+}
+
+/*
+ * Keep what led to it: the trace stops here, and what it says of @node
+ * since @from is printed after the epoch.
+ */
+static void trace_freeze(int adapter, uint32_t engine, uint32_t node,
+			 uint64_t from)
+{
+	int zero = 0;
+
+	if (!opt.trace ||
+	    !atomic_compare_exchange_strong(&trace_frozen, &zero, 1))
+		return;
+	write_file(TRACEFS "/tracing_on", "0");
+	trace_adapter = adapter;
+	trace_engine = engine;
+	trace_node = node;
+	trace_t = vw_now_ns();
+	trace_from = from;
+	info("trace frozen at t=%.3f (adapter %d node %u.%u)\n",
+	     rel_s(trace_t), adapter, engine, node);
+}
+
+/*
+ * The frozen trace of that adapter from trace_from on: the node's events,
+ * and every timeout, reset step, ladder rung and context error.
+ */
+static void trace_dump(void)
+{
+	char *text, *line, *end, pnode[48], pad[24];
+	size_t nl = 0, first = 0, i, *starts = NULL, cap = 0;
+	double t0 = rel_s(trace_from);
+
+	if (atomic_load(&trace_frozen) != 1)
+		return;
+	atomic_store(&trace_frozen, 2);
+	{
+		int fd = open(TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
+		size_t len = 0, tcap = 1 << 20;
+		ssize_t n;
+
+		if (fd < 0)
+			return;
+		text = malloc(tcap);
+		while (text && (n = read(fd, text + len, tcap - len - 1)) > 0) {
+			len += n;
+			if (tcap - len < 4096) {
+				char *nt = realloc(text, tcap * 2);
+
+				if (!nt)
+					break;
+				text = nt;
+				tcap *= 2;
+			}
+		}
+		close(fd);
+		if (!text)
+			return;
+		text[len] = '\0';
+	}
+	snprintf(pnode, sizeof(pnode), "adapter=%d node=%u.%u ", trace_adapter,
+		 trace_engine, trace_node);
+	snprintf(pad, sizeof(pad), "adapter=%d ", trace_adapter);
+	for (line = text; line && *line; line = end ? end + 1 : NULL) {
+		double ts;
+		char *colon;
+
+		end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		if (*line == '#' || !strstr(line, pad))
+			continue;
+		colon = strstr(line, ": vwddm_");
+		if (!colon)
+			continue;
+		/* "... [cpu] flags  TIMESTAMP: vwddm_event: ..." */
+		while (colon > line && colon[-1] != ' ')
+			colon--;
+		if (sscanf(colon, "%lf", &ts) != 1 || ts < t0)
+			continue;
+		if (!strstr(line, pnode) && !strstr(line, "vwddm_timeout") &&
+		    !strstr(line, "vwddm_reset_step") &&
+		    !strstr(line, "vwddm_ladder") &&
+		    !strstr(line, "vwddm_context_error") &&
+		    !strstr(line, "vwddm_bugcheck"))
+			continue;
+		starts = grow(starts, &cap, nl, sizeof(*starts));
+		starts[nl++] = (size_t)(colon - text);
+	}
+	if (nl > 400)
+		first = nl - 200;
+	info("the trace from t=%.3f to t=%.3f (%zu events%s):\n",
+	     rel_s(trace_from), rel_s(trace_t), nl,
+	     first ? ", the first and last 200" : "");
+	for (i = 0; i < nl; i++) {
+		if (first && i == 200) {
+			fprintf(stderr, "  trace ...\n");
+			i = first;
+		}
+		fprintf(stderr, "  trace %s\n", text + starts[i]);
+	}
+	free(starts);
+	free(text);
+}
+
 /* ------------------------------------------------------------------ */
 /* Adapters and the tdr_stats timeline                                 */
 
@@ -325,6 +532,11 @@ static const struct {
 struct sample {
 	uint64_t t0, t1;
 	uint64_t v[NV];
+};
+
+enum expl {
+	EXPL_NONE, EXPL_ADAPTER, EXPL_COLLATERAL, EXPL_DEP, EXPL_INHERITED,
+	EXPL_LATE, EXPL_BAD_ERRNO
 };
 
 /* Adapter-wide resets and their failures: what may cancel innocents. */
@@ -635,23 +847,6 @@ static atomic_llong n_unobserved;	/* fences not seen signalled yet */
 static atomic_ullong t_polled;		/* idle (which polls) read from */
 static atomic_ullong drain_deadline;
 
-static void *grow(void *p, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *np;
-
-	if (n < *cap)
-		return p;
-	ncap = *cap ? *cap * 2 : 64;
-	np = realloc(p, ncap * size);
-	if (!np) {
-		fprintf(stderr, "soak: out of memory\n");
-		exit(2);
-	}
-	*cap = ncap;
-	return np;
-}
-
 static struct adapter *cl_ad(struct client *s)
 {
 	return &ad[s->adapter];
@@ -663,6 +858,9 @@ static const char *cls_name(int cls)
 }
 
 static void enter_lost(struct client *s, const char *why);
+static void file_retire(struct client *s, const char *why);
+static void live_push(int adapter, uint32_t engine, uint32_t node,
+		      const struct frec *f);
 
 /* A context on @engine/@node in the current file. */
 static int ctx_add(struct client *s, uint32_t engine, uint32_t node)
@@ -680,12 +878,17 @@ static int ctx_add(struct client *s, uint32_t engine, uint32_t node)
 
 	ret = xioctl(fl->fd, DRM_IOCTL_VWDDM_CTX_CREATE, &cc);
 	if (ret) {
-		if (ret == -ENODEV)
+		if (ret == -ENODEV) {
 			enter_lost(s, "CTX_CREATE -ENODEV");
-		else if (!(ret == -EIO && s->cls == CLS_GUILTY))
+		} else if (ret == -EIO && s->cls == CLS_GUILTY) {
+			/* the device is in error: a new file */
+			file_retire(s, "CTX_CREATE -EIO");
+		} else {
 			violation("client %d (%s): CTX_CREATE on %u.%u: %s",
 				  s->id, cls_name(s->cls), engine, node,
 				  strerror(-ret));
+			file_retire(s, "CTX_CREATE failed");
+		}
 		return ret;
 	}
 	s->c = grow(s->c, &s->capc, s->nc, sizeof(*s->c));
@@ -916,9 +1119,10 @@ static void enter_lost(struct client *s, const char *why)
 		lost = !ret && q.lost;
 	}
 	if (!lost) {
-		/* the monitor may lag: ask once more in a moment */
-		vw_sleep_ms(SAMPLE_MS * 3);
-		lost = atomic_load(&a->lost);
+		/* the monitor may lag: ask debugfs itself */
+		struct sample smp;
+
+		lost = !read_sample(s->adapter, &smp) && smp.v[V_LOST];
 	}
 	if (!lost) {
 		violation("client %d (%s, adapter %d): %s, but the adapter is not lost",
@@ -1005,6 +1209,8 @@ static void ctx_react(struct client *s, uint32_t ci, bool after_fence)
 				  s->id, ci, c->engine, c->node,
 				  state_name(q.state), q.reset_flags, q.hangs,
 				  q.errno_submit);
+			trace_freeze(s->adapter, c->engine, c->node,
+				     vw_now_ns() - 3000 * NS_PER_MS);
 			file_retire(s, "innocent file in error");
 		}
 		return;
@@ -1063,12 +1269,17 @@ static void observe(struct client *s, uint32_t fi)
 	}
 	if (st == 1)
 		return;
+	if (s->cls == CLS_INNOCENT && c->nerr == 1)
+		live_push(s->adapter, c->engine, c->node, f);
 	if (st == -ETIME || st == -EFAULT) {
 		fl->guilty_seen = true;
-		if (s->cls == CLS_INNOCENT)
+		if (s->cls == CLS_INNOCENT) {
 			violation("client %d ctx %u (%u.%u, innocent) fence %llu: %s: an innocent was found guilty",
 				  s->id, f->ctx, c->engine, c->node,
 				  (unsigned long long)f->seqno, err_name(st));
+			trace_freeze(s->adapter, c->engine, c->node,
+				     f->t_obs - 3000 * NS_PER_MS);
+		}
 	}
 	if (st == -ENODEV && !s->lost)
 		enter_lost(s, "fence -ENODEV");
@@ -1173,6 +1384,8 @@ static void watch_slow(struct client *s)
 			if (now - f->t_sub < STUCK_NS)
 				continue;
 			f->flags |= F_STUCK;
+			trace_freeze(s->adapter, c->engine, c->node,
+				     f->t_sub - 2000 * NS_PER_MS);
 			violation("client %d (%s) adapter %d ctx %u (%u.%u) fence %llu, submitted t=%.3f: stuck for %.1f s (nothing of the soak takes more than a second)",
 				  s->id, cls_name(s->cls), s->adapter, f->ctx,
 				  c->engine, c->node,
@@ -1319,8 +1532,11 @@ static void submit_one(struct client *s)
 	for (i = 0; i < fl->nctx; i++)
 		if (s->c[fl->ctx[i]].alive && !s->c[fl->ctx[i]].retiring)
 			cand[ncand++] = fl->ctx[i];
-	if (!ncand)
+	if (!ncand) {
+		if (!fl->nctx)
+			file_retire(s, "no context");
 		return;
+	}
 	ci = cand[rng_below(&s->rng, ncand)];
 	c = &s->c[ci];
 	copy = a->kind[c->node] == VWDDM_KIND_COPY;
@@ -1535,6 +1751,68 @@ static void *client_main(void *arg)
 }
 
 /* ------------------------------------------------------------------ */
+/* Innocent errors checked while it runs: the trace stops at the first */
+
+struct live {
+	int adapter;
+	uint32_t engine, node;
+	uint64_t t_sub, t_obs;
+	int status, in_status;
+};
+
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct live *lives;
+static size_t nlives, caplives;
+
+static void live_push(int adapter, uint32_t engine, uint32_t node,
+		      const struct frec *f)
+{
+	int st = 0;
+
+	if (!opt.trace || atomic_load(&trace_frozen))
+		return;
+	if (f->in_fd >= 0 && poll_now(f->in_fd) == 1)
+		vw_sync_status(f->in_fd, &st);
+	pthread_mutex_lock(&live_lock);
+	lives = grow(lives, &caplives, nlives, sizeof(*lives));
+	lives[nlives++] = (struct live){
+		.adapter = adapter, .engine = engine, .node = node,
+		.t_sub = f->t_sub, .t_obs = f->t_obs, .status = f->status,
+		.in_status = st,
+	};
+	pthread_mutex_unlock(&live_lock);
+}
+
+static enum expl explain(struct adapter *a, uint64_t t_sub, uint64_t t_obs,
+			 int status, int in_status, bool inherited,
+			 uint64_t *wb, uint64_t *wo, uint64_t *wl);
+
+/* The monitor's part: once the counters are in, nothing explains it? */
+static void live_check(void)
+{
+	uint64_t now = vw_now_ns(), wb, wo, wl;
+	size_t i, j = 0;
+
+	pthread_mutex_lock(&live_lock);
+	for (i = 0; i < nlives; i++) {
+		struct live *l = &lives[i];
+		enum expl e;
+
+		if (now < l->t_obs + SETTLE_NS + 3 * SAMPLE_MS * NS_PER_MS) {
+			lives[j++] = *l;
+			continue;
+		}
+		e = explain(&ad[l->adapter], l->t_sub, l->t_obs, l->status,
+			    l->in_status, false, &wb, &wo, &wl);
+		if (e == EXPL_NONE || e == EXPL_BAD_ERRNO)
+			trace_freeze(l->adapter, l->engine, l->node,
+				     l->t_obs - 3000 * NS_PER_MS);
+	}
+	nlives = j;
+	pthread_mutex_unlock(&live_lock);
+}
+
+/* ------------------------------------------------------------------ */
 /* The monitor: a timeline of every adapter's reset counters           */
 
 static atomic_int stop_monitor, epoch_end;
@@ -1568,6 +1846,7 @@ static void *monitor_main(void *arg)
 					atomic_store(&epoch_end, 1);
 			}
 		}
+		live_check();
 		vw_sleep_ms(SAMPLE_MS);
 	}
 	return NULL;
@@ -1699,8 +1978,8 @@ static int inject_one(struct adapter *a, struct rng *r, int k)
 	ret = inject_text(a, k, cnt, text);
 	if (ret)
 		return ret;
-	verbose("t=%.3f adapter %d: inject %s\n", rel_s(vw_now_ns()),
-		a->index, text);
+	info("inject t=%.3f adapter %d: %s\n", rel_s(vw_now_ns()), a->index,
+	     text);
 	if (k == I_PLDR_FAIL)
 		a->last_pldr = vw_now_ns();
 	if (k == I_SNC_FAIL)
@@ -1858,58 +2137,98 @@ struct astat {
 #define CS_LOST		(1u << 2)
 #define CS_GUILTY	(1u << 3)
 
+/*
+ * Why an innocent fence may have failed: the adapter-wide counters read
+ * before its submission and after it was seen (or, for a reset that ends
+ * work before it counts itself, read SETTLE_NS after it was seen), the
+ * collateral damage of hardware scheduling, its in-fence, an earlier
+ * explained failure of its context. Takes the timeline's lock.
+ */
+static enum expl explain(struct adapter *a, uint64_t t_sub, uint64_t t_obs,
+			 int status, int in_status, bool inherited,
+			 uint64_t *wb, uint64_t *wo, uint64_t *wl)
+{
+	const struct sample *b, *o, *l;
+	bool coll = a->hws && status == -ECANCELED;
+	enum expl e;
+
+	if (status != -ECANCELED && status != -ENODEV)
+		return EXPL_BAD_ERRNO;
+	pthread_mutex_lock(&a->lock);
+	b = sample_before(a, t_sub);
+	o = sample_after(a, t_obs);
+	/* only what had counted itself SETTLE_NS after it was seen */
+	l = sample_before(a, t_obs + SETTLE_NS);
+	*wb = wide(b);
+	*wo = wide(o);
+	*wl = wide(l);
+	if (wide(o) > wide(b))
+		e = EXPL_ADAPTER;
+	else if (coll && o->v[V_COLLATERAL] > b->v[V_COLLATERAL])
+		e = EXPL_COLLATERAL;
+	else if (in_status < 0)
+		e = EXPL_DEP;
+	else if (inherited)
+		e = EXPL_INHERITED;
+	else if (wide(l) > wide(b) ||
+		 (coll && l->v[V_COLLATERAL] > b->v[V_COLLATERAL]))
+		e = EXPL_LATE;
+	else
+		e = EXPL_NONE;
+	pthread_mutex_unlock(&a->lock);
+	return e;
+}
+
 static void classify(struct client *s, struct frec *f, uint8_t *cs,
 		     struct astat *st)
 {
 	struct adapter *a = cl_ad(s);
 	struct crec *c = &s->c[f->ctx];
-	const struct sample *b = sample_before(a, f->t_sub);
-	const struct sample *o = sample_after(a, f->t_obs);
-	const struct sample *l = sample_after(a, f->t_obs + SETTLE_NS);
-	bool coll = a->hws && f->status == -ECANCELED;
+	uint64_t wb, wo, wl;
+	enum expl e;
 
 	st->ierr++;
-	if (f->status != -ECANCELED && f->status != -ENODEV) {
+	e = explain(a, f->t_sub, f->t_obs, f->status, f->in_status,
+		    cs[f->ctx] & CS_EXPLAINED, &wb, &wo, &wl);
+	switch (e) {
+	case EXPL_BAD_ERRNO:
 		innocent_error("client %d adapter %d ctx %u (%u.%u) fence %llu: %s: no reset may give an innocent that",
 			       s->id, s->adapter, f->ctx, c->engine, c->node,
 			       (unsigned long long)f->seqno,
 			       err_name(f->status));
 		return;
-	}
-	if (wide(o) > wide(b)) {
-		st->i_adapter++;
-	} else if (coll && o->v[V_COLLATERAL] > b->v[V_COLLATERAL]) {
-		st->i_collateral++;
-	} else if (f->in_status < 0) {
-		st->i_dep++;
-	} else if (cs[f->ctx] & CS_EXPLAINED) {
-		st->i_inherited++;
-	} else if (l->t0 < f->t_obs + SETTLE_NS + SETTLE_NS / 2 &&
-		   (wide(l) > wide(b) ||
-		    (coll && l->v[V_COLLATERAL] > b->v[V_COLLATERAL]))) {
-		st->i_late++;
-		info("note: client %d adapter %d ctx %u (%u.%u) fence %llu (%s, submitted t=%.3f, seen t=%.3f): adapter-wide resets %llu before, %llu at t=%.3f, %llu at t=%.3f\n",
-		     s->id, s->adapter, f->ctx, c->engine, c->node,
-		     (unsigned long long)f->seqno, err_name(f->status),
-		     rel_s(f->t_sub), rel_s(f->t_obs),
-		     (unsigned long long)wide(b), (unsigned long long)wide(o),
-		     rel_s(o->t0), (unsigned long long)wide(l),
-		     rel_s(l->t0));
-	} else {
-		innocent_error("client %d adapter %d ctx %u (%u.%u) fence %llu: %s, %u packets%s, submitted t=%.3f, seen t=%.3f; adapter-wide resets %llu before, %llu after (%llu at t=%.3f), collateral %llu/%llu, engine resets %llu/%llu",
+	case EXPL_NONE:
+		innocent_error("client %d adapter %d ctx %u (%u.%u) fence %llu: %s, %u packets%s, submitted t=%.3f, seen t=%.3f; adapter-wide resets %llu before, %llu after, %llu %.0f ms later",
 			       s->id, s->adapter, f->ctx, c->engine, c->node,
 			       (unsigned long long)f->seqno,
 			       err_name(f->status), f->npk,
 			       (f->flags & F_IN) ? " with an in-fence" : "",
 			       rel_s(f->t_sub), rel_s(f->t_obs),
-			       (unsigned long long)wide(b),
-			       (unsigned long long)wide(o),
-			       (unsigned long long)wide(l), rel_s(l->t0),
-			       (unsigned long long)b->v[V_COLLATERAL],
-			       (unsigned long long)o->v[V_COLLATERAL],
-			       (unsigned long long)b->v[V_ENG],
-			       (unsigned long long)o->v[V_ENG]);
+			       (unsigned long long)wb, (unsigned long long)wo,
+			       (unsigned long long)wl,
+			       (double)SETTLE_NS / NS_PER_MS);
 		return;
+	case EXPL_ADAPTER:
+		st->i_adapter++;
+		break;
+	case EXPL_COLLATERAL:
+		st->i_collateral++;
+		break;
+	case EXPL_DEP:
+		st->i_dep++;
+		break;
+	case EXPL_INHERITED:
+		st->i_inherited++;
+		break;
+	case EXPL_LATE:
+		st->i_late++;
+		verbose("note: client %d adapter %d ctx %u (%u.%u) fence %llu (%s, submitted t=%.3f, seen t=%.3f): adapter-wide resets %llu before, %llu after, %llu %.0f ms later\n",
+			s->id, s->adapter, f->ctx, c->engine, c->node,
+			(unsigned long long)f->seqno, err_name(f->status),
+			rel_s(f->t_sub), rel_s(f->t_obs),
+			(unsigned long long)wb, (unsigned long long)wo,
+			(unsigned long long)wl, (double)SETTLE_NS / NS_PER_MS);
+		break;
 	}
 	cs[f->ctx] |= CS_EXPLAINED;
 }
@@ -2229,6 +2548,7 @@ static void run_epoch(unsigned int epoch, uint64_t deadline)
 	int a, ret;
 
 	memset(st, 0, sizeof(st));
+	klog_sync();
 	for (a = 0; a < nad; a++) {
 		struct adapter *ap = &ad[a];
 
@@ -2253,6 +2573,10 @@ static void run_epoch(unsigned int epoch, uint64_t deadline)
 	}
 	pool_reset(&pool_innocent);
 	pool_reset(&pool_any);
+	trace_start();
+	pthread_mutex_lock(&live_lock);
+	nlives = 0;
+	pthread_mutex_unlock(&live_lock);
 	atomic_store(&stop_submit, 0);
 	atomic_store(&n_stopped, 0);
 	atomic_store(&n_unobserved, 0);
@@ -2260,8 +2584,9 @@ static void run_epoch(unsigned int epoch, uint64_t deadline)
 	atomic_store(&stop_monitor, 0);
 	atomic_store(&epoch_end, 0);
 	atomic_store(&drain_deadline, UINT64_MAX);
-	info("epoch %u: %d adapter(s), %u innocent and %u guilty clients each, until t=%.0f\n",
-	     epoch, nad, opt.innocent, opt.guilty, rel_s(deadline));
+	info("epoch %u: %d adapter(s), %u innocent and %u guilty clients each, until t=%.0f (kernel log clock: CLOCK_MONOTONIC %+.3f s)\n",
+	     epoch, nad, opt.innocent, opt.guilty, rel_s(deadline),
+	     (double)klog_offset_ns / 1e9);
 	epoch_deadline = deadline;
 	pthread_create(&mon, NULL, monitor_main, NULL);
 	start_clients(epoch);
@@ -2355,6 +2680,7 @@ static void run_epoch(unsigned int epoch, uint64_t deadline)
 		check_counters(&ad[a], &st[a]);
 		report_adapter(&ad[a], &st[a]);
 	}
+	trace_dump();
 	free_clients();
 }
 
@@ -2409,7 +2735,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: vwddm_soak --seed N --duration S [--adapters A]\n"
 		"                  [--innocent N] [--guilty N] [--drain S]\n"
-		"                  [--module PATH --params \"...\"] [--verbose]\n");
+		"                  [--module PATH --params \"...\"] [--trace]\n"
+		"                  [--verbose]\n");
 	exit(2);
 }
 
@@ -2425,6 +2752,7 @@ int main(int argc, char **argv)
 		{ "module", required_argument, NULL, 'm' },
 		{ "params", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "trace", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -2463,6 +2791,9 @@ int main(int argc, char **argv)
 		case 'v':
 			opt.verbose = true;
 			break;
+		case 't':
+			opt.trace = true;
+			break;
 		default:
 			usage();
 		}
@@ -2477,6 +2808,7 @@ int main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	t_start = vw_now_ns();
+	klog_sync();
 	if (opt.adapters < 0) {
 		for (a = 0; a < MAX_ADAPTERS; a++) {
 			snprintf(path, sizeof(path), VWDDM_DEBUGFS "/%d/status",
@@ -2500,11 +2832,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	info("seed=%llu duration=%us adapters=%d mode=%s innocent=%u guilty=%u drain=%us%s%s (times: CLOCK_MONOTONIC, as in the kernel log)\n",
+	info("seed=%llu duration=%us adapters=%d mode=%s innocent=%u guilty=%u drain=%us%s%s (times: the kernel log's clock, CLOCK_MONOTONIC %+.3f s)\n",
 	     (unsigned long long)opt.seed, opt.duration, nad,
 	     ad[0].hws ? "hw" : "sw", opt.innocent, opt.guilty, opt.drain,
 	     opt.module ? " reload-params=" : "",
-	     opt.module ? (opt.params ? opt.params : "") : "");
+	     opt.module ? (opt.params ? opt.params : "") : "",
+	     (double)klog_offset_ns / 1e9);
 	deadline = t_start + (uint64_t)opt.duration * 1000 * NS_PER_MS;
 	for (;;) {
 		run_epoch(epoch++, deadline);

@@ -7,7 +7,7 @@
  *
  *   vwddm_soak --seed N --duration S [--adapters A] [--innocent N]
  *              [--guilty N] [--drain S] [--module PATH --params "..."]
- *              [--verbose]
+ *              [--trace] [--verbose]
  *
  * Everything random derives from --seed (printed). Every client is a
  * thread with its own open file of the render node: a device of its own,
@@ -67,9 +67,10 @@
  *    submission and after it was seen differ, or (hardware scheduling) the
  *    collateral-damage counter does, or its in-fence failed, or an earlier
  *    fence of its context failed that way. Such a reset ends its work
- *    before it counts itself: the counters 2 s later also explain an
- *    error (counted apart as "late"). An innocent context is never guilty
- *    or blocked (hangs, GUILTY, BLOCKED);
+ *    before it counts itself: the counters as they were 500 ms after it
+ *    was seen also explain an error (counted apart as "late"). An
+ *    innocent context is never guilty or blocked (hangs, GUILTY,
+ *    BLOCKED);
  *  - liveness: a fence of priority 0 without an in-fence is reported after
  *    5 s (with what debugfs says of its node) and is a violation after
  *    10 s; no packet of the soak takes longer than a second;
@@ -81,6 +82,11 @@
  *    unexpected HWS interrupts; an adapter is lost only by the ladder at
  *    the platform rung, after pldr_fail or set_node_config_fail; nothing
  *    is left queued on a node after idle.
+ *
+ * With --trace the vwddm tracepoints record everything (trace_clock mono)
+ * and stop at the first innocent found guilty, unexplained innocent error
+ * or stuck fence; the trace of that node around it is printed after the
+ * epoch.
  *
  * Output: progress, findings and per-adapter coverage on stderr (times on
  * the kernel log's clock, measured at the start of every epoch); one line
@@ -379,7 +385,9 @@ static void trace_start(void)
 {
 	if (!opt.trace || atomic_load(&trace_frozen))
 		return;
-	if (write_file(TRACEFS "/buffer_size_kb", "8192") ||
+	/* CLOCK_MONOTONIC, as the soak's own times */
+	if (write_file(TRACEFS "/trace_clock", "mono") ||
+	    write_file(TRACEFS "/buffer_size_kb", "8192") ||
 	    write_file(TRACEFS "/trace", "") ||
 	    write_file(TRACEFS "/events/vwddm/enable", "1") ||
 	    write_file(TRACEFS "/tracing_on", "1")) {
@@ -418,7 +426,7 @@ static void trace_dump(void)
 {
 	char *text, *line, *end, pnode[48], pad[24];
 	size_t nl = 0, first = 0, i, *starts = NULL, cap = 0;
-	double t0 = rel_s(trace_from);
+	double t0 = (double)trace_from / 1e9;
 
 	if (atomic_load(&trace_frozen) != 1)
 		return;
@@ -486,7 +494,11 @@ static void trace_dump(void)
 			fprintf(stderr, "  trace ...\n");
 			i = first;
 		}
-		fprintf(stderr, "  trace %s\n", text + starts[i]);
+		/* on the kernel log's clock, like everything else */
+		fprintf(stderr, "  trace %.6f%s\n",
+			strtod(text + starts[i], NULL) +
+			(double)klog_offset_ns / 1e9,
+			strchr(text + starts[i], ':'));
 	}
 	free(starts);
 	free(text);

@@ -172,6 +172,30 @@ static void hws_fw_timeout_lone_packet(struct kunit *test)
 			   VWDDM_HW_INT_ENGINE_TIMEOUT);
 }
 
+/*
+ * The lone watchdog off: a lone hung packet runs on (no timeout however
+ * long); a second slot that wants the node makes the switch pending, and
+ * the firmware timeout runs from there.
+ */
+static void hws_fw_no_lone_watchdog(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 1000);
+
+	vwddm_hw_fw_set_lone_watchdog(rig->hw, false);
+	hws_submit(rig, RIG_MID, 0, 1, 10, VWDDM_HW_PKT_HANG);
+	vwddm_rig_advance_us(rig, 10000);
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			   VWDDM_HW_INT_ENGINE_TIMEOUT);
+	hws_submit(rig, RIG_MID, 1, 1, 10, 0);
+	/* The slice of slot 0 ends at once; the switch pends 1000 us. */
+	vwddm_rig_advance_us(rig, 999);
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			   VWDDM_HW_INT_ENGINE_TIMEOUT);
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_TRUE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			  VWDDM_HW_INT_ENGINE_TIMEOUT);
+}
+
 /* Stop, flush the culprit, resume: the others carry on where they were. */
 static void hws_fw_stop_flush_resume(struct kunit *test)
 {
@@ -751,6 +775,7 @@ static struct kunit_case vwddm_hws_cases[] = {
 	KUNIT_CASE(hws_fw_time_slicing_dma_buffer),
 	KUNIT_CASE(hws_fw_timeout_switch_pending),
 	KUNIT_CASE(hws_fw_timeout_lone_packet),
+	KUNIT_CASE(hws_fw_no_lone_watchdog),
 	KUNIT_CASE(hws_fw_stop_flush_resume),
 	KUNIT_CASE(hws_fw_reset_lines),
 	KUNIT_CASE(hws_fw_rejects_bad_input),

@@ -38,6 +38,10 @@
  *	may wrap the miniport's); the miniport's own when NULL
  * @rail: the rail vwddm_rig_start_sched() puts the scheduler on (0: a
  *	rail of its own); two rigs with the same value share it
+ * @no_lone_watchdog: vwddm_rig_start_sched() turns the lone-packet
+ *	watchdog off (scheduler and firmware)
+ * @resets_held: the test holds the reset lock: vwddm_rig_advance_us()
+ *	does not wait for the reset worker
  * @dev: a test device of the scheduler
  * @nctx: entries in @ctx
  * @ctx: contexts made with vwddm_rig_context(), destroyed at teardown
@@ -68,6 +72,8 @@ struct vwddm_rig {
 	struct vwddm_sched *sched;
 	const struct vwddm_ddi_ops *ddi;
 	u32 rail;
+	bool no_lone_watchdog;
+	bool resets_held;
 	struct vwddm_device *dev;
 	u32 nctx;
 	struct vwddm_context *ctx[RIG_MAX_CONTEXTS];

@@ -210,14 +210,16 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 		.tdr_limit_count = 5,
 		.tdr_limit_time_ns = 60 * NSEC_PER_SEC,
 		.per_engine_reset = true,
+		.lone_watchdog = !rig->no_lone_watchdog,
 		.rail = rig->rail,
 		.hws = rig->cfg.hws,
 	};
 
 	if (rig->ddi)
 		cfg.ddi = rig->ddi;
-	/* The firmware's engine timeout is TdrDelay. */
+	/* The firmware's engine timeout is TdrDelay; its lone watchdog too. */
 	vwddm_hw_fw_set_timeout(rig->hw, cfg.tdr_delay_ns);
+	vwddm_hw_fw_set_lone_watchdog(rig->hw, cfg.lone_watchdog);
 	rig->sched = vwddm_sched_create(&cfg);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(rig->test, rig->sched);
 	rig->kmd = vwddm_kmd_start(rig->hw, &vwddm_sched_cb_ops, rig->sched);
@@ -344,7 +346,26 @@ void vwddm_rig_sync(struct vwddm_rig *rig)
  */
 void vwddm_rig_advance_us(struct vwddm_rig *rig, u64 us)
 {
-	vwddm_clock_advance(&rig->clock, us * NSEC_PER_USEC);
+	u64 now = vwddm_clock_now(&rig->clock), target, next;
+	u32 steps = 0;
+
+	target = now + us * NSEC_PER_USEC;
+	/*
+	 * From one timer expiry to the next, with everything the last one
+	 * set off (interrupt, DPC, kicks, resets) done in between: what
+	 * reacts to an event happens at the event's time, whatever the
+	 * machine's speed.
+	 */
+	while (vwddm_clock_next_expiry(&rig->clock, &next) && next <= target &&
+	       ++steps < 1000000) {
+		vwddm_clock_advance(&rig->clock, next > now ? next - now : 0);
+		vwddm_rig_sync(rig);
+		if (rig->sched && !rig->resets_held)
+			vwddm_sched_flush_resets(rig->sched);
+		vwddm_rig_sync(rig);
+		now = vwddm_clock_now(&rig->clock);
+	}
+	vwddm_clock_advance(&rig->clock, target - now);
 	vwddm_rig_sync(rig);
 }
 

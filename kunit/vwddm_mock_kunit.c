@@ -105,8 +105,10 @@ static int mock_query_group(void *mp,
 {
 	struct mock_mp *m = mp;
 
-	a->dependent_node_ordinal_mask = m->group_mask ?:
-					 BIT_ULL(a->node_ordinal);
+	/* The group of the nodes in it; every other node is alone. */
+	a->dependent_node_ordinal_mask = BIT_ULL(a->node_ordinal);
+	if (m->group_mask & BIT_ULL(a->node_ordinal))
+		a->dependent_node_ordinal_mask = m->group_mask;
 	return 0;
 }
 
@@ -185,6 +187,7 @@ static struct mock_mp *mock_create(struct kunit *test)
 		.tdr_limit_count = MOCK_LIMIT,
 		.tdr_limit_time_ns = MOCK_LIMIT_TIME_NS,
 		.per_engine_reset = true,
+		.lone_watchdog = true,
 	};
 	struct mock_mp *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
 
@@ -465,18 +468,129 @@ static void mock_aborted_fence_below_completed(struct kunit *test)
 	KUNIT_EXPECT_LT(test, second->error, 0);
 }
 
-/* Dependent nodes are reset after the timed-out one, by ordinal. */
+/* Put a packet the mock never completes on @node. */
+static struct dma_fence *mock_busy(struct kunit *test, struct mock_mp *m,
+				   u32 node)
+{
+	return mock_run(test, mock_context(test, m, node), 10);
+}
+
+#define MOCK_GROUP_WAIT_US	(VWDDM_DEPENDENT_PREEMPT_WAIT_NS / NSEC_PER_USEC)
+
+/*
+ * Step 7: the dependent nodes are asked to preempt, and the reset waits
+ * 500 ms for them; those that did not preempt are reset after the
+ * timed-out node, by ordinal, not a microsecond earlier.
+ */
 static void mock_dependent_reset_order(struct kunit *test)
 {
 	struct mock_mp *m = mock_create(test);
 	struct dma_fence *g, *i;
 
 	m->group_mask = BIT_ULL(0) | BIT_ULL(1) | BIT_ULL(3);
+	mock_busy(test, m, 3);
+	mock_busy(test, m, 1);
 	mock_hang(test, m, &g, &i);
+	/* Nodes 1 and 3 were asked (by their lone-packet watchdog). */
+	KUNIT_EXPECT_EQ(test, 3u, m->preempts);
+	KUNIT_EXPECT_EQ(test, 0u, m->nresets);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(i));
+	mock_advance(m, MOCK_GROUP_WAIT_US - 1);
+	KUNIT_EXPECT_EQ(test, 0u, m->nresets);
+	mock_advance(m, 1);
 	KUNIT_ASSERT_EQ(test, 3u, m->nresets);
 	KUNIT_EXPECT_EQ(test, 0u, m->reset_order[0]);
 	KUNIT_EXPECT_EQ(test, 1u, m->reset_order[1]);
 	KUNIT_EXPECT_EQ(test, 3u, m->reset_order[2]);
+	KUNIT_EXPECT_EQ(test, 0u, m->adapter_resets);
+}
+
+/*
+ * A dependent node that completes its preemption keeps its work: it is
+ * not reset, its packet goes back in line (a resubmission, no error), and
+ * the engine reset goes on as soon as the last dependent node preempted.
+ * An idle dependent node is not asked and not reset.
+ */
+static void mock_dependent_preempted_not_reset(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct vwddm_context *c;
+	struct dma_fence *g, *i, *fc;
+	struct vwddm_context_status st;
+	u32 nsub;
+
+	m->group_mask = BIT_ULL(0) | BIT_ULL(1) | BIT_ULL(3);
+	mock_hang_start(test, m, &g, &i);
+	mock_advance(m, 1000);
+	c = mock_context(test, m, 1);
+	fc = mock_run(test, c, 10);
+	mock_advance(m, 999);
+	KUNIT_EXPECT_EQ(test, 1u, m->preempts);
+	mock_advance(m, 1);
+	/* The TDR on node 0 asked node 1 to preempt; node 3 is idle. */
+	KUNIT_ASSERT_EQ(test, 2u, m->preempts);
+	KUNIT_EXPECT_EQ(test, 0u, m->nresets);
+	nsub = m->nsub;
+	mock_preempted(m, 1, 0, 0, 0);
+	mock_advance(m, 0);
+	KUNIT_ASSERT_EQ(test, 1u, m->nresets);
+	KUNIT_EXPECT_EQ(test, 0u, m->reset_order[0]);
+	KUNIT_EXPECT_EQ(test, 0u, m->adapter_resets);
+	/* Node 1's packet went back to the miniport once the reset was done. */
+	KUNIT_ASSERT_GT(test, m->nsub, nsub);
+	KUNIT_EXPECT_EQ(test, 1u, m->sub[m->nsub - 1].node);
+	KUNIT_EXPECT_TRUE(test, m->sub[m->nsub - 1].flags &
+			  VWDDM_SUBMIT_RESUBMISSION);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
+	vwddm_context_status(c, &st);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	KUNIT_EXPECT_EQ(test, 0u, st.resets);
+}
+
+/*
+ * While an engine reset waits for its dependent nodes, a timeout on
+ * another node waits for it, then is handled (the reset worker does one
+ * reset at a time).
+ */
+static void mock_dependent_wait_defers_others(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct dma_fence *g, *i;
+
+	m->group_mask = BIT_ULL(0) | BIT_ULL(1);
+	mock_busy(test, m, 1);
+	mock_hang(test, m, &g, &i);
+	mock_busy(test, m, 2);
+	/* Node 2's lone packet times out at +4000 us: it waits. */
+	mock_advance(m, 4000);
+	KUNIT_EXPECT_EQ(test, 0u, m->nresets);
+	mock_advance(m, MOCK_GROUP_WAIT_US - 4000);
+	KUNIT_ASSERT_EQ(test, 3u, m->nresets);
+	KUNIT_EXPECT_EQ(test, 0u, m->reset_order[0]);
+	KUNIT_EXPECT_EQ(test, 1u, m->reset_order[1]);
+	KUNIT_EXPECT_EQ(test, 2u, m->reset_order[2]);
+	KUNIT_EXPECT_EQ(test, 0u, m->adapter_resets);
+}
+
+/*
+ * An adapter-wide reset requested while an engine reset waits for its
+ * dependent nodes takes it over: no engine reset follows.
+ */
+static void mock_dependent_wait_adapter_takes_over(struct kunit *test)
+{
+	struct mock_mp *m = mock_create(test);
+	struct dma_fence *g, *i;
+
+	m->group_mask = BIT_ULL(0) | BIT_ULL(1);
+	mock_busy(test, m, 1);
+	mock_hang(test, m, &g, &i);
+	vwddm_sched_force_adapter_reset(m->sched);
+	mock_advance(m, 0);
+	KUNIT_EXPECT_EQ(test, 1u, m->adapter_resets);
+	mock_advance(m, MOCK_GROUP_WAIT_US);
+	KUNIT_EXPECT_EQ(test, 0u, m->nresets);
+	KUNIT_EXPECT_EQ(test, 1u, m->adapter_resets);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(i));
 }
 
 /*
@@ -732,6 +846,9 @@ static struct kunit_case vwddm_mock_cases[] = {
 	KUNIT_CASE(mock_aborted_fence_upper_bound),
 	KUNIT_CASE(mock_aborted_fence_below_completed),
 	KUNIT_CASE(mock_dependent_reset_order),
+	KUNIT_CASE(mock_dependent_preempted_not_reset),
+	KUNIT_CASE(mock_dependent_wait_defers_others),
+	KUNIT_CASE(mock_dependent_wait_adapter_takes_over),
 	KUNIT_CASE(mock_failed_reset_rule_c),
 	KUNIT_CASE(mock_ddi_overruns_tdr_ddi_delay),
 	KUNIT_CASE(mock_ddi_within_tdr_ddi_delay),

@@ -41,11 +41,12 @@ static int tdr_query_group(void *mp,
 	return ret;
 }
 
-static struct vwddm_rig *tdr_setup(struct kunit *test, u32 engines,
-				   bool wrap)
+static struct vwddm_rig *tdr_setup_lone(struct kunit *test, u32 engines,
+					bool wrap, bool lone_watchdog)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, engines);
 
+	rig->no_lone_watchdog = !lone_watchdog;
 	tdr_rig = rig;
 	tdr_group_mask_or = 0;
 	tdr_group_drop_self = false;
@@ -57,6 +58,12 @@ static struct vwddm_rig *tdr_setup(struct kunit *test, u32 engines,
 	}
 	vwddm_rig_start_sched(rig, 8, 1, QUANTUM_US);
 	return rig;
+}
+
+static struct vwddm_rig *tdr_setup(struct kunit *test, u32 engines,
+				   bool wrap)
+{
+	return tdr_setup_lone(test, engines, wrap, true);
 }
 
 /*
@@ -197,8 +204,10 @@ static void tdr_drained_before_snapshot(struct kunit *test)
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	/* Hold the worker until the queue drained. */
 	mutex_lock(&rig->sched->reset_lock);
+	rig->resets_held = true;
 	vwddm_rig_advance_us(rig, TDR_AT_US);
 	vwddm_rig_advance_us(rig, 60);
+	rig->resets_held = false;
 	mutex_unlock(&rig->sched->reset_lock);
 	vwddm_sched_flush_resets(rig->sched);
 	vwddm_rig_sync(rig);
@@ -384,10 +393,15 @@ static void tdr_reset_engine_failure_promotes(struct kunit *test)
 	dma_fence_put(g);
 }
 
-/* Every node of the dependent group is reset; only the timed-out node's
- * aborted packet is guilty, the other node's work is resubmitted.
+#define GROUP_WAIT_US	(VWDDM_DEPENDENT_PREEMPT_WAIT_NS / NSEC_PER_USEC)
+
+/*
+ * Dependent engines (reference 3.5, step 7): the dependent node is asked
+ * to preempt and the reset waits for it. Its packet finished at its
+ * DMA-buffer boundary, which completed the preemption: it is not reset,
+ * its work completed as it ran, and the engine reset went on then.
  */
-static void tdr_dependent_group(struct kunit *test)
+static void tdr_dependent_preempted_keeps_work(struct kunit *test)
 {
 	struct vwddm_rig *rig = tdr_setup(test, 1, true);
 	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
@@ -402,22 +416,113 @@ static void tdr_dependent_group(struct kunit *test)
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	fc = vwddm_rig_run(rig, c, 3000, 0);
 	vwddm_rig_run_to(rig, TDR_AT_US);
+	/* Waiting for the copy node's preemption. */
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
+	vwddm_rig_run_to(rig, 2999);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
+	vwddm_rig_run_to(rig, 3000);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
+	vwddm_hw_node_stats(rig->hw, 0, RIG_DMA, &ns);
+	KUNIT_EXPECT_EQ(test, 0ull, ns.resets);
+	vwddm_hw_node_stats(rig->hw, 0, RIG_MID, &ns);
+	KUNIT_EXPECT_EQ(test, 1ull, ns.resets);
+	vwddm_context_status(c, &st);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	KUNIT_EXPECT_EQ(test, 0u, st.resets);
+	vwddm_rig_run_to(rig, 3010);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fc);
+}
+
+/*
+ * A dependent node that does not preempt within 500 ms is reset after the
+ * timed-out node: its packet is innocent, resubmitted from the start.
+ */
+static void tdr_dependent_not_preempted_reset(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup_lone(test, 1, true, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	const u64 reset_at = TDR_AT_US + GROUP_WAIT_US, len = 600000;
+	struct dma_fence *fa, *fb, *fc;
+	struct vwddm_context_status st;
+	struct vwddm_hw_node_stats ns;
+
+	tdr_group_mask_or = BIT_ULL(RIG_DMA);
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	fc = vwddm_rig_run(rig, c, len, VWDDM_HW_PKT_IGNORE_PREEMPT);
+	/* The wait starts when the timeout is handled. */
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	vwddm_rig_run_to(rig, reset_at - 1);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
+	vwddm_hw_node_stats(rig->hw, 0, RIG_DMA, &ns);
+	KUNIT_EXPECT_EQ(test, 0ull, ns.resets);
+	vwddm_rig_run_to(rig, reset_at);
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
 	vwddm_hw_node_stats(rig->hw, 0, RIG_DMA, &ns);
 	KUNIT_EXPECT_EQ(test, 1ull, ns.resets);
-	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
-	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
 	vwddm_context_status(c, &st);
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
 	KUNIT_EXPECT_EQ(test, 1u, st.resets);
-	/* Resubmitted from the start: 3000 us more. */
-	vwddm_rig_run_to(rig, TDR_AT_US + 2999);
+	/* Resubmitted from the start. */
+	vwddm_rig_run_to(rig, reset_at + len - 1);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fc));
-	vwddm_rig_run_to(rig, TDR_AT_US + 3000);
+	vwddm_rig_run_to(rig, reset_at + len);
 	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
 	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 	dma_fence_put(fc);
+}
+
+/*
+ * A paging packet aborted on a dependent node triggers the adapter-wide
+ * reset, and the devices owning what it paged are put in error, exactly
+ * as on the timed-out node; the system device carries on.
+ */
+static void tdr_dependent_paging_hit(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup_lone(test, 1, true, false);
+	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC,
+					  .nr_allocs = 1 };
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *r = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	const u64 reset_at = TDR_AT_US + GROUP_WAIT_US;
+	struct dma_fence *fa, *fb, *fr;
+	struct vwddm_tdr_stats *s;
+
+	tdr_group_mask_or = BIT_ULL(RIG_DMA);
+	args.allocs[0] = vwddm_allocation_create(r->dev, 4096);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[0]);
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	vwddm_sched_inject_paging(rig->sched, VWDDM_HW_PKT_HANG, 1);
+	fr = vwddm_sched_submit(r, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fr);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	vwddm_rig_run_to(rig, reset_at - 1);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
+	vwddm_rig_run_to(rig, reset_at);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->devices_in_error);
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_LT(test, vwddm_rig_fence_result(fr), 0);
+	KUNIT_EXPECT_EQ(test, -EIO, vwddm_rig_submit_errno(r));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_LOST, vwddm_rig_ctx_state(r));
+	KUNIT_EXPECT_FALSE(test, vwddm_sched_is_lost(rig->sched));
+	vwddm_allocation_put(args.allocs[0]);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fr);
 }
 
 /*
@@ -805,6 +910,43 @@ static void tdr_lone_hang_detected(struct kunit *test)
 	dma_fence_put(fb);
 }
 
+/*
+ * Without the lone watchdog (Windows 8's non-interactive behaviour), a
+ * packet alone on its node is never a TDR, however long it runs; once
+ * other work waits, the quantum and TdrDelay run from the moment it came.
+ */
+static void tdr_lone_hang_without_watchdog(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_context *a, *b;
+	struct vwddm_tdr_stats *s;
+	struct dma_fence *fa, *fb;
+	const u64 t0 = 10 * RIG_TDR_DELAY_US;
+
+	rig->no_lone_watchdog = true;
+	vwddm_rig_start_sched(rig, 8, 1, QUANTUM_US);
+	a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	vwddm_rig_run_to(rig, t0);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
+	/* Work arrives: the request goes out now; TdrDelay from there. */
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	vwddm_rig_run_to(rig, t0 + RIG_TDR_DELAY_US - 1);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->timeouts);
+	vwddm_rig_run_to(rig, t0 + RIG_TDR_DELAY_US);
+	vwddm_rig_run_to(rig, t0 + RIG_TDR_DELAY_US + 20);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
 static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_engine_reset_guilty_and_innocent),
 	KUNIT_CASE(tdr_other_nodes_untouched),
@@ -815,7 +957,9 @@ static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_invalid_aborted_fence_promotes),
 	KUNIT_CASE(tdr_bad_dependent_mask_promotes),
 	KUNIT_CASE(tdr_reset_engine_failure_promotes),
-	KUNIT_CASE(tdr_dependent_group),
+	KUNIT_CASE(tdr_dependent_preempted_keeps_work),
+	KUNIT_CASE(tdr_dependent_not_preempted_reset),
+	KUNIT_CASE(tdr_dependent_paging_hit),
 	KUNIT_CASE(tdr_paging_packet_hit),
 	KUNIT_CASE(tdr_level_off),
 	KUNIT_CASE(tdr_level_bugcheck),
@@ -826,6 +970,7 @@ static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_two_hangs_at_once),
 	KUNIT_CASE(tdr_forced_engine_tdr),
 	KUNIT_CASE(tdr_lone_hang_detected),
+	KUNIT_CASE(tdr_lone_hang_without_watchdog),
 	{}
 };
 

@@ -2,6 +2,7 @@
 /*
  * vwddm_hw.c - creation and teardown of a virtual GPU.
  */
+#include <linux/error-injection.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 
@@ -64,6 +65,7 @@ struct vwddm_hw *vwddm_hw_create(const struct vwddm_hw_config *cfg)
 		goto err_free_hw;
 	}
 	hw->fw_timeout_ns = VWDDM_HW_FW_TIMEOUT_NS;
+	hw->fw_lone_watchdog = true;
 	for (e = 0; e < cfg->engines; e++)
 		for (i = 0; i < cfg->nodes; i++)
 			vwddm_hw_node_init(hw, vwddm_hw_node(hw, e, i), e, i);
@@ -87,6 +89,7 @@ err_free_hw:
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_create);
+ALLOW_ERROR_INJECTION(vwddm_hw_create, ERRNO);
 
 /**
  * vwddm_hw_destroy() - power off a virtual GPU

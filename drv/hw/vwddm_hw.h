@@ -290,6 +290,7 @@ void vwddm_hw_node_stats(struct vwddm_hw *hw, u32 engine, u32 node,
 
 /* Hardware scheduling firmware (vwddm_hw_fw.c). */
 void vwddm_hw_fw_set_timeout(struct vwddm_hw *hw, u64 timeout_ns);
+void vwddm_hw_fw_set_lone_watchdog(struct vwddm_hw *hw, bool on);
 int vwddm_hw_fw_slot_enable(struct vwddm_hw *hw, u32 engine, u32 node,
 			    u32 slot, bool enable);
 int vwddm_hw_fw_submit(struct vwddm_hw *hw, u32 engine, u32 node, u32 slot,

@@ -159,10 +159,13 @@ static enum fw_event fw_next_event(struct vwddm_hw_node *n, u64 *when)
 	} else if (others_runnable(fw)) {
 		ev2 = FW_EV_SLICE;
 		t = fw->slice_end_ns;
-	} else {
+	} else if (READ_ONCE(n->hw->fw_lone_watchdog)) {
 		/* The watchdog of a lone packet. */
 		ev2 = FW_EV_TIMEOUT;
 		t = fw->seg_start_ns + fw_timeout(n);
+	} else {
+		/* Nothing else wants the node: the packet runs on. */
+		return ev;
 	}
 	/* At equal times the packet's end wins. */
 	if (ev == FW_EV_NONE || t < *when) {
@@ -305,6 +308,25 @@ void vwddm_hw_fw_set_timeout(struct vwddm_hw *hw, u64 timeout_ns)
 	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_set_timeout);
+
+/**
+ * vwddm_hw_fw_set_lone_watchdog() - the firmware's watchdog of a lone packet
+ * @hw: the device
+ * @on: a packet alone on its node that has run the firmware timeout
+ *	without a preemption point latches GPU_ENGINE_TIMEOUT (the default);
+ *	off, it runs on until another slot is runnable
+ *
+ * Context: any.
+ */
+void vwddm_hw_fw_set_lone_watchdog(struct vwddm_hw *hw, bool on)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&hw->irq_lock, flags);
+	WRITE_ONCE(hw->fw_lone_watchdog, on);
+	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_set_lone_watchdog);
 
 /**
  * vwddm_hw_fw_slot_enable() - enable or disable a hardware context slot

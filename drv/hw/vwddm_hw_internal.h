@@ -138,6 +138,8 @@ struct vwddm_hw_fw_node {
  * @reset_stats: function-level resets and power cycles
  * @fw_timeout_ns: the firmware timeout register (TdrDelay); protected by
  *	@irq_lock
+ * @fw_lone_watchdog: the firmware's watchdog of a lone packet is on;
+ *	protected by @irq_lock
  * @nodes: engines * nodes command processors, engine-major
  */
 struct vwddm_hw {
@@ -156,6 +158,7 @@ struct vwddm_hw {
 	struct vwddm_hw_irq_stats irq_stats;
 	struct vwddm_hw_reset_stats reset_stats;
 	u64 fw_timeout_ns;
+	bool fw_lone_watchdog;
 
 	struct vwddm_hw_node nodes[];
 };

@@ -2,6 +2,7 @@
 /*
  * vwddm_kmd.c - the miniport's device start/stop and its DDIs.
  */
+#include <linux/error-injection.h>
 #include <linux/slab.h>
 
 #include "vwddm_kmd.h"
@@ -372,6 +373,7 @@ struct vwddm_kmd *vwddm_kmd_start(struct vwddm_hw *hw,
 	return kmd;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_start);
+ALLOW_ERROR_INJECTION(vwddm_kmd_start, ERRNO);
 
 /**
  * vwddm_kmd_stop() - DxgkDdiStopDevice

@@ -10,6 +10,7 @@
  * Every packet ends with its fence signalled: with success when it ran,
  * with an error when it did not, also when the adapter goes away.
  */
+#include <linux/error-injection.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -352,10 +353,15 @@ struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 	ret = vwddm_sched_dump_init(sched);
 	if (ret)
 		goto err_free_sched;
-	/* Fences wait for both: they must make progress under reclaim. */
-	sched->reset_wq = alloc_ordered_workqueue("%s-reset",
-						  WQ_HIGHPRI | WQ_MEM_RECLAIM,
-						  sched->name);
+	/*
+	 * Fences wait for both: they must make progress under reclaim. The
+	 * reset worker is one work item (never run twice at once) on a
+	 * per-CPU high-priority pool: it starts on the CPU that detected the
+	 * timeout, not wherever an unbound worker happens to be.
+	 */
+	sched->reset_wq = alloc_workqueue("%s-reset",
+					  WQ_HIGHPRI | WQ_MEM_RECLAIM, 1,
+					  sched->name);
 	sched->kick_wq = alloc_workqueue("%s-kick",
 					 WQ_HIGHPRI | WQ_MEM_RECLAIM, 0,
 					 sched->name);
@@ -363,6 +369,8 @@ struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 		ret = -ENOMEM;
 		goto err_destroy_wq;
 	}
+	vwddm_timer_init(&sched->group_timer, cfg->clock,
+			 vwddm_tdr_group_timer_fn, false);
 	for (i = 0; i < count; i++) {
 		struct vwddm_sched_node *n = &sched->nodes[i];
 
@@ -383,6 +391,7 @@ struct vwddm_sched *vwddm_sched_create(const struct vwddm_sched_config *cfg)
 		INIT_LIST_HEAD(&n->slot_holders);
 		INIT_LIST_HEAD(&n->paging_resubmit);
 		INIT_LIST_HEAD(&n->hw_queue);
+		n->group_owner = -1;
 		n->last_fence_id = cfg->first_fence_id - 1;
 		n->last_submitted_id = cfg->first_fence_id - 1;
 		n->irq.completed_id = cfg->first_fence_id - 1;
@@ -428,6 +437,7 @@ err_free_sched:
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_create);
+ALLOW_ERROR_INJECTION(vwddm_sched_create, ERRNO);
 
 /**
  * vwddm_sched_set_miniport() - set the miniport handle
@@ -553,6 +563,9 @@ void vwddm_sched_stop(struct vwddm_sched *sched)
 		vwddm_timer_cancel(&sched->nodes[i].tdr_timer);
 	}
 	/* A reset in progress finishes; a queued one sees @dead and stops. */
+	flush_workqueue(sched->reset_wq);
+	/* A reset that waited for dependent nodes waits no more. */
+	vwddm_timer_cancel(&sched->group_timer);
 	flush_workqueue(sched->reset_wq);
 	flush_work(&sched->notify_work);
 }

@@ -638,6 +638,8 @@ struct vwddm_sched_irq_state {
  * @hw_cfg: the configuration the OS side gave the node's registers
  *	(set_node_config); restored by the OS side after a device reset the
  *	miniport answered with AddressingReset
+ * @group_owner: the index of the node whose engine reset waits for this
+ *	dependent node's preemption, or -1; under &vwddm_sched.irq_lock
  * @irq: interrupt-level state; under &vwddm_sched.irq_lock
  */
 struct vwddm_sched_node {
@@ -672,7 +674,48 @@ struct vwddm_sched_node {
 	u64 stats_preempted_packets;
 	struct vwddm_ddi_set_node_config hw_cfg;
 
+	int group_owner;
 	struct vwddm_sched_irq_state irq;
+};
+
+/* How long an engine reset waits for its dependent nodes' preemption. */
+#define VWDDM_DEPENDENT_PREEMPT_WAIT_NS	(500 * NSEC_PER_MSEC)
+
+/**
+ * struct vwddm_engine_reset - one engine reset in progress
+ * @n: the node that timed out or faulted
+ * @fault: a DMA page fault (else a timeout)
+ * @waiting: an engine reset waits for its dependent nodes' preemption
+ *	(the documented 500 ms); the other fields are valid
+ * @t0: when the reset started (real time)
+ * @dependents: NodeOrdinals of the dependent nodes asked to preempt
+ * @norder: nodes in @order
+ * @order: the nodes reset: the timed-out node first, then the dependent
+ *	nodes that were not preempted, by ordinal
+ * @snap_c: per node ordinal, the last completed fence of the snapshot
+ * @snap_s: per node ordinal, the last submitted fence of the snapshot
+ * @aborted: per node ordinal, the LastAbortedFenceId it reported
+ * @guilty: the device of the guilty packet (referenced), or NULL
+ * @nowners: entries in @owners
+ * @owners: the devices owning what an aborted paging packet was paging in
+ *	(referenced)
+ *
+ * Under &vwddm_sched.reset_lock.
+ */
+struct vwddm_engine_reset {
+	struct vwddm_sched_node *n;
+	bool fault;
+	bool waiting;
+	u64 t0;
+	u64 dependents;
+	u32 norder;
+	u32 order[VWDDM_SCHED_MAX_ENGINE_NODES];
+	u32 snap_c[VWDDM_SCHED_MAX_ENGINE_NODES];
+	u32 snap_s[VWDDM_SCHED_MAX_ENGINE_NODES];
+	u32 aborted[VWDDM_SCHED_MAX_ENGINE_NODES];
+	struct vwddm_device *guilty;
+	u32 nowners;
+	struct vwddm_device *owners[VWDDM_SCHED_MAX_PACKET_ALLOCS];
 };
 
 /**
@@ -696,6 +739,9 @@ struct vwddm_sched_node {
  * @tdr_ddi_delay_ns: TdrDdiDelay: how long a reset DDI may take before it
  *	is the 0x116 case (0: not checked)
  * @per_engine_reset: try an engine reset before an adapter reset
+ * @lone_watchdog: a packet alone on its node that has run TdrDelay is
+ *	preempted anyway, so a hang that nothing waits behind is detected
+ *	(false: Windows 8's non-interactive behaviour, it never is)
  * @tdr_limit_count: TdrLimitCount: adapter TDRs allowed within
  *	@tdr_limit_time_ns; the next one is the 0x116 case. A process may
  *	have one engine TDR fewer before it is blocked. 0: no limit.
@@ -725,6 +771,7 @@ struct vwddm_sched_config {
 	u64 tdr_delay_ns;
 	u64 tdr_ddi_delay_ns;
 	bool per_engine_reset;
+	bool lone_watchdog;
 	u32 tdr_limit_count;
 	u64 tdr_limit_time_ns;
 	struct device *coredump_dev;
@@ -769,25 +816,32 @@ struct vwddm_sched_dump {
  * struct vwddm_sched - the OS side of one adapter
  * @cfg: configuration
  * @name: "vwddm<index>", for logs and workqueues
- * @irq_lock: protects &vwddm_sched_node.irq of every node, @dpc_pending,
- *	@reset_pending, @forced_pending, @fault_pending and @preempt_failed;
+ * @irq_lock: protects &vwddm_sched_node.irq and .group_owner of every
+ *	node, @dpc_pending, @reset_pending, @forced_pending, @fault_pending,
+ *	@preempt_failed, @group_ready and @group_expired;
  *	raw, taken in hardirq context by notify_interrupt and the TDR timers
  * @dpc_pending: nodes with notifications the DPC has not processed yet
  * @reset_pending: nodes whose preemption timed out
  * @forced_pending: nodes whose engine TDR was forced (debugfs)
  * @fault_pending: nodes that reported a DMA page fault
  * @preempt_failed: nodes whose DxgkDdiPreemptCommand failed (0x119/0x2)
+ * @group_ready: a dependent node of @group completed its preemption
+ * @group_expired: @group waited VWDDM_DEPENDENT_PREEMPT_WAIT_NS
  * @residency_lock: protects @allocations and &vwddm_allocation.resident,
  *	.paging and .link; nests inside a node's lock
  * @allocations: every allocation (VidMm's list, purged by an adapter reset)
  * @kick_wq: runs the nodes' kick work (a packet's awaited fence signalled)
- * @reset_wq: ordered, high-priority, WQ_MEM_RECLAIM workqueue: every reset
- *	runs there, one at a time
+ * @reset_wq: per-CPU, high-priority, WQ_MEM_RECLAIM workqueue of
+ *	@reset_work: every reset runs there, one at a time (a work item never
+ *	runs twice at once), on the CPU that queued it
  * @reset_work: handles the pending resets
  * @notify_work: tells user space that the adapter is lost, out of the
  *	reset path (the uevent allocates)
  * @reset_lock: serialises resets with teardown (held by the reset worker)
  * @reset_seq: runs of the reset worker; under @reset_lock
+ * @group: the engine reset waiting for its dependent nodes' preemption;
+ *	under @reset_lock
+ * @group_timer: ends that wait (VWDDM_DEPENDENT_PREEMPT_WAIT_NS)
  * @lock: protects @devices, @procs, @next_id, @dead, @lost,
  *	@forced_adapter_reset, the paging injection, the adapter's TDR window,
  *	the dumps' bookkeeping, @bugcheck, @tdr, &vwddm_device.error and
@@ -829,6 +883,8 @@ struct vwddm_sched {
 	u64 forced_pending;
 	u64 fault_pending;
 	u64 preempt_failed;
+	bool group_ready;
+	bool group_expired;
 	spinlock_t residency_lock; /* see above */
 	struct list_head allocations;
 	struct workqueue_struct *kick_wq;
@@ -837,6 +893,8 @@ struct vwddm_sched {
 	struct work_struct notify_work;
 	struct mutex reset_lock; /* see above */
 	u32 reset_seq;
+	struct vwddm_engine_reset group;
+	struct vwddm_timer group_timer;
 	spinlock_t lock; /* see above */
 	struct list_head devices;
 	struct list_head procs;

@@ -81,6 +81,7 @@ void vwddm_sched_kick_locked(struct vwddm_sched_node *n,
 void vwddm_sched_submit_failed_locked(struct vwddm_sched_node *n,
 				      struct vwddm_packet *pkt, int ret,
 				      struct list_head *done);
+int vwddm_sched_preempt_locked(struct vwddm_sched_node *n);
 void vwddm_sched_pump_locked(struct vwddm_sched *sched,
 			     struct vwddm_sched_node *n, struct list_head *done);
 void vwddm_sched_requeue_locked(struct vwddm_sched_node *n, u32 partial_fence_id,
@@ -172,6 +173,9 @@ void vwddm_tdr_notify_work(struct work_struct *work);
 /* vwddm_tdr_engine.c: the per-engine reset, software and hardware */
 void vwddm_tdr_engine_reset(struct vwddm_sched *sched,
 			    struct vwddm_sched_node *n, bool fault);
+void vwddm_tdr_group_continue(struct vwddm_sched *sched, bool expired);
+void vwddm_tdr_groups_cancel(struct vwddm_sched *sched);
+void vwddm_tdr_group_timer_fn(struct vwddm_timer *timer);
 void vwddm_sched_hws_invalidate(void *os, void *h_context,
 				u32 collateral_damage);
 

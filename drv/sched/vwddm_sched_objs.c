@@ -17,6 +17,7 @@
  * (struct vwddm_proc, keyed by struct pid, so pid reuse and namespaces
  * cannot confuse it), which carries the process's TDR window and block.
  */
+#include <linux/error-injection.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -197,6 +198,7 @@ struct vwddm_device *vwddm_device_alloc(struct vwddm_sched *sched, int kind,
 	spin_unlock_irqrestore(&sched->lock, flags);
 	return dev;
 }
+ALLOW_ERROR_INJECTION(vwddm_device_alloc, ERRNO);
 
 /**
  * vwddm_device_create() - create a device for the calling process
@@ -480,6 +482,7 @@ struct vwddm_context *vwddm_context_create(struct vwddm_device *dev,
 	return ctx;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_context_create);
+ALLOW_ERROR_INJECTION(vwddm_context_create, ERRNO);
 
 /**
  * vwddm_context_destroy() - the owner closes a context
@@ -640,6 +643,7 @@ struct vwddm_allocation *vwddm_allocation_create(struct vwddm_device *dev,
 	return alloc;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_allocation_create);
+ALLOW_ERROR_INJECTION(vwddm_allocation_create, ERRNO);
 
 /**
  * vwddm_allocation_put() - drop a reference to an allocation

@@ -262,6 +262,12 @@ void vwddm_context_disarm(struct vwddm_sched_node *n,
 	vwddm_context_put(ctx);
 }
 
+/*
+ * The quantum timer: due when the head has used its quantum, or now if
+ * it already has (the work that waits for it arrived after). The due
+ * time is when the preemption request is planned: its TdrDelay runs from
+ * there, however late the soft timer fires.
+ */
 static void arm_quantum_locked(struct vwddm_sched_node *n)
 {
 	struct vwddm_sched *sched = n->sched;
@@ -270,7 +276,8 @@ static void arm_quantum_locked(struct vwddm_sched_node *n)
 	/* Hardware scheduling: the firmware slices time itself. */
 	if (sched->cfg.hws || !n->hw_queued || n->preempt_pending)
 		return;
-	n->quantum_due_ns = n->head_since_ns + sched->cfg.quantum_ns;
+	n->quantum_due_ns = max(n->head_since_ns + sched->cfg.quantum_ns,
+				vwddm_clock_now(sched->cfg.clock));
 	vwddm_timer_start(&n->quantum_timer, n->quantum_due_ns);
 }
 
@@ -446,16 +453,45 @@ static bool others_wait_locked(struct vwddm_sched_node *n)
 	return rb;
 }
 
+/**
+ * vwddm_sched_preempt_locked() - DxgkDdiPreemptCommand on a node
+ * @n: the node, with packets on its hardware queue and no preemption
+ *	request outstanding; its lock is held
+ *
+ * The request takes a PreemptionFenceId from the node's sequence; nothing
+ * moves to the node until DMA_PREEMPTED reports it done.
+ *
+ * Return: 0, or the miniport's error (then no request is outstanding:
+ * the 0x119/0x2 case is the caller's).
+ */
+int vwddm_sched_preempt_locked(struct vwddm_sched_node *n)
+{
+	struct vwddm_sched *sched = n->sched;
+	struct vwddm_ddi_preempt_command pc = {
+		.node_ordinal = n->ordinal,
+		.engine_ordinal = n->engine,
+	};
+	int ret;
+
+	lockdep_assert_held(&n->lock);
+	pc.preemption_fence_id = ++n->last_fence_id;
+	n->preempt_fence_id = pc.preemption_fence_id;
+	n->preempt_pending = true;
+	trace_vwddm_preempt(sched->cfg.index, n->engine, n->ordinal,
+			    pc.preemption_fence_id, false, 0);
+	n->stats_preempts++;
+	ret = sched->cfg.ddi->preempt_command(sched->cfg.miniport, &pc);
+	if (ret)
+		n->preempt_pending = false;
+	return ret;
+}
+
 static void quantum_timer_fn(struct vwddm_timer *timer)
 {
 	struct vwddm_sched_node *n = container_of(timer,
 						  struct vwddm_sched_node,
 						  quantum_timer);
 	struct vwddm_sched *sched = n->sched;
-	struct vwddm_ddi_preempt_command pc = {
-		.node_ordinal = n->ordinal,
-		.engine_ordinal = n->engine,
-	};
 	unsigned long flags;
 	u64 now, due, watchdog;
 	int ret = 0;
@@ -471,12 +507,14 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 	}
 	/*
 	 * A long packet alone on the node keeps running (submit re-checks)
-	 * until it has run TdrDelay. Then it is preempted anyway, and resumed
-	 * at once if that succeeds: a packet that never ends is detected even
-	 * when nothing else wants the node (the watchdog).
+	 * until it has run TdrDelay. Then, with the lone watchdog, it is
+	 * preempted anyway, and resumed at once if that succeeds: a packet
+	 * that never ends is detected even when nothing else wants the node.
+	 * Without it, nothing times out until other work waits.
 	 */
 	if (!others_wait_locked(n)) {
-		if (sched->cfg.tdr_level == VWDDM_TDR_OFF)
+		if (sched->cfg.tdr_level == VWDDM_TDR_OFF ||
+		    !sched->cfg.lone_watchdog)
 			goto out_unlock;
 		watchdog = n->head_since_ns + sched->cfg.tdr_delay_ns;
 		if (now < watchdog) {
@@ -488,16 +526,9 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 	}
 	/* The request was due then, however late this timer ran. */
 	due = max(due, n->quantum_due_ns);
-	pc.preemption_fence_id = ++n->last_fence_id;
-	n->preempt_fence_id = pc.preemption_fence_id;
-	n->preempt_pending = true;
-	trace_vwddm_preempt(sched->cfg.index, n->engine, n->ordinal,
-			    pc.preemption_fence_id, false, 0);
-	n->stats_preempts++;
-	ret = sched->cfg.ddi->preempt_command(sched->cfg.miniport, &pc);
+	ret = vwddm_sched_preempt_locked(n);
 	if (ret) {
 		/* The 0x119/0x2 case: handled by the reset worker. */
-		n->preempt_pending = false;
 		raw_spin_lock(&sched->irq_lock);
 		sched->preempt_failed |= BIT_ULL(n->index);
 		raw_spin_unlock(&sched->irq_lock);
@@ -506,7 +537,7 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 	/* TdrDelay: the preemption must be acknowledged by then. */
 	if (sched->cfg.tdr_level != VWDDM_TDR_OFF) {
 		raw_spin_lock(&sched->irq_lock);
-		n->irq.tdr_watch = pc.preemption_fence_id;
+		n->irq.tdr_watch = n->preempt_fence_id;
 		raw_spin_unlock(&sched->irq_lock);
 		vwddm_timer_start(&n->tdr_timer,
 				  due + sched->cfg.tdr_delay_ns);
@@ -684,7 +715,7 @@ void vwddm_sched_tdr_timer_fn(struct vwddm_timer *timer)
 void vwddm_sched_process_node(struct vwddm_sched *sched,
 			      struct vwddm_sched_node *n)
 {
-	bool preempted, faulted, timeout, retired = false;
+	bool preempted, faulted, timeout, group, retired = false;
 	struct vwddm_interrupt_data pre;
 	struct vwddm_packet *pkt, *tmp;
 	unsigned long flags;
@@ -707,10 +738,19 @@ void vwddm_sched_process_node(struct vwddm_sched *sched,
 		request_reset_irqlocked(sched, n, true);
 	if (timeout)
 		request_reset_irqlocked(sched, n, false);
-	preempted = preempted && n->preempt_pending && !n->resetting &&
+	/*
+	 * A node being reset ignores preemption reports, except a dependent
+	 * node whose preemption an engine reset waits for: it goes on.
+	 */
+	group = n->group_owner >= 0;
+	preempted = preempted && n->preempt_pending &&
+		    (!n->resetting || group) &&
 		    pre.dma_preempted.preemption_fence_id == n->preempt_fence_id;
 	if (preempted)
 		n->irq.tdr_watch = 0;
+	group = group && preempted;
+	if (group)
+		sched->group_ready = true;
 	raw_spin_unlock(&sched->irq_lock);
 
 	if (sched->cfg.hws) {
@@ -741,12 +781,11 @@ void vwddm_sched_process_node(struct vwddm_sched *sched,
 	spin_unlock_irqrestore(&n->lock, flags);
 	vwddm_packets_release(&done);
 	dma_fence_end_signalling(cookie);
-	if (faulted || timeout) {
-		if (faulted)
-			trace_vwddm_timeout(sched->cfg.index, n->engine,
-					    n->ordinal, true);
+	if (faulted)
+		trace_vwddm_timeout(sched->cfg.index, n->engine, n->ordinal,
+				    true);
+	if (faulted || timeout || group)
 		queue_work(sched->reset_wq, &sched->reset_work);
-	}
 }
 
 /**

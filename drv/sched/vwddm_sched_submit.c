@@ -15,6 +15,7 @@
  * The submission's in-fences are dependencies of its first packet only:
  * the others run after it anyway, in order.
  */
+#include <linux/error-injection.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/slab.h>
@@ -27,10 +28,11 @@ static void submission_free(struct vwddm_submission *sub)
 {
 	u32 i;
 
-	for (i = 0; i < sub->nspare; i++)
+	/* Either array may be missing when its allocation failed. */
+	for (i = 0; sub->spare && i < sub->nspare; i++)
 		if (sub->spare[i])
 			vwddm_packet_discard(sub->spare[i]);
-	for (i = 0; i < sub->count; i++)
+	for (i = 0; sub->pkts && i < sub->count; i++)
 		if (sub->pkts[i])
 			vwddm_packet_discard(sub->pkts[i]);
 	kvfree(sub->spare);
@@ -152,6 +154,7 @@ err_nomem:
 	return -ENOMEM;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_submit_prepare);
+ALLOW_ERROR_INJECTION(vwddm_sched_submit_prepare, ERRNO);
 
 /**
  * vwddm_sched_submit_last_fence() - the fence that tells how a submission

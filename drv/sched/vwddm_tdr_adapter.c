@@ -38,6 +38,7 @@ static void mark_lost(struct vwddm_sched *sched)
 	spin_lock_irqsave(&sched->lock, flags);
 	WRITE_ONCE(sched->lost, true);
 	spin_unlock_irqrestore(&sched->lock, flags);
+	vwddm_tdr_groups_cancel(sched);
 	for (i = 0; i < count; i++) {
 		struct vwddm_sched_node *n = &sched->nodes[i];
 
@@ -146,6 +147,7 @@ static void quiesce_adapter(struct vwddm_sched *sched)
 {
 	u32 i, count = vwddm_sched_node_count(sched);
 
+	vwddm_tdr_groups_cancel(sched);
 	for (i = 0; i < count; i++)
 		vwddm_tdr_quiesce_node(sched, &sched->nodes[i], NULL, NULL);
 	for (i = 0; i < count; i++)

@@ -9,8 +9,11 @@
  * interrupt level, after which the node's interrupts are ignored; (4) exit
  * if the hardware queue drained; (5) flush the DPC work; (6) prepare (the
  * node takes no new work); (7) DxgkDdiQueryDependentEngineGroup (the mask
- * must hold the node) and DxgkDdiResetEngine on every node of the group,
- * the timed-out node first, then by ordinal; (8) LastAbortedFenceId must
+ * must hold the node): the other nodes of the group take no new work and
+ * those with work on their hardware are asked to preempt it; up to 500 ms
+ * later (or once they all did), DxgkDdiResetEngine on the timed-out node,
+ * then by ordinal on each dependent node that did not preempt (those that
+ * did keep their work); (8) LastAbortedFenceId must
  * lie in [last completed, last submitted] of the snapshot, else the 0x119
  * /0xA case; (9) the guilty device (owner of the aborted packet) goes to
  * error, packets behind it are resubmitted, and a reset that hit a paging
@@ -32,37 +35,6 @@
 #include "vwddm_sched_internal.h"
 #include "../base/vwddm_compat.h"
 #include "vwddm_trace.h"
-
-/**
- * struct engine_reset - one engine reset in progress
- * @sched: the scheduler
- * @n: the node that timed out or faulted
- * @fault: a DMA page fault (else a timeout)
- * @t0: when the reset started (real time)
- * @norder: nodes in @order
- * @order: the dependent group, the timed-out node first, then by ordinal
- * @snap_c: per node ordinal, the last completed fence of the snapshot
- * @snap_s: per node ordinal, the last submitted fence of the snapshot
- * @aborted: per node ordinal, the LastAbortedFenceId it reported
- * @guilty: the device of the guilty packet (referenced), or NULL
- * @nowners: entries in @owners
- * @owners: the devices owning what an aborted paging packet was paging in
- *	(referenced)
- */
-struct engine_reset {
-	struct vwddm_sched *sched;
-	struct vwddm_sched_node *n;
-	bool fault;
-	u64 t0;
-	u32 norder;
-	u32 order[VWDDM_SCHED_MAX_ENGINE_NODES];
-	u32 snap_c[VWDDM_SCHED_MAX_ENGINE_NODES];
-	u32 snap_s[VWDDM_SCHED_MAX_ENGINE_NODES];
-	u32 aborted[VWDDM_SCHED_MAX_ENGINE_NODES];
-	struct vwddm_device *guilty;
-	u32 nowners;
-	struct vwddm_device *owners[VWDDM_SCHED_MAX_PACKET_ALLOCS];
-};
 
 /* The context that ran a guilty packet: HUNG, guilty. */
 static void make_guilty_locked(struct vwddm_sched_node *n,
@@ -91,10 +63,36 @@ static void blame_device(struct vwddm_sched *sched, struct vwddm_device *dev)
 	vwddm_device_put(dev);
 }
 
-/* Steps 1-2 are behind us: note the detection and the rung. */
-static void note_detection(struct engine_reset *er)
+/*
+ * The end of an engine reset, software or hardware scheduling alike:
+ * the node's work goes on, the guilty device is put in error and its
+ * process charged, and the reset is traced, timed, logged and reported as
+ * @what.
+ */
+static void engine_reset_done(struct vwddm_sched *sched,
+			      struct vwddm_sched_node *n, u64 t0,
+			      struct vwddm_device *guilty, u32 evt,
+			      const char *what)
 {
-	struct vwddm_sched *sched = er->sched;
+	u64 us;
+
+	blame_device(sched, guilty);
+	trace_vwddm_reset_step(sched->cfg.index, n->engine, n->ordinal,
+			       VWDDM_STEP_RECOVERED, 0, 0);
+	vwddm_sched_hist_add(sched, VWDDM_TDR_STEP_ENGINE_TOTAL, t0);
+	vwddm_sched_log_event(sched, evt, n->engine, n->ordinal,
+			      sched->tdr.last_reason);
+	us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
+	trace_vwddm_ladder(sched->cfg.index, sched->cfg.rail,
+			   VWDDM_RUNG_ENGINE, 0, us);
+	pr_notice("%s: node %u.%u: %s in %llu us\n", sched->name, n->engine,
+		  n->ordinal, what, us);
+}
+
+/* Steps 1-2 are behind us: note the detection and the rung. */
+static void note_detection(struct vwddm_sched *sched,
+			   struct vwddm_engine_reset *er)
+{
 	unsigned long flags;
 	u64 detected;
 
@@ -112,21 +110,22 @@ static void note_detection(struct engine_reset *er)
  * Before calling it a hang: a completion whose interrupt was lost is
  * caught with DxgkDdiQueryCurrentFence and retired.
  */
-static void catch_missed_completion(struct engine_reset *er)
+static void catch_missed_completion(struct vwddm_sched *sched,
+				    struct vwddm_sched_node *n)
 {
 	struct vwddm_ddi_query_current_fence q = {
-		.node_ordinal = er->n->ordinal,
-		.engine_ordinal = er->n->engine,
+		.node_ordinal = n->ordinal,
+		.engine_ordinal = n->engine,
 	};
 
-	er->sched->cfg.ddi->query_current_fence(er->sched->cfg.miniport, &q);
-	vwddm_sched_process_node(er->sched, er->n);
+	sched->cfg.ddi->query_current_fence(sched->cfg.miniport, &q);
+	vwddm_sched_process_node(sched, n);
 }
 
 /* Steps 3 and 4: the snapshot; false if the hardware queue had drained. */
-static bool snapshot(struct engine_reset *er, struct vwddm_sched_node *d)
+static bool snapshot(struct vwddm_sched *sched, struct vwddm_engine_reset *er,
+		     struct vwddm_sched_node *d)
 {
-	struct vwddm_sched *sched = er->sched;
 	u32 *c = &er->snap_c[d->ordinal], *s = &er->snap_s[d->ordinal];
 
 	vwddm_tdr_quiesce_node(sched, d, c, s);
@@ -136,10 +135,9 @@ static bool snapshot(struct engine_reset *er, struct vwddm_sched_node *d)
 }
 
 /* Step 4's exit: nothing was left to preempt, the request is moot. */
-static void drained_exit(struct engine_reset *er)
+static void drained_exit(struct vwddm_sched *sched,
+			 struct vwddm_sched_node *n)
 {
-	struct vwddm_sched *sched = er->sched;
-	struct vwddm_sched_node *n = er->n;
 	unsigned long flags;
 
 	spin_lock_irqsave(&n->lock, flags);
@@ -155,19 +153,50 @@ static void drained_exit(struct engine_reset *er)
 	vwddm_sched_count(sched, &sched->tdr.engine_reset_noops);
 }
 
-/*
- * Step 7, first half: the dependent group, which must hold the node (else
- * the 0x119/0x8 case). Its other nodes are quiesced and snapshotted too.
- */
-static bool dependent_group(struct engine_reset *er)
+/* Set or clear the engine reset a dependent node's preemption ends. */
+static void set_group_owner(struct vwddm_sched *sched,
+			    struct vwddm_sched_node *d, int owner)
 {
-	struct vwddm_sched *sched = er->sched;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	d->group_owner = owner;
+	if (owner >= 0)
+		d->irq.tdr_watch = 0;	/* the group's deadline instead */
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+}
+
+/* No dependent node of @er waits for a preemption any more. */
+static void clear_group_owners(struct vwddm_sched *sched,
+			       struct vwddm_engine_reset *er)
+{
+	unsigned long bit;
+
+	for_each_set_bit(bit, (unsigned long *)&er->dependents,
+			 VWDDM_SCHED_MAX_ENGINE_NODES)
+		set_group_owner(sched, vwddm_sched_node(sched, er->n->engine,
+							bit), -1);
+}
+
+/*
+ * Step 7, first half: DxgkDdiQueryDependentEngineGroup, whose mask must
+ * hold the node (else the 0x119/0x8 case). Every dependent node takes no
+ * new work from now on; one with work on its hardware is asked to preempt
+ * it (or keeps the request it had). False when the reset was promoted to
+ * an adapter reset (handled here).
+ */
+static bool preempt_dependents(struct vwddm_sched *sched,
+			       struct vwddm_engine_reset *er)
+{
 	struct vwddm_sched_node *n = er->n, *d;
 	struct vwddm_ddi_query_dependent_engine_group qg = {
 		.node_ordinal = n->ordinal,
 		.engine_ordinal = n->engine,
 	};
+	unsigned long flags;
+	bool busy;
 	u64 mask;
+	int ret;
 	u32 i;
 
 	if (sched->cfg.ddi->query_dependent_engine_group(sched->cfg.miniport,
@@ -177,6 +206,7 @@ static bool dependent_group(struct engine_reset *er)
 				     VWDDM_119_INVALID_NODE_MASK,
 				     qg.dependent_node_ordinal_mask,
 				     n->ordinal);
+		vwddm_tdr_adapter_reset(sched, n, true);
 		return false;
 	}
 	mask = qg.dependent_node_ordinal_mask &
@@ -184,25 +214,98 @@ static bool dependent_group(struct engine_reset *er)
 	trace_vwddm_reset_step(sched->cfg.index, n->engine, n->ordinal,
 			       VWDDM_STEP_GROUP, (u32)mask, 0);
 	er->order[er->norder++] = n->ordinal;
-	for (i = 0; i < sched->cfg.nodes; i++)
-		if (i != n->ordinal && (mask & BIT_ULL(i)))
-			er->order[er->norder++] = i;
-	for (i = 1; i < er->norder; i++) {
-		d = vwddm_sched_node(sched, n->engine, er->order[i]);
-		snapshot(er, d);
-		vwddm_sched_process_node(sched, d);
+	for (i = 0; i < sched->cfg.nodes; i++) {
+		if (i == n->ordinal || !(mask & BIT_ULL(i)))
+			continue;
+		d = vwddm_sched_node(sched, n->engine, i);
+		ret = 0;
+		spin_lock_irqsave(&d->lock, flags);
+		d->resetting = true;
+		busy = d->hw_queued && !d->preempt_pending;
+		if (busy)
+			ret = vwddm_sched_preempt_locked(d);
+		spin_unlock_irqrestore(&d->lock, flags);
+		er->dependents |= BIT_ULL(i);
+		set_group_owner(sched, d, n->index);
+		vwddm_timer_try_cancel(&d->tdr_timer);
+		if (ret) {
+			/* The 0x119/0x2 case, on a dependent node. */
+			vwddm_sched_bugcheck(sched,
+					     VWDDM_BUGCHECK_SCHEDULER_INTERNAL,
+					     VWDDM_119_FAILED_SUBMIT_COMMAND,
+					     (u32)ret, d->index);
+			clear_group_owners(sched, er);
+			vwddm_tdr_adapter_reset(sched, n, true);
+			return false;
+		}
 	}
 	return true;
 }
 
+/* Every dependent node's preemption completed, or it had nothing to lose. */
+static bool dependents_settled(struct vwddm_sched *sched,
+			       struct vwddm_engine_reset *er)
+{
+	struct vwddm_sched_node *d;
+	unsigned long flags, bit;
+	bool settled = true;
+
+	for_each_set_bit(bit, (unsigned long *)&er->dependents,
+			 VWDDM_SCHED_MAX_ENGINE_NODES) {
+		d = vwddm_sched_node(sched, er->n->engine, bit);
+		spin_lock_irqsave(&d->lock, flags);
+		settled = !d->preempt_pending || !d->hw_queued;
+		spin_unlock_irqrestore(&d->lock, flags);
+		if (!settled)
+			break;
+	}
+	return settled;
+}
+
 /*
- * Steps 7 and 8: DxgkDdiResetEngine on every node of the group, each
+ * Step 7, the wait is over: a dependent node whose preemption completed
+ * kept its work (it goes back to its contexts' queues); one that still
+ * has work on its hardware is snapshotted and reset after the node, by
+ * ordinal. None waits for a preemption any more.
+ */
+static void pick_dependents(struct vwddm_sched *sched,
+			    struct vwddm_engine_reset *er)
+{
+	struct vwddm_sched_node *d;
+	unsigned long flags, bit;
+	u32 preempted = 0;
+	bool busy;
+
+	for_each_set_bit(bit, (unsigned long *)&er->dependents,
+			 VWDDM_SCHED_MAX_ENGINE_NODES) {
+		d = vwddm_sched_node(sched, er->n->engine, bit);
+		vwddm_sched_process_node(sched, d);
+		set_group_owner(sched, d, -1);
+		spin_lock_irqsave(&d->lock, flags);
+		busy = d->hw_queued;
+		spin_unlock_irqrestore(&d->lock, flags);
+		if (!busy) {
+			preempted++;
+			continue;
+		}
+		snapshot(sched, er, d);
+		vwddm_sched_process_node(sched, d);
+		er->order[er->norder++] = bit;
+	}
+	if (er->dependents)
+		pr_notice("%s: node %u.%u: %u dependent node(s) preempted or idle, %u to reset\n",
+			  sched->name, er->n->engine, er->n->ordinal, preempted,
+			  er->norder - 1);
+}
+
+/*
+ * Steps 7 and 8: DxgkDdiResetEngine on every node of @er's order, each
  * answer checked against the snapshot. False when the reset was promoted
  * to an adapter reset or the adapter is lost (all handled here).
  */
-static bool reset_engines(struct engine_reset *er)
+static bool reset_engines(struct vwddm_sched *sched,
+			  struct vwddm_engine_reset *er)
 {
-	struct vwddm_sched *sched = er->sched;
 	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	struct vwddm_sched_node *n = er->n;
 	u64 t, t1;
@@ -259,23 +362,40 @@ static bool reset_engines(struct engine_reset *er)
 	return true;
 }
 
+/* An aborted paging packet: the devices owning what it paged in go. */
+static void paging_hit_locked(struct vwddm_engine_reset *er,
+			      struct vwddm_packet *pkt)
+{
+	struct vwddm_allocation **allocs = vwddm_packet_allocs(pkt);
+	u32 i;
+
+	for (i = 0; i < pkt->nr_allocs && er->nowners < ARRAY_SIZE(er->owners);
+	     i++) {
+		vwddm_device_mark_error(allocs[i]->dev, VWDDM_DEVICE_PAGING);
+		kref_get(&allocs[i]->dev->ref);
+		er->owners[er->nowners++] = allocs[i]->dev;
+	}
+}
+
 /*
  * Step 9 on one node: packets up to the aborted one completed; the aborted
  * one on the timed-out node is guilty (even if it completed after step 3);
  * everything behind it was taken off the hardware and is resubmitted. The
  * guilty packet's fence carries -ETIME for a hang, -EFAULT for a page
- * fault. An aborted paging packet names the devices owning what it paged.
+ * fault. An aborted render packet on a dependent node is innocent and
+ * resubmitted; an aborted paging packet, on any node, names the devices
+ * owning what it paged (it ends: -ECANCELED on a dependent node).
  */
-static void recover_node(struct engine_reset *er, struct vwddm_sched_node *d,
-			 bool timed_out_node)
+static void recover_node(struct vwddm_sched *sched,
+			 struct vwddm_engine_reset *er,
+			 struct vwddm_sched_node *d, bool timed_out_node)
 {
-	struct vwddm_sched *sched = er->sched;
-	u32 aborted = er->aborted[d->ordinal], i;
-	struct vwddm_allocation **allocs;
+	u32 aborted = er->aborted[d->ordinal];
 	struct vwddm_packet *pkt, *tmp;
 	struct vwddm_context *ctx;
 	unsigned long flags;
 	LIST_HEAD(done);
+	int error;
 
 	spin_lock_irqsave(&d->lock, flags);
 	/* Rule (b): the last completed fence is LastAbortedFenceId. */
@@ -292,11 +412,12 @@ static void recover_node(struct engine_reset *er, struct vwddm_sched_node *d,
 			vwddm_sched_retire_packet_locked(sched, d, pkt, &done);
 			continue;
 		}
-		if (!timed_out_node)
+		if (!timed_out_node && !(pkt->flags & VWDDM_PKT_PAGING))
 			break;	/* collateral on a dependent node: innocent */
 		ctx = pkt->ctx;
 		list_del_init(&pkt->link);
 		d->hw_queued--;
+		error = er->fault ? -EFAULT : -ETIME;
 		if (!(pkt->flags & VWDDM_PKT_PAGING)) {
 			make_guilty_locked(d, ctx, &done);
 			if (!er->guilty) {
@@ -305,17 +426,11 @@ static void recover_node(struct engine_reset *er, struct vwddm_sched_node *d,
 			}
 		} else {
 			/* The system device carries on; the owners go. */
-			allocs = vwddm_packet_allocs(pkt);
-			for (i = 0; i < pkt->nr_allocs &&
-			     er->nowners < ARRAY_SIZE(er->owners); i++) {
-				vwddm_device_mark_error(allocs[i]->dev,
-							VWDDM_DEVICE_PAGING);
-				kref_get(&allocs[i]->dev->ref);
-				er->owners[er->nowners++] = allocs[i]->dev;
-			}
+			paging_hit_locked(er, pkt);
+			if (!timed_out_node)
+				error = -ECANCELED;
 		}
-		vwddm_packet_end_locked(d, pkt, er->fault ? -EFAULT : -ETIME,
-					&done);
+		vwddm_packet_end_locked(d, pkt, error, &done);
 	}
 	/* Taken off the hardware by the reset: resubmit the innocent. */
 	vwddm_sched_requeue_locked(d, 0, 0, true, &done);
@@ -325,29 +440,136 @@ static void recover_node(struct engine_reset *er, struct vwddm_sched_node *d,
 }
 
 /*
- * The end of an engine reset, software or hardware scheduling alike:
- * the node's work goes on, the guilty device is put in error and its
- * process charged, and the reset is traced, timed, logged and reported as
- * @what.
+ * Give back the node and its dependent nodes, reset or preempted alike;
+ * timeouts detected on them meanwhile were about the work the reset
+ * handled.
  */
-static void engine_reset_done(struct vwddm_sched *sched,
-			      struct vwddm_sched_node *n, u64 t0,
-			      struct vwddm_device *guilty, u32 evt,
-			      const char *what)
+static void release_group(struct vwddm_sched *sched,
+			  struct vwddm_engine_reset *er)
 {
-	u64 us;
+	struct vwddm_sched_node *n = er->n;
+	u64 nodes = er->dependents | BIT_ULL(n->ordinal);
+	unsigned long flags, bit;
 
-	blame_device(sched, guilty);
-	trace_vwddm_reset_step(sched->cfg.index, n->engine, n->ordinal,
-			       VWDDM_STEP_RECOVERED, 0, 0);
-	vwddm_sched_hist_add(sched, VWDDM_TDR_STEP_ENGINE_TOTAL, t0);
-	vwddm_sched_log_event(sched, evt, n->engine, n->ordinal,
-			      sched->tdr.last_reason);
-	us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
-	trace_vwddm_ladder(sched->cfg.index, sched->cfg.rail,
-			   VWDDM_RUNG_ENGINE, 0, us);
-	pr_notice("%s: node %u.%u: %s in %llu us\n", sched->name, n->engine,
-		  n->ordinal, what, us);
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	sched->reset_pending &= ~(nodes << (n->engine * sched->cfg.nodes));
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+	for_each_set_bit(bit, (unsigned long *)&nodes,
+			 VWDDM_SCHED_MAX_ENGINE_NODES)
+		vwddm_tdr_release_node(sched,
+				       vwddm_sched_node(sched, n->engine, bit));
+}
+
+/*
+ * Steps 7 (the resets, once the dependent nodes had their chance to
+ * preempt), 8 and 9.
+ */
+static void finish_engine_reset(struct vwddm_sched *sched,
+				struct vwddm_engine_reset *er)
+{
+	struct vwddm_sched_node *n = er->n;
+	u32 i;
+
+	pick_dependents(sched, er);
+	if (!reset_engines(sched, er))
+		return;
+
+	/* Step 9. */
+	for (i = 0; i < er->norder; i++)
+		recover_node(sched, er, vwddm_sched_node(sched, n->engine,
+							 er->order[i]), i == 0);
+	vwddm_sched_count(sched, &sched->tdr.engine_resets);
+	if (er->nowners) {
+		/* A paging packet was hit: owners in error, adapter reset. */
+		for (i = 0; i < er->nowners; i++) {
+			vwddm_device_set_error(er->owners[i],
+					       VWDDM_DEVICE_PAGING);
+			vwddm_device_put(er->owners[i]);
+		}
+		er->nowners = 0;
+		blame_device(sched, er->guilty);
+		er->guilty = NULL;
+		vwddm_tdr_adapter_reset(sched, n, true);
+		return;
+	}
+	release_group(sched, er);
+	engine_reset_done(sched, n, er->t0, er->guilty,
+			  VWDDM_TDR_EVT_ENGINE_RESET, "engine reset done");
+	er->guilty = NULL;
+}
+
+/**
+ * vwddm_tdr_group_continue() - an engine reset's wait for its dependent
+ *	nodes may be over
+ * @sched: the scheduler
+ * @expired: VWDDM_DEPENDENT_PREEMPT_WAIT_NS has passed
+ *
+ * Goes on with the waiting engine reset once every dependent node's
+ * preemption completed, or when the wait expired: the nodes that did not
+ * preempt are reset.
+ *
+ * Context: the reset worker.
+ */
+void vwddm_tdr_group_continue(struct vwddm_sched *sched, bool expired)
+{
+	struct vwddm_engine_reset *er = &sched->group;
+
+	lockdep_assert_held(&sched->reset_lock);
+	if (!er->waiting || (!expired && !dependents_settled(sched, er)))
+		return;
+	er->waiting = false;
+	vwddm_timer_cancel(&sched->group_timer);
+	trace_vwddm_reset_step(sched->cfg.index, er->n->engine,
+			       er->n->ordinal, VWDDM_STEP_GROUP,
+			       (u32)er->dependents, expired);
+	finish_engine_reset(sched, er);
+}
+
+/**
+ * vwddm_tdr_groups_cancel() - forget an engine reset waiting for its
+ *	dependent nodes
+ * @sched: the scheduler
+ *
+ * For a reset that takes every node of the adapter: the caller quiesces
+ * and recovers the nodes. Idempotent.
+ *
+ * Context: the reset worker, or with the adapter's reset lock held.
+ */
+void vwddm_tdr_groups_cancel(struct vwddm_sched *sched)
+{
+	struct vwddm_engine_reset *er = &sched->group;
+	unsigned long flags;
+
+	lockdep_assert_held(&sched->reset_lock);
+	if (!er->waiting)
+		return;
+	er->waiting = false;
+	vwddm_timer_cancel(&sched->group_timer);
+	clear_group_owners(sched, er);
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	sched->group_ready = false;
+	sched->group_expired = false;
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+	pr_notice("%s: node %u.%u: engine reset taken over by an adapter-wide reset\n",
+		  sched->name, er->n->engine, er->n->ordinal);
+}
+
+/**
+ * vwddm_tdr_group_timer_fn() - the wait for dependent nodes expired
+ * @timer: &vwddm_sched.group_timer
+ *
+ * Context: timer (soft) context.
+ */
+void vwddm_tdr_group_timer_fn(struct vwddm_timer *timer)
+{
+	struct vwddm_sched *sched = container_of(timer, struct vwddm_sched,
+						 group_timer);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	sched->group_expired = true;
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+	queue_work(sched->reset_wq, &sched->reset_work);
 }
 
 /**
@@ -549,22 +771,25 @@ out_put:
  * @fault: a DMA page fault (else a timeout)
  *
  * Without per-engine reset, an adapter reset. The documented nine steps;
- * any step that fails promotes the reset to an adapter reset.
+ * any step that fails promotes the reset to an adapter reset. When the
+ * node has dependent nodes with work on their hardware, the reset waits
+ * (VWDDM_DEPENDENT_PREEMPT_WAIT_NS, or until they all preempted) in
+ * &vwddm_sched.group and goes on in vwddm_tdr_group_continue().
  *
- * Context: the reset worker.
+ * Context: the reset worker; no engine reset waits for dependent nodes.
  */
 void vwddm_tdr_engine_reset(struct vwddm_sched *sched,
 			    struct vwddm_sched_node *n, bool fault)
 {
-	struct engine_reset er = {
-		.sched = sched,
+	struct vwddm_engine_reset *er = &sched->group;
+
+	lockdep_assert_held(&sched->reset_lock);
+	*er = (struct vwddm_engine_reset){
 		.n = n,
 		.fault = fault,
 		.t0 = ktime_get_ns(),
 	};
-	u32 i;
-
-	note_detection(&er);
+	note_detection(sched, er);
 	if (!sched->cfg.per_engine_reset) {
 		vwddm_sched_set_reason(sched, VWDDM_TDR_TYPE_PREEMPT_TIMEOUT);
 		vwddm_tdr_adapter_reset(sched, n, false);
@@ -575,9 +800,9 @@ void vwddm_tdr_engine_reset(struct vwddm_sched *sched,
 		return;
 	}
 	if (!fault)
-		catch_missed_completion(&er);
-	if (!snapshot(&er, n) && !fault) {
-		drained_exit(&er);
+		catch_missed_completion(sched, n);
+	if (!snapshot(sched, er, n) && !fault) {
+		drained_exit(sched, n);
 		return;
 	}
 	vwddm_sched_set_reason(sched, fault ? VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT :
@@ -588,32 +813,17 @@ void vwddm_tdr_engine_reset(struct vwddm_sched *sched,
 			       VWDDM_STEP_FLUSHED, 0, 0);
 	vwddm_sched_collect(sched, n, VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED);
 
-	if (!dependent_group(&er)) {
-		vwddm_tdr_adapter_reset(sched, n, true);
+	if (!preempt_dependents(sched, er))
+		return;
+	if (dependents_settled(sched, er)) {
+		finish_engine_reset(sched, er);
 		return;
 	}
-	if (!reset_engines(&er))
-		return;
-
-	/* Step 9. */
-	for (i = 0; i < er.norder; i++)
-		recover_node(&er, vwddm_sched_node(sched, n->engine,
-						   er.order[i]), i == 0);
-	vwddm_sched_count(sched, &sched->tdr.engine_resets);
-	if (er.nowners) {
-		/* A paging packet was hit: owners in error, adapter reset. */
-		for (i = 0; i < er.nowners; i++) {
-			vwddm_device_set_error(er.owners[i],
-					       VWDDM_DEVICE_PAGING);
-			vwddm_device_put(er.owners[i]);
-		}
-		blame_device(sched, er.guilty);
-		vwddm_tdr_adapter_reset(sched, n, true);
-		return;
-	}
-	for (i = 0; i < er.norder; i++)
-		vwddm_tdr_release_node(sched, vwddm_sched_node(sched, n->engine,
-							       er.order[i]));
-	engine_reset_done(sched, n, er.t0, er.guilty,
-			  VWDDM_TDR_EVT_ENGINE_RESET, "engine reset done");
+	/* "Waits 500 milliseconds" for the dependent nodes to preempt. */
+	er->waiting = true;
+	vwddm_timer_start(&sched->group_timer,
+			  vwddm_clock_now(sched->cfg.clock) +
+			  VWDDM_DEPENDENT_PREEMPT_WAIT_NS);
+	pr_notice("%s: node %u.%u: waiting for dependent nodes to preempt\n",
+		  sched->name, n->engine, n->ordinal);
 }

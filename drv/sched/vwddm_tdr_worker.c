@@ -7,7 +7,7 @@
  * (a preemption not acknowledged within TdrDelay of when it was due), the
  * DPC (a DMA page fault, a firmware GPU_ENGINE_TIMEOUT), the quantum timer
  * (DxgkDdiPreemptCommand failed: the 0x119/0x2 case), debugfs (a forced
- * engine or adapter TDR). Recovery runs on one ordered, high-priority
+ * engine or adapter TDR). Recovery runs as one work item, on a high-priority
  * workqueue per adapter (WQ_MEM_RECLAIM: fences wait for it), in process
  * context, one reset at a time. All of it is on the fence-signalling path,
  * annotated as such: it allocates nothing that could recurse into reclaim
@@ -57,6 +57,19 @@ static void preempt_failed(struct vwddm_sched *sched, u64 mask)
 	vwddm_tdr_adapter_reset(sched, &sched->nodes[__ffs64(mask)], true);
 }
 
+/* Hand the detections of @nodes back, for the worker's next round. */
+static void defer(struct vwddm_sched *sched, u64 timeouts, u64 forced,
+		  u64 faults, u64 nodes)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	sched->reset_pending |= timeouts & nodes;
+	sched->forced_pending |= forced & nodes;
+	sched->fault_pending |= faults & nodes;
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+}
+
 /**
  * vwddm_sched_reset_work() - the reset worker
  * @work: &vwddm_sched.reset_work
@@ -64,30 +77,44 @@ static void preempt_failed(struct vwddm_sched *sched, u64 mask)
  * Takes the rail lock (vwddm_sched_rail.c) for an adapter on a shared
  * rail, then &vwddm_sched.reset_lock (vwddm_rail_lock()).
  *
- * Context: process context, on the adapter's ordered reset workqueue.
+ * Context: process context, on the adapter's reset workqueue.
  */
 void vwddm_sched_reset_work(struct work_struct *work)
 {
 	struct vwddm_sched *sched = container_of(work, struct vwddm_sched,
 						 reset_work);
 	u64 timeouts, forced_nodes, faults, failed, all;
+	bool forced, stop, cookie, waiting, ready, expired;
 	unsigned long flags, bit;
-	bool forced, stop, cookie;
 
 	cookie = dma_fence_begin_signalling();
 	vwddm_rail_lock(sched);
 	/* One run of the worker is one reset for the contexts it touches. */
 	sched->reset_seq++;
 	for (;;) {
+		/*
+		 * While an engine reset waits for its dependent nodes, other
+		 * nodes' resets wait for it; adapter-wide ones take it over.
+		 */
+		waiting = sched->group.waiting;
+		timeouts = 0;
+		forced_nodes = 0;
+		faults = 0;
 		raw_spin_lock_irqsave(&sched->irq_lock, flags);
-		timeouts = sched->reset_pending;
-		forced_nodes = sched->forced_pending;
-		faults = sched->fault_pending;
+		if (!waiting) {
+			timeouts = sched->reset_pending;
+			forced_nodes = sched->forced_pending;
+			faults = sched->fault_pending;
+			sched->reset_pending = 0;
+			sched->forced_pending = 0;
+			sched->fault_pending = 0;
+		}
 		failed = sched->preempt_failed;
-		sched->reset_pending = 0;
-		sched->forced_pending = 0;
-		sched->fault_pending = 0;
 		sched->preempt_failed = 0;
+		ready = sched->group_ready;
+		expired = sched->group_expired;
+		sched->group_ready = false;
+		sched->group_expired = false;
 		raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
 		spin_lock_irqsave(&sched->lock, flags);
 		forced = sched->forced_adapter_reset;
@@ -95,10 +122,14 @@ void vwddm_sched_reset_work(struct work_struct *work)
 		stop = sched->dead || sched->lost;
 		spin_unlock_irqrestore(&sched->lock, flags);
 		all = timeouts | forced_nodes | faults;
-		if (stop || (!all && !forced && !failed))
+		if (stop || (!all && !forced && !failed &&
+			     !(waiting && (ready || expired))))
 			break;
-		note_detected(sched, timeouts, false);
-		note_detected(sched, faults, true);
+		if (failed || forced ||
+		    sched->cfg.tdr_level == VWDDM_TDR_BUGCHECK) {
+			note_detected(sched, timeouts, false);
+			note_detected(sched, faults, true);
+		}
 		if (failed) {
 			preempt_failed(sched, failed);
 			continue;
@@ -108,6 +139,10 @@ void vwddm_sched_reset_work(struct work_struct *work)
 			vwddm_tdr_adapter_reset(sched, NULL, false);
 			continue;
 		}
+		if (waiting) {
+			vwddm_tdr_group_continue(sched, expired);
+			continue;
+		}
 		if (sched->cfg.tdr_level == VWDDM_TDR_BUGCHECK) {
 			vwddm_sched_bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE,
 					     all, 0, 0);
@@ -115,9 +150,18 @@ void vwddm_sched_reset_work(struct work_struct *work)
 			break;
 		}
 		for_each_set_bit(bit, (unsigned long *)&all,
-				 VWDDM_SCHED_MAX_NODES)
+				 VWDDM_SCHED_MAX_NODES) {
+			/* The nodes left wait for the waiting reset. */
+			if (sched->group.waiting) {
+				defer(sched, timeouts, forced_nodes, faults,
+				      ~(BIT_ULL(bit) - 1));
+				break;
+			}
+			note_detected(sched, timeouts & BIT_ULL(bit), false);
+			note_detected(sched, faults & BIT_ULL(bit), true);
 			vwddm_tdr_engine_reset(sched, &sched->nodes[bit],
 					       faults & BIT_ULL(bit));
+		}
 	}
 	vwddm_rail_unlock(sched);
 	dma_fence_end_signalling(cookie);

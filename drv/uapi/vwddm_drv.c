@@ -128,6 +128,7 @@ static int vwddm_probe(struct platform_device *pdev)
 		.tdr_delay_ns = (u64)p->tdr_delay_ms * NSEC_PER_MSEC,
 		.tdr_ddi_delay_ns = (u64)p->tdr_ddi_delay_ms * NSEC_PER_MSEC,
 		.per_engine_reset = p->per_engine_reset,
+		.lone_watchdog = p->lone_watchdog,
 		.tdr_limit_count = p->tdr_limit_count,
 		.tdr_limit_time_ns = (u64)p->tdr_limit_time_ms * NSEC_PER_MSEC,
 	};
@@ -159,11 +160,13 @@ static int vwddm_probe(struct platform_device *pdev)
 	hcfg.clock = &adev->clock;
 	memcpy(hcfg.kind, p->kind, sizeof(hcfg.kind));
 	memcpy(hcfg.granularity, p->granularity, sizeof(hcfg.granularity));
+	memcpy(hcfg.reset_group, p->reset_group, sizeof(hcfg.reset_group));
 	adev->hw = vwddm_hw_create(&hcfg);
 	if (IS_ERR(adev->hw))
 		return PTR_ERR(adev->hw);
-	/* The firmware's engine timeout is TdrDelay. */
+	/* The firmware's engine timeout is TdrDelay; its lone watchdog too. */
 	vwddm_hw_fw_set_timeout(adev->hw, scfg.tdr_delay_ns);
+	vwddm_hw_fw_set_lone_watchdog(adev->hw, scfg.lone_watchdog);
 
 	adev->sched = vwddm_sched_create(&scfg);
 	if (IS_ERR(adev->sched)) {

@@ -20,6 +20,8 @@ struct vwddm_kmd;
 struct vwddm_sched;
 
 #define VWDDM_MAX_ADAPTERS	4
+/* Highest reset domain of reset_groups=. */
+#define VWDDM_MAX_RESET_GROUP	8
 /* Workload contexts per node behind debugfs ("clients" 0 and 1). */
 #define VWDDM_WORKLOAD_CLIENTS	2
 
@@ -39,6 +41,8 @@ struct vwddm_sched;
  * @tdr_limit_count: TdrLimitCount (0: no limit)
  * @tdr_limit_time_ms: TdrLimitTime
  * @per_engine_reset: try an engine reset before an adapter reset
+ * @lone_watchdog: a lone packet that has run TdrDelay is preempted anyway
+ * @reset_group: per node ordinal, its reset domain (0: its own)
  * @rail: per adapter index, its virtual power rail (0: its own)
  * @kmd_restores_config: the miniport restores the nodes' configuration
  *	after a device reset (else it answers AddressingReset)
@@ -61,6 +65,8 @@ struct vwddm_params {
 	u32 tdr_limit_count;
 	u32 tdr_limit_time_ms;
 	bool per_engine_reset;
+	bool lone_watchdog;
+	u8 reset_group[VWDDM_HW_MAX_NODES];
 	u32 rail[VWDDM_MAX_ADAPTERS];
 	bool kmd_restores_config;
 	bool allow_user_inject;

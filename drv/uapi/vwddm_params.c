@@ -54,6 +54,14 @@ static bool per_engine_reset = true;
 module_param(per_engine_reset, bool, 0444);
 MODULE_PARM_DESC(per_engine_reset, "Try a per-engine (node) reset before an adapter-wide reset (default Y)");
 
+static bool lone_hang_watchdog = true;
+module_param(lone_hang_watchdog, bool, 0444);
+MODULE_PARM_DESC(lone_hang_watchdog, "A packet alone on its node that has run TdrDelay is preempted anyway, so a hang is detected when nothing else waits (Y, default); N: Windows 8's non-interactive behaviour, a long packet nothing waits for is never a TDR (in both scheduling modes)");
+
+static char *reset_groups = "";
+module_param(reset_groups, charp, 0444);
+MODULE_PARM_DESC(reset_groups, "Dependent engines: the reset domain of each node ordinal, comma-separated, 0-8; nodes given the same non-zero value are reset together (DxgkDdiQueryDependentEngineGroup), 0 or a missing entry is a domain of the node's own (default \"\": every node alone). Example: reset_groups=1,1 makes nodes 0 and 1 of every engine one group");
+
 static char *rails = "";
 module_param(rails, charp, 0444);
 MODULE_PARM_DESC(rails, "Virtual power rail of each adapter, comma-separated by adapter index, 0-8: a platform-level device reset (the ladder's last rung before adapter lost) resets every adapter on the same rail; 0 or a missing entry is a rail of the adapter's own (default \"\": every adapter on its own rail). Example: rails=1,1 puts adapters 0 and 1 on rail 1");
@@ -61,6 +69,32 @@ MODULE_PARM_DESC(rails, "Virtual power rail of each adapter, comma-separated by 
 static bool kmd_restores_config = true;
 module_param(kmd_restores_config, bool, 0444);
 MODULE_PARM_DESC(kmd_restores_config, "After a function- or platform-level device reset the miniport programs every node's configuration (priority, quantum, interrupt mask) again itself (Y, default); N: it answers AddressingReset and the OS side restores it, as NDIS does for MiniportResetEx");
+
+/* reset_groups=: a reset domain per node ordinal (after nodes=). */
+static int parse_reset_groups(struct vwddm_params *p)
+{
+	char *list, *cur, *tok;
+	u32 i = 0, group;
+	int ret = 0;
+
+	list = kstrdup(reset_groups ? reset_groups : "", GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cur = list;
+	while (*list && (tok = strsep(&cur, ",")) != NULL) {
+		if (i == p->nodes || kstrtou32(tok, 0, &group) ||
+		    group > VWDDM_MAX_RESET_GROUP) {
+			ret = -EINVAL;
+			break;
+		}
+		p->reset_group[i++] = group;
+	}
+	kfree(list);
+	if (ret)
+		pr_err("vwddm: reset_groups=\"%s\" invalid: at most one value 0-%u per node\n",
+		       reset_groups, VWDDM_MAX_RESET_GROUP);
+	return ret;
+}
 
 static int parse_rails(struct vwddm_params *p)
 {
@@ -214,6 +248,7 @@ int vwddm_params_parse(struct vwddm_params *p)
 	p->tdr_level = tdr_level;
 	p->tdr_delay_ms = tdr_delay_ms;
 	p->per_engine_reset = per_engine_reset;
+	p->lone_watchdog = lone_hang_watchdog;
 	p->allow_user_inject = allow_user_inject;
 	p->engines = engines;
 	p->hw_queue_depth = hw_queue_depth;
@@ -243,6 +278,9 @@ int vwddm_params_parse(struct vwddm_params *p)
 		       nodes, VWDDM_HW_MAX_NODES);
 		return -EINVAL;
 	}
+	ret = parse_reset_groups(p);
+	if (ret)
+		return ret;
 	/* Paging packets run on the first copy node, else on node 0. */
 	for (p->paging_node = 0; p->paging_node < p->nodes; p->paging_node++)
 		if (p->kind[p->paging_node] == VWDDM_NODE_COPY)

@@ -12,6 +12,7 @@
  * reset did to it.
  */
 #include <linux/err.h>
+#include <linux/error-injection.h>
 
 #include "vwddm_drv.h"
 #include "../sched/vwddm_sched.h"
@@ -86,6 +87,7 @@ int vwddm_workload_create(struct vwddm_adapter *adev)
 		vwddm_workload_destroy(adev);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(vwddm_workload_create, ERRNO);
 
 /**
  * vwddm_workload_ready() - a client's context that takes work, recreated

@@ -4,8 +4,9 @@
  *
  *   vwddmctl [--device PATH | --adapter N] [--json] COMMAND [ARGS]
  *
- * Commands: info, submit, inject, status, watch (see usage() and
- * Documentation/tools.rst). Exit status: 0 success, 1 an operation
+ * Commands: info, submit, inject, status, watch, dump, trace (see usage()
+ * and Documentation/tools.rst; trace and dump live in vwddmctl_trace.c and
+ * vwddmctl_dump.c). Exit status: 0 success, 1 an operation
  * failed, 2 bad usage, 3 submit: a fence ended with an error or a wait
  * timed out.
  */
@@ -21,17 +22,36 @@
 #include <unistd.h>
 
 #include "vwddm_lib.h"
+#include "vwddmctl.h"
 
-#define EXIT_USAGE	2
-#define EXIT_FENCE	3
 #define MAX_CTX		VWDDM_MAX_CONTEXTS_PER_FILE
 
-static const char *prog = "vwddmctl";
-static const char *opt_device;
-static int opt_adapter = -1;
-static int opt_json;
+const char *prog = "vwddmctl";
+const char *opt_device;
+int opt_adapter = -1;
+int opt_json;
 
-static void usage(FILE *f)
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\u%04x", c);	/* valid JSON, always */
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void usage(FILE *f)
 {
 	fprintf(f,
 "usage: %s [--device PATH | --adapter N] [--json] COMMAND [ARGS]\n"
@@ -62,6 +82,16 @@ static void usage(FILE *f)
 "  status                     debugfs status, pretty-printed\n"
 "  watch [--interval MS] [--count N]\n"
 "                             node fences and TDR counters, live\n"
+"  dump [-a N] [-o FILE] [--source auto|devcoredump|debugfs] [--dismiss]\n"
+"                             the latest TDR dump (devcoredump or debugfs\n"
+"                             last_dump, the newer one), root\n"
+"  trace [-o PREFIX] [--duration S] [--title T] [--keep-text]\n"
+"        [-- COMMAND ARGS...]\n"
+"                             record the vwddm and dma_fence tracepoints\n"
+"                             while COMMAND runs (or S seconds) and write\n"
+"                             PREFIX.json (ui.perfetto.dev) and PREFIX.svg,\n"
+"                             root; trace --input FILE converts a saved\n"
+"                             trace text; trace --help: all options\n"
 "\n"
 "  --device PATH   render node (default: the first vwddm one)\n"
 "  --adapter N     the render node of logical adapter N (and its debugfs\n"
@@ -69,7 +99,8 @@ static void usage(FILE *f)
 "  --json          machine-readable output (one JSON document; watch:\n"
 "                  one per line)\n"
 "\n"
-"exit status: 0 ok, 1 failure, 2 usage, 3 a fence failed or timed out\n",
+"exit status: 0 ok, 1 failure, 2 usage, 3 a fence failed or timed out;\n"
+"trace: the command's\n",
 		prog);
 }
 
@@ -908,6 +939,8 @@ int main(int argc, char **argv)
 		{ "inject", cmd_inject },
 		{ "status", cmd_status },
 		{ "watch", cmd_watch },
+		{ "dump", cmd_dump },
+		{ "trace", cmd_trace },
 	};
 	unsigned long long v;
 	unsigned int i;

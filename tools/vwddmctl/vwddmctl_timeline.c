@@ -1305,11 +1305,31 @@ static void fill_comms(struct timeline *tl)
 	}
 }
 
+/* Colours by context id within each adapter: stable from run to run. */
+static void assign_colors(struct timeline *tl)
+{
+	int i, j;
+
+	for (i = 0; i < tl->nctxs; i++) {
+		struct tl_ctx *c = &tl->ctxs[i];
+
+		c->color = 0;
+		for (j = 0; j < tl->nctxs; j++) {
+			const struct tl_ctx *o = &tl->ctxs[j];
+
+			if (o->adapter < c->adapter ||
+			    (o->adapter == c->adapter && o->ctx < c->ctx))
+				c->color++;
+		}
+	}
+}
+
 void tl_finish(struct timeline *tl)
 {
 	int i;
 
 	fill_comms(tl);
+	assign_colors(tl);
 
 	for (i = 0; i < tl->npkts; i++) {
 		struct tl_pkt *p = &tl->pkts[i];

@@ -396,16 +396,6 @@ static void draw_reset_lane(struct sv *s, unsigned int adapter, int y)
 		}
 		fprintf(s->f, "</title><rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"16\" fill=\"%s\"/></g>\n",
 			x0, y + 4, x1 - x0, GUILTY_FILL);
-		snprintf(buf, sizeof(buf), "TDR %d: %s, %s", i + 1,
-			 short_kind(ep->kind), ep->outcome);
-		if (!label(s, y + 16, x0 - 6, x1 + 6, 11,
-			   HALO "font-weight=\"bold\" fill=\"" GUILTY_STROKE "\"",
-			   buf)) {
-			snprintf(buf, sizeof(buf), "TDR %d", i + 1);
-			label(s, y + 16, x0 - 6, x1 + 6, 11,
-			      HALO "font-weight=\"bold\" fill=\"" GUILTY_STROKE "\"",
-			      buf);
-		}
 		if (ep->wait_start >= 0) {
 			w0 = X(s, ep->wait_start);
 			snprintf(buf, sizeof(buf),
@@ -414,6 +404,27 @@ static void draw_reset_lane(struct sv *s, unsigned int adapter, int y)
 			if (text_w(buf, 10) + 8 < x0 - w0)
 				label(s, y + 16, -1, w0 + 4, 10,
 				      "fill=\"#8a4b00\"", buf);
+		}
+		/* "recovered by the engine rung" -> "recovered (engine)" */
+		if (!strncmp(ep->outcome, "recovered by the ", 17)) {
+			char rung[16];
+
+			snprintf(rung, sizeof(rung), "%.*s",
+				 (int)strcspn(ep->outcome + 17, " "),
+				 ep->outcome + 17);
+			snprintf(buf, sizeof(buf), "TDR %d: %s, recovered (%s)",
+				 i + 1, short_kind(ep->kind), rung);
+		} else {
+			snprintf(buf, sizeof(buf), "TDR %d: %s, %s", i + 1,
+				 short_kind(ep->kind), ep->outcome);
+		}
+		if (!label(s, y + 16, x0 - 6, x1 + 6, 11,
+			   HALO "font-weight=\"bold\" fill=\"" GUILTY_STROKE "\"",
+			   buf)) {
+			snprintf(buf, sizeof(buf), "TDR %d", i + 1);
+			label(s, y + 16, x0 - 6, x1 + 6, 11,
+			      HALO "font-weight=\"bold\" fill=\"" GUILTY_STROKE "\"",
+			      buf);
 		}
 		for (k = 0; k < ep->nrungs; k++) {
 			const struct tl_rung *r = &ep->rungs[k];
@@ -723,16 +734,21 @@ static void draw_legend(struct sv *s)
 {
 	const struct timeline *tl = s->tl;
 	char sw[256], label[160];
-	int i, col = 0, shown = 0;
+	int i, k, col = 0, shown = 0;
 
 	text(s, 20, s->y + 14, "start", 12, "font-weight=\"bold\"", "Legend");
 	s->y += 8;
-	for (i = 0; i < tl->nctxs && shown < 15; i++) {
-		const struct tl_ctx *c = &tl->ctxs[i];
+	for (k = 0; k < tl->nctxs && shown < 15; k++) {
+		const struct tl_ctx *c = NULL;
 		char nl[64] = "", ad[24] = "";
 
-		if (!c->packets)
+		/* In colour order: by adapter and context id. */
+		for (i = 0; i < tl->nctxs; i++)
+			if (tl->ctxs[i].color == k)
+				c = &tl->ctxs[i];
+		if (!c || !c->packets)
 			continue;
+		i = c - tl->ctxs;
 		if (c->node >= 0)
 			snprintf(nl, sizeof(nl), "%s",
 				 tl->nodes[c->node].kind[0] ?

@@ -5,7 +5,8 @@
 # records the scenario with `vwddmctl trace` and prints the timeline files
 # on the console; they are extracted (scripts/extract-files.sh) into
 # $VWDDM_BUILD/demo/ (demo-timeline.json for ui.perfetto.dev,
-# demo-timeline.svg), checked, and their paths printed at the end.
+# demo-timeline.svg, demo-timeline.txt: the trace text), checked, and their
+# paths printed at the end.
 #   VWDDM_DEMO_KERNEL=test  use the debug test kernel instead (builds it once)
 #   VWDDM_PARAMS="..."      vwddm.ko module parameters
 set -euo pipefail
@@ -67,7 +68,7 @@ rc=0
 [[ $mode == demo ]] || exit "$rc"
 
 demo=$VWDDM_BUILD/demo
-rm -f "$demo/demo-timeline.json" "$demo/demo-timeline.svg"
+rm -f "$demo/demo-timeline.json" "$demo/demo-timeline.svg" "$demo/demo-timeline.txt"
 echo
 vw_log "extracting the timeline files from $log into $demo"
 "$REPO/scripts/extract-files.sh" "$log" "$demo" >/dev/null || rc=1
@@ -129,5 +130,6 @@ echo
 echo "The timeline of this run:"
 echo "  $json   (open it in https://ui.perfetto.dev or chrome://tracing)"
 echo "  $svg"
+echo "  $demo/demo-timeline.txt   (the trace text: vwddmctl trace --input FILE -o PREFIX redraws it)"
 echo "  console log: $log"
 exit "$rc"

@@ -1,8 +1,9 @@
 # Demo mode: three programs use the render node; a hang injected in one is
 # detected and recovered while the other two keep going. Readable output
 # for `make demo`. The scenario runs under `vwddmctl trace`, which writes
-# the timeline as Perfetto JSON and SVG; both are printed (gzip + base64)
-# between VWDDM-FILE markers, and scripts/demo.sh extracts them.
+# the timeline as Perfetto JSON and SVG; both, and the trace text, are
+# printed (gzip + base64) between VWDDM-FILE markers, and scripts/demo.sh
+# extracts them.
 #
 #   sh /demo.sh            the demo
 #   sh /demo.sh scenario   the clients and the text timeline only (what
@@ -189,6 +190,7 @@ level=$(cut -f1 /proc/sys/kernel/printk)
 echo 1 >/proc/sys/kernel/printk
 print_file demo-timeline.json $OUT.json || bad=1
 print_file demo-timeline.svg $OUT.svg || bad=1
+print_file demo-timeline.txt $OUT.txt || bad=1
 echo "$level" >/proc/sys/kernel/printk
 
 [ "$rr" = 0 ] && [ "$cr" = 0 ] && [ "$gr" = 3 ] ||

@@ -112,6 +112,13 @@ int vwddm_params_parse(struct vwddm_params *p);
 /* vwddm_ioctl.c: the render-node uAPI */
 #define VWDDM_NUM_IOCTLS	8
 extern const struct drm_ioctl_desc vwddm_ioctls[VWDDM_NUM_IOCTLS];
+long vwddm_drm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
+#ifdef CONFIG_COMPAT
+long vwddm_drm_compat_ioctl(struct file *filp, unsigned int cmd,
+			    unsigned long arg);
+#else
+#define vwddm_drm_compat_ioctl NULL
+#endif
 int vwddm_file_open(struct vwddm_adapter *adev, struct drm_file *file);
 void vwddm_file_close(struct drm_file *file);
 

@@ -8,11 +8,13 @@
  * unplugged adapter answers -ENODEV while its files stay open.
  */
 #include <linux/capability.h>
+#include <linux/compat.h>
 #include <linux/dma-fence.h>
 #include <linux/file.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/sync_file.h>
 #include <linux/uaccess.h>
@@ -89,6 +91,59 @@ static struct vwddm_allocation *alloc_get(struct vwddm_file *vf, u32 handle)
 	return alloc;
 }
 
+/**
+ * struct vwddm_uarg - the argument of an ioctl that creates or queues,
+ *	with the user memory it came from
+ * @k: the argument, copied in (first: the handlers' data points here)
+ * @k.ctx_create: CTX_CREATE
+ * @k.alloc_create: ALLOC_CREATE
+ * @k.submit: SUBMIT
+ * @usize: bytes of the caller's structure
+ * @uptr: the caller's structure, or NULL when the command takes nothing
+ *	back (no _IOC_READ)
+ *
+ * drm_ioctl() copies the results out after the handler returns, when a
+ * failure (a read-only or unmapped argument) can no longer be undone: the
+ * object exists, the packets are queued, the descriptor is installed.
+ * These handlers write their results to @uptr themselves, before their
+ * point of no return (vwddm_drm_ioctl()).
+ */
+struct vwddm_uarg {
+	union {
+		struct drm_vwddm_ctx_create ctx_create;
+		struct drm_vwddm_alloc_create alloc_create;
+		struct drm_vwddm_submit submit;
+	} k;
+	u32 usize;
+	void __user *uptr;
+};
+
+/* Give one result back to the caller, if its structure holds it. */
+static int uarg_put(const struct vwddm_uarg *ua, size_t off, const void *val,
+		    size_t size)
+{
+	if (!ua->uptr || off + size > ua->usize)
+		return 0;
+	return copy_to_user(ua->uptr + off, val, size) ? -EFAULT : 0;
+}
+
+/*
+ * Put @entry behind a handle reserved by xa_alloc(): false if another
+ * thread destroyed the reservation meanwhile (the handle is not ours).
+ */
+static bool handle_fill(struct xarray *xa, u32 handle, void *entry)
+{
+	XA_STATE(xas, xa, handle);
+	bool ours;
+
+	xas_lock(&xas);
+	ours = xa_is_zero(xas_load(&xas));
+	if (ours)
+		xas_store(&xas, entry);
+	xas_unlock(&xas);
+	return ours;
+}
+
 static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
 				     struct drm_file *file)
 {
@@ -163,7 +218,8 @@ static int vwddm_ioctl_ctx_create(struct drm_device *drm, void *data,
 {
 	struct vwddm_file *vf = file->driver_priv;
 	const struct vwddm_sched_config *cfg = &vf->adev->sched->cfg;
-	struct drm_vwddm_ctx_create *args = data;
+	struct vwddm_uarg *ua = data;
+	struct drm_vwddm_ctx_create *args = &ua->k.ctx_create;
 	struct vwddm_uctx *uctx;
 	u32 handle;
 	int ret;
@@ -188,15 +244,26 @@ static int vwddm_ioctl_ctx_create(struct drm_device *drm, void *data,
 		ret = PTR_ERR(uctx->ctx);
 		goto err_free_uctx;
 	}
-	ret = xa_alloc(&vf->ctxs, &handle, uctx,
+	/* The handle is reserved (invisible) until the caller has it. */
+	ret = xa_alloc(&vf->ctxs, &handle, NULL,
 		       XA_LIMIT(1, VWDDM_MAX_CONTEXTS_PER_FILE), GFP_KERNEL);
 	if (ret) {
 		ret = ret == -EBUSY ? -ENOSPC : ret;
 		goto err_destroy_ctx;
 	}
 	args->handle = handle;
+	ret = uarg_put(ua, offsetof(struct drm_vwddm_ctx_create, handle),
+		       &handle, sizeof(handle));
+	if (ret)
+		goto err_release_handle;
+	if (!handle_fill(&vf->ctxs, handle, uctx)) {
+		ret = -EBUSY;
+		goto err_destroy_ctx;
+	}
 	return 0;
 
+err_release_handle:
+	xa_release(&vf->ctxs, handle);
 err_destroy_ctx:
 	vwddm_context_destroy(uctx->ctx);
 err_free_uctx:
@@ -224,7 +291,8 @@ static int vwddm_ioctl_alloc_create(struct drm_device *drm, void *data,
 				    struct drm_file *file)
 {
 	struct vwddm_file *vf = file->driver_priv;
-	struct drm_vwddm_alloc_create *args = data;
+	struct vwddm_uarg *ua = data;
+	struct drm_vwddm_alloc_create *args = &ua->k.alloc_create;
 	struct vwddm_allocation *alloc;
 	u32 handle;
 	int ret;
@@ -236,14 +304,29 @@ static int vwddm_ioctl_alloc_create(struct drm_device *drm, void *data,
 	alloc = vwddm_allocation_create(vf->dev, args->size);
 	if (IS_ERR(alloc))
 		return PTR_ERR(alloc);
-	ret = xa_alloc(&vf->allocs, &handle, alloc,
+	/* The handle is reserved (invisible) until the caller has it. */
+	ret = xa_alloc(&vf->allocs, &handle, NULL,
 		       XA_LIMIT(1, VWDDM_MAX_ALLOCS_PER_FILE), GFP_KERNEL);
 	if (ret) {
-		vwddm_allocation_put(alloc);
-		return ret == -EBUSY ? -ENOSPC : ret;
+		ret = ret == -EBUSY ? -ENOSPC : ret;
+		goto err_put_alloc;
 	}
 	args->handle = handle;
+	ret = uarg_put(ua, offsetof(struct drm_vwddm_alloc_create, handle),
+		       &handle, sizeof(handle));
+	if (ret)
+		goto err_release_handle;
+	if (!handle_fill(&vf->allocs, handle, alloc)) {
+		ret = -EBUSY;
+		goto err_put_alloc;
+	}
 	return 0;
+
+err_release_handle:
+	xa_release(&vf->allocs, handle);
+err_put_alloc:
+	vwddm_allocation_put(alloc);
+	return ret;
 }
 
 static int vwddm_ioctl_alloc_destroy(struct drm_device *drm, void *data,
@@ -400,7 +483,8 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 			      struct drm_file *file)
 {
 	struct vwddm_file *vf = file->driver_priv;
-	struct drm_vwddm_submit *args = data;
+	struct vwddm_uarg *ua = data;
+	struct drm_vwddm_submit *args = &ua->k.submit;
 	struct vwddm_submit_args *pkts = NULL;
 	struct sync_file *sync_file = NULL;
 	struct dma_fence *in_fence = NULL;
@@ -461,6 +545,19 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 		}
 		/* The fence now lives outside: it pins the module. */
 		vwddm_fence_pin(last);
+	}
+	/* The caller gets the results before anything is queued. */
+	ret = uarg_put(ua, offsetof(struct drm_vwddm_submit, fence), &seqno,
+		       sizeof(seqno));
+	if (!ret && sync_file)
+		ret = uarg_put(ua,
+			       offsetof(struct drm_vwddm_submit, out_fence_fd),
+			       &out_fd, sizeof(out_fd));
+	if (ret) {
+		if (sync_file)
+			fput(sync_file->file);
+		vwddm_sched_submit_abort(sub);
+		goto out_put_fd;
 	}
 	ret = vwddm_sched_submit_commit(sub);
 	if (ret) {
@@ -614,17 +711,110 @@ VWDDM_IOCTL_WRAP(ctx_query)
 	DRM_IOCTL_DEF_DRV(VWDDM_##NAME, vwddm_ioctl_##name##_entered,	\
 			  DRM_RENDER_ALLOW)
 
+/* Reached only through vwddm_drm_ioctl(), never with drm_ioctl()'s data. */
+static int vwddm_ioctl_committing(struct drm_device *drm, void *data,
+				  struct drm_file *file)
+{
+	return -EINVAL;
+}
+
+#define VWDDM_IOCTL_COMMITTING(NAME)					\
+	DRM_IOCTL_DEF_DRV(VWDDM_##NAME, vwddm_ioctl_committing,		\
+			  DRM_RENDER_ALLOW)
+
 const struct drm_ioctl_desc vwddm_ioctls[VWDDM_NUM_IOCTLS] = {
 	VWDDM_IOCTL(QUERY_ADAPTER, query_adapter),
-	VWDDM_IOCTL(CTX_CREATE, ctx_create),
+	VWDDM_IOCTL_COMMITTING(CTX_CREATE),
 	VWDDM_IOCTL(CTX_DESTROY, ctx_destroy),
-	VWDDM_IOCTL(ALLOC_CREATE, alloc_create),
+	VWDDM_IOCTL_COMMITTING(ALLOC_CREATE),
 	VWDDM_IOCTL(ALLOC_DESTROY, alloc_destroy),
-	/* These enter the device themselves: they wait outside of it. */
-	DRM_IOCTL_DEF_DRV(VWDDM_SUBMIT, vwddm_ioctl_submit, DRM_RENDER_ALLOW),
+	VWDDM_IOCTL_COMMITTING(SUBMIT),
+	/* It enters the device itself: it waits outside of it. */
 	DRM_IOCTL_DEF_DRV(VWDDM_WAIT, vwddm_ioctl_wait, DRM_RENDER_ALLOW),
 	VWDDM_IOCTL(CTX_QUERY, ctx_query),
 };
+
+/* The ioctls that create or queue: their results go back before. */
+static drm_ioctl_t *const vwddm_committing[VWDDM_NUM_IOCTLS] = {
+	[DRM_VWDDM_CTX_CREATE] = vwddm_ioctl_ctx_create_entered,
+	[DRM_VWDDM_ALLOC_CREATE] = vwddm_ioctl_alloc_create_entered,
+	/* It enters the device itself: it waits for room outside of it. */
+	[DRM_VWDDM_SUBMIT] = vwddm_ioctl_submit,
+};
+
+/*
+ * As drm_ioctl() does: the caller's structure may be shorter (zero-filled)
+ * or longer (the rest ignored) than ours; nothing is read without
+ * _IOC_WRITE, nothing given back without _IOC_READ.
+ */
+static long committing_ioctl(struct file *filp, unsigned int cmd,
+			     void __user *uptr, unsigned int nr)
+{
+	const struct drm_ioctl_desc *d = &vwddm_ioctls[nr];
+	u32 ksize = _IOC_SIZE(d->cmd), usize = _IOC_SIZE(cmd);
+	struct vwddm_uarg ua = {};
+
+	if ((cmd & IOC_IN) && copy_from_user(&ua.k, uptr, min(usize, ksize)))
+		return -EFAULT;
+	if (cmd & IOC_OUT) {
+		ua.uptr = uptr;
+		ua.usize = usize;
+	}
+	return drm_ioctl_kernel(filp, vwddm_committing[nr], &ua, d->flags);
+}
+
+static bool is_committing(unsigned int cmd, unsigned int *nr)
+{
+	if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE ||
+	    _IOC_NR(cmd) < DRM_COMMAND_BASE ||
+	    _IOC_NR(cmd) >= DRM_COMMAND_BASE + VWDDM_NUM_IOCTLS)
+		return false;
+	*nr = array_index_nospec(_IOC_NR(cmd) - DRM_COMMAND_BASE,
+				 VWDDM_NUM_IOCTLS);
+	return vwddm_committing[*nr];
+}
+
+/**
+ * vwddm_drm_ioctl() - the render node's ioctl entry
+ * @filp: the file
+ * @cmd: the command
+ * @arg: its argument
+ *
+ * CTX_CREATE, ALLOC_CREATE and SUBMIT give their results back before they
+ * commit (struct vwddm_uarg); everything else is drm_ioctl()'s.
+ *
+ * Return: 0 or a negative errno.
+ */
+long vwddm_drm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	unsigned int nr;
+
+	if (is_committing(cmd, &nr))
+		return committing_ioctl(filp, cmd, (void __user *)arg, nr);
+	return drm_ioctl(filp, cmd, arg);
+}
+
+#ifdef CONFIG_COMPAT
+/**
+ * vwddm_drm_compat_ioctl() - the render node's 32-bit ioctl entry
+ * @filp: the file
+ * @cmd: the command
+ * @arg: its argument
+ *
+ * vwddm's structures are the same for 32-bit callers.
+ *
+ * Return: 0 or a negative errno.
+ */
+long vwddm_drm_compat_ioctl(struct file *filp, unsigned int cmd,
+			    unsigned long arg)
+{
+	unsigned int nr;
+
+	if (is_committing(cmd, &nr))
+		return committing_ioctl(filp, cmd, compat_ptr(arg), nr);
+	return drm_compat_ioctl(filp, cmd, arg);
+}
+#endif
 
 /**
  * vwddm_file_open() - a process opened the render node: a device of its

@@ -29,8 +29,8 @@ static struct vwddm_hw_packet *ring_head(struct vwddm_hw_node *n)
 	return &n->ring[n->rptr & RING_MASK];
 }
 
-/* Start the packet at the read pointer at time @now. */
-static void node_start_locked(struct vwddm_hw_node *n, u64 now)
+/* The packet at the read pointer starts at time @now; no timer yet. */
+static void node_begin_locked(struct vwddm_hw_node *n, u64 now)
 {
 	struct vwddm_hw_packet *pkt = ring_head(n);
 	u64 left = pkt->duration_ns - min(pkt->start_ns, pkt->duration_ns);
@@ -44,7 +44,14 @@ static void node_start_locked(struct vwddm_hw_node *n, u64 now)
 	}
 	n->state = VWDDM_HW_RUNNING;
 	n->deadline_ns = now + left;
-	vwddm_timer_start(&n->timer, n->deadline_ns);
+}
+
+/* Start the packet at the read pointer at time @now. */
+static void node_start_locked(struct vwddm_hw_node *n, u64 now)
+{
+	node_begin_locked(n, now);
+	if (n->state == VWDDM_HW_RUNNING)
+		vwddm_timer_start(&n->timer, n->deadline_ns);
 }
 
 /* Finish a preemption request: drop what is left in the ring. */
@@ -68,6 +75,13 @@ static unsigned int node_preempt_done_locked(struct vwddm_hw_node *n,
 	return vwddm_hw_raise(n, VWDDM_HW_INT_PREEMPTED);
 }
 
+/*
+ * The running packet's end. Packets behind it that were already due
+ * when the timer ran late (short packets, a slow host) complete in the
+ * same pass, each at its own time, and one COMPLETED interrupt reports
+ * them all (the fence register holds the last): interrupt coalescing, so
+ * a late timer costs one interrupt, not one per packet.
+ */
 static void node_timer_fn(struct vwddm_timer *timer)
 {
 	struct vwddm_hw_node *n = container_of(timer, struct vwddm_hw_node,
@@ -76,6 +90,7 @@ static void node_timer_fn(struct vwddm_timer *timer)
 	struct vwddm_hw_packet *pkt;
 	unsigned int fire = 0;
 	unsigned long flags;
+	u32 bits = 0;
 	u64 now, end;
 
 	raw_spin_lock_irqsave(&n->lock, flags);
@@ -84,37 +99,53 @@ static void node_timer_fn(struct vwddm_timer *timer)
 	if (n->state != VWDDM_HW_RUNNING || now < n->deadline_ns)
 		goto out_unlock;
 
-	pkt = ring_head(n);
-	end = n->deadline_ns;
-	n->stats.busy_ns += end - n->run_start_ns;
+	for (;;) {
+		pkt = ring_head(n);
+		end = n->deadline_ns;
+		n->stats.busy_ns += end - n->run_start_ns;
 
-	if (n->preempt_pending && end < n->run_start_ns +
-	    (pkt->duration_ns - min(pkt->start_ns, pkt->duration_ns))) {
-		/* A mid-packet preemption saved the packet's state. */
-		fire = node_preempt_done_locked(n, true, pkt->start_ns +
-						end - n->run_start_ns);
-		goto out_unlock;
+		if (n->preempt_pending && end < n->run_start_ns +
+		    (pkt->duration_ns - min(pkt->start_ns, pkt->duration_ns))) {
+			/* A mid-packet preemption saved the packet's state. */
+			fire = node_preempt_done_locked(n, true, pkt->start_ns +
+							end - n->run_start_ns);
+			break;
+		}
+
+		if (pkt->flags & VWDDM_HW_PKT_FAULT) {
+			n->fault_fence = pkt->fence;
+			n->state = VWDDM_HW_HALTED;
+			n->stats.faults++;
+			bits |= VWDDM_HW_INT_FAULTED;
+			break;
+		}
+
+		WRITE_ONCE(n->fence, pkt->fence);
+		n->rptr++;
+		n->stats.packets++;
+		bits |= VWDDM_HW_INT_COMPLETED;
+
+		if (n->preempt_pending) {
+			/* Completed, then preempted: reported in that order. */
+			fire = vwddm_hw_raise(n, bits);
+			bits = 0;
+			fire += node_preempt_done_locked(n, false, 0);
+			break;
+		}
+		if (n->rptr == n->wptr) {
+			n->state = VWDDM_HW_IDLE;
+			break;
+		}
+		node_begin_locked(n, end);
+		if (n->state != VWDDM_HW_RUNNING)
+			break;
+		if (n->deadline_ns > now) {
+			vwddm_timer_start(&n->timer, n->deadline_ns);
+			break;
+		}
 	}
-
-	if (pkt->flags & VWDDM_HW_PKT_FAULT) {
-		n->fault_fence = pkt->fence;
-		n->state = VWDDM_HW_HALTED;
-		n->stats.faults++;
-		fire = vwddm_hw_raise(n, VWDDM_HW_INT_FAULTED);
-		goto out_unlock;
-	}
-
-	WRITE_ONCE(n->fence, pkt->fence);
-	n->rptr++;
-	n->stats.packets++;
-	fire = vwddm_hw_raise(n, VWDDM_HW_INT_COMPLETED);
-
-	if (n->preempt_pending)
-		fire += node_preempt_done_locked(n, false, 0);
-	else if (n->rptr != n->wptr)
-		node_start_locked(n, end);
-	else
-		n->state = VWDDM_HW_IDLE;
+	if (bits)
+		fire += vwddm_hw_raise(n, bits);
 
 out_unlock:
 	raw_spin_unlock_irqrestore(&n->lock, flags);

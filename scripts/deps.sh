@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the plain host tools the harness needs with apt (fast no-op when
 # all are present), and download + unpack (never install) the stock Debian
-# 6.1 and 6.12 kernels into $VWDDM_CACHE/stock/<kver>/:
+# 6.1 and 6.12 kernels into $VWDDM_CACHE/stock/<kver>/ and the guests'
+# static busybox into $VWDDM_CACHE/busybox/:
 #   - the image (linux-image-<kver>-unsigned: boot/vmlinuz-<kver> and the
 #     modules) for the stock-kernel boots, marker .unpacked;
 #   - the headers to build modules against (linux-headers-<kver>, its
@@ -21,7 +22,7 @@ export DEBIAN_FRONTEND=noninteractive
 # their headers' .kernelvariables), pahole generates the BTF of modules
 # built against the 6.12 headers.
 pkgs=(linux-source-6.12 build-essential gcc-12 pahole flex bison bc libelf-dev
-	libssl-dev qemu-system-x86 busybox-static cpio sparse xz-utils zstd python3
+	libssl-dev qemu-system-x86 cpio sparse xz-utils zstd python3
 	rsync kmod libdrm-dev pkg-config)
 # Packages whose installation changes how the host boots.
 BOOT_PKGS='^(linux-image-|linux-headers-|linux-signed-|grub|shim-|systemd-boot|initramfs-tools|dracut|tiny-initramfs)'
@@ -175,6 +176,22 @@ for kver in "$STOCK_61_KVER" "$STOCK_612_KVER"; do
 		apt_install "$cc"
 	fi
 done
+# The guests' static busybox: downloaded and unpacked, not installed
+# (installing busybox-static replaces the host's busybox, which makes
+# Debian regenerate the initramfs of the host's kernel).
+bbdir="$VWDDM_CACHE/busybox"
+if [[ ! -f $bbdir/.unpacked || ! -x $VWDDM_BUSYBOX ]]; then
+	vw_log "downloading busybox-static (unpacking into $bbdir)"
+	rm -rf "$bbdir"
+	mkdir -p "$bbdir"
+	tmp=$(mktemp -d "$VWDDM_CACHE/stock/dl.XXXXXX")
+	apt_download "$tmp" busybox-static
+	dpkg -x "$tmp"/busybox-static_*.deb "$bbdir"
+	rm -rf "$tmp"
+	[[ -x $VWDDM_BUSYBOX ]] || vw_die "busybox-static has no bin/busybox"
+	touch "$bbdir/.unpacked"
+fi
+
 # Drop stock kernels of ABIs Debian has moved past (and failed downloads).
 for d in "$VWDDM_CACHE"/stock/*/; do
 	d=${d%/}

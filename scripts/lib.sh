@@ -16,6 +16,8 @@
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export REPO
 export VWDDM_CACHE="${VWDDM_CACHE:-${HOME:-/root}/.cache/vwddm}"
+# The guests' static busybox (scripts/deps.sh unpacks busybox-static here).
+export VWDDM_BUSYBOX="${VWDDM_BUSYBOX:-$VWDDM_CACHE/busybox/bin/busybox}"
 export VWDDM_BUILD="${VWDDM_BUILD:-$REPO/build}"
 
 vw_now() { date +%s.%N; }

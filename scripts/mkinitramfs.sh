@@ -15,7 +15,7 @@ out=$1
 mode=$2
 shift 2
 
-busybox=/bin/busybox
+busybox=$VWDDM_BUSYBOX
 [[ -x $busybox ]] || "$REPO/scripts/deps.sh" >&2
 # The guest needs a static busybox (busybox-static); refuse a dynamic one.
 if readelf -l "$busybox" 2>/dev/null | grep -q 'Requesting program interpreter'; then

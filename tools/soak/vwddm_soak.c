@@ -83,10 +83,13 @@
  *    the platform rung, after pldr_fail or set_node_config_fail; nothing
  *    is left queued on a node after idle.
  *
- * With --trace the vwddm tracepoints record everything (trace_clock mono)
- * and stop at the first innocent found guilty, unexplained innocent error
- * or stuck fence; the trace of that node around it is printed after the
- * epoch.
+ * With --trace the vwddm tracepoints record everything (trace_clock mono);
+ * the first four innocents found guilty, unexplained innocent errors or
+ * stuck fences of a run each capture what the trace says of that node
+ * (and every reset of its adapter) in the seconds before; the captures
+ * are printed after the epoch. The monitor also reports when it (a
+ * SCHED_FIFO thread) ran late: the guest stalled, the virtual GPU's timers
+ * with it, while the TDR timers of the other vCPU may have run.
  *
  * Output: progress, findings and per-adapter coverage on stderr (times on
  * the kernel log's clock, measured at the start of every epoch); one line
@@ -102,6 +105,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -361,13 +365,15 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size)
 }
 
 /* ------------------------------------------------------------------ */
-/* The vwddm tracepoints, frozen at the first innocent found guilty    */
+/* The vwddm tracepoints: what led to a finding, captured at once      */
 
 #define TRACEFS		"/sys/kernel/tracing"
+#define MAX_CAPTURES	4
+#define CAPTURE_LINES	300
 
-static atomic_int trace_frozen;
-static int trace_adapter, trace_engine, trace_node;
-static uint64_t trace_t, trace_from;
+static pthread_mutex_t capture_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *captures[MAX_CAPTURES];
+static unsigned int ncaptures, ncaptures_run;
 
 static int write_file(const char *path, const char *text)
 {
@@ -383,7 +389,7 @@ static int write_file(const char *path, const char *text)
 
 static void trace_start(void)
 {
-	if (!opt.trace || atomic_load(&trace_frozen))
+	if (!opt.trace)
 		return;
 	/* CLOCK_MONOTONIC, as the soak's own times */
 	if (write_file(TRACEFS "/trace_clock", "mono") ||
@@ -396,68 +402,100 @@ static void trace_start(void)
 	}
 }
 
-/*
- * Keep what led to it: the trace stops here, and what it says of @node
- * since @from is printed after the epoch.
- */
-static void trace_freeze(int adapter, uint32_t engine, uint32_t node,
-			 uint64_t from)
+static char *read_all(const char *path)
 {
-	int zero = 0;
+	size_t len = 0, cap = 1 << 20;
+	char *text, *nt;
+	ssize_t n;
+	int fd;
 
-	if (!opt.trace ||
-	    !atomic_compare_exchange_strong(&trace_frozen, &zero, 1))
-		return;
-	write_file(TRACEFS "/tracing_on", "0");
-	trace_adapter = adapter;
-	trace_engine = engine;
-	trace_node = node;
-	trace_t = vw_now_ns();
-	trace_from = from;
-	info("trace frozen at t=%.3f (adapter %d node %u.%u)\n",
-	     rel_s(trace_t), adapter, engine, node);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	text = malloc(cap);
+	while (text && (n = read(fd, text + len, cap - len - 1)) > 0) {
+		len += n;
+		if (cap - len < 4096) {
+			nt = realloc(text, cap * 2);
+			if (!nt)
+				break;
+			text = nt;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	if (text)
+		text[len] = '\0';
+	return text;
+}
+
+/* Append to a growing string. */
+static void cat_printf(char **buf, size_t *len, size_t *cap,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void cat_printf(char **buf, size_t *len, size_t *cap,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		if (*cap - *len < 512) {
+			*cap = *cap ? *cap * 2 : 8192;
+			*buf = realloc(*buf, *cap);
+			if (!*buf) {
+				fprintf(stderr, "soak: out of memory\n");
+				exit(2);
+			}
+		}
+		va_start(ap, fmt);
+		n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < *cap - *len) {
+			*len += n;
+			return;
+		}
+		*cap *= 2;
+		*buf = realloc(*buf, *cap);
+		if (!*buf) {
+			fprintf(stderr, "soak: out of memory\n");
+			exit(2);
+		}
+	}
 }
 
 /*
- * The frozen trace of that adapter from trace_from on: the node's events,
- * and every timeout, reset step, ladder rung and context error.
+ * A finding on @node of @adapter: stop the trace for a moment and keep
+ * what it says from @from on of that node, and every timeout, reset step,
+ * ladder rung, context error and bug check of the adapter (at most the
+ * first and last CAPTURE_LINES / 2 of them). Printed after the epoch.
  */
-static void trace_dump(void)
+static void trace_capture(int adapter, uint32_t engine, uint32_t node,
+			  uint64_t from, const char *why)
 {
-	char *text, *line, *end, pnode[48], pad[24];
-	size_t nl = 0, first = 0, i, *starts = NULL, cap = 0;
-	double t0 = (double)trace_from / 1e9;
+	char *text, *line, *end, pnode[48], pad[24], *out = NULL;
+	size_t nl = 0, i, *starts = NULL, cap = 0, olen = 0, ocap = 0;
+	uint64_t now = vw_now_ns();
+	double t0 = (double)from / 1e9;
 
-	if (atomic_load(&trace_frozen) != 1)
+	if (!opt.trace)
 		return;
-	atomic_store(&trace_frozen, 2);
-	{
-		int fd = open(TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
-		size_t len = 0, tcap = 1 << 20;
-		ssize_t n;
-
-		if (fd < 0)
-			return;
-		text = malloc(tcap);
-		while (text && (n = read(fd, text + len, tcap - len - 1)) > 0) {
-			len += n;
-			if (tcap - len < 4096) {
-				char *nt = realloc(text, tcap * 2);
-
-				if (!nt)
-					break;
-				text = nt;
-				tcap *= 2;
-			}
-		}
-		close(fd);
-		if (!text)
-			return;
-		text[len] = '\0';
+	pthread_mutex_lock(&capture_lock);
+	if (ncaptures_run >= MAX_CAPTURES) {
+		pthread_mutex_unlock(&capture_lock);
+		return;
 	}
-	snprintf(pnode, sizeof(pnode), "adapter=%d node=%u.%u ", trace_adapter,
-		 trace_engine, trace_node);
-	snprintf(pad, sizeof(pad), "adapter=%d ", trace_adapter);
+	ncaptures_run++;
+	write_file(TRACEFS "/tracing_on", "0");
+	text = read_all(TRACEFS "/trace");
+	write_file(TRACEFS "/tracing_on", "1");
+	if (!text) {
+		pthread_mutex_unlock(&capture_lock);
+		return;
+	}
+	snprintf(pnode, sizeof(pnode), "adapter=%d node=%u.%u ", adapter,
+		 engine, node);
+	snprintf(pad, sizeof(pad), "adapter=%d ", adapter);
 	for (line = text; line && *line; line = end ? end + 1 : NULL) {
 		double ts;
 		char *colon;
@@ -473,7 +511,8 @@ static void trace_dump(void)
 		/* "... [cpu] flags  TIMESTAMP: vwddm_event: ..." */
 		while (colon > line && colon[-1] != ' ')
 			colon--;
-		if (sscanf(colon, "%lf", &ts) != 1 || ts < t0)
+		if (sscanf(colon, "%lf", &ts) != 1 || ts < t0 ||
+		    ts > (double)now / 1e9)
 			continue;
 		if (!strstr(line, pnode) && !strstr(line, "vwddm_timeout") &&
 		    !strstr(line, "vwddm_reset_step") &&
@@ -484,24 +523,43 @@ static void trace_dump(void)
 		starts = grow(starts, &cap, nl, sizeof(*starts));
 		starts[nl++] = (size_t)(colon - text);
 	}
-	if (nl > 400)
-		first = nl - 200;
-	info("the trace from t=%.3f to t=%.3f (%zu events%s):\n",
-	     rel_s(trace_from), rel_s(trace_t), nl,
-	     first ? ", the first and last 200" : "");
+	cat_printf(&out, &olen, &ocap,
+		   "trace capture %u (%s): adapter %d node %u.%u, t=%.3f to t=%.3f, %zu events%s\n",
+		   ncaptures_run, why, adapter, engine, node, rel_s(from),
+		   rel_s(now), nl, nl > CAPTURE_LINES ?
+		   ", the first and the last 150" : "");
 	for (i = 0; i < nl; i++) {
-		if (first && i == 200) {
-			fprintf(stderr, "  trace ...\n");
-			i = first;
+		if (nl > CAPTURE_LINES && i == CAPTURE_LINES / 2) {
+			cat_printf(&out, &olen, &ocap, "  trace ...\n");
+			i = nl - CAPTURE_LINES / 2;
 		}
 		/* on the kernel log's clock, like everything else */
-		fprintf(stderr, "  trace %.6f%s\n",
-			strtod(text + starts[i], NULL) +
-			(double)klog_offset_ns / 1e9,
-			strchr(text + starts[i], ':'));
+		cat_printf(&out, &olen, &ocap, "  trace %.6f%s\n",
+			   strtod(text + starts[i], NULL) +
+			   (double)klog_offset_ns / 1e9,
+			   strchr(text + starts[i], ':'));
 	}
+	captures[ncaptures++] = out;
 	free(starts);
 	free(text);
+	pthread_mutex_unlock(&capture_lock);
+	info("trace captured at t=%.3f (adapter %d node %u.%u: %s)\n",
+	     rel_s(now), adapter, engine, node, why);
+}
+
+/* The captures of the epoch, after its report. */
+static void trace_dump(void)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&capture_lock);
+	for (i = 0; i < ncaptures; i++) {
+		fputs(captures[i], stderr);
+		free(captures[i]);
+		captures[i] = NULL;
+	}
+	ncaptures = 0;
+	pthread_mutex_unlock(&capture_lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1221,8 +1279,9 @@ static void ctx_react(struct client *s, uint32_t ci, bool after_fence)
 				  s->id, ci, c->engine, c->node,
 				  state_name(q.state), q.reset_flags, q.hangs,
 				  q.errno_submit);
-			trace_freeze(s->adapter, c->engine, c->node,
-				     vw_now_ns() - 3000 * NS_PER_MS);
+			trace_capture(s->adapter, c->engine, c->node,
+				      vw_now_ns() - 3000 * NS_PER_MS,
+				      "an innocent context in error");
 			file_retire(s, "innocent file in error");
 		}
 		return;
@@ -1289,8 +1348,9 @@ static void observe(struct client *s, uint32_t fi)
 			violation("client %d ctx %u (%u.%u, innocent) fence %llu: %s: an innocent was found guilty",
 				  s->id, f->ctx, c->engine, c->node,
 				  (unsigned long long)f->seqno, err_name(st));
-			trace_freeze(s->adapter, c->engine, c->node,
-				     f->t_obs - 3000 * NS_PER_MS);
+			trace_capture(s->adapter, c->engine, c->node,
+				      f->t_obs - 3000 * NS_PER_MS,
+				      "an innocent found guilty");
 		}
 	}
 	if (st == -ENODEV && !s->lost)
@@ -1396,8 +1456,9 @@ static void watch_slow(struct client *s)
 			if (now - f->t_sub < STUCK_NS)
 				continue;
 			f->flags |= F_STUCK;
-			trace_freeze(s->adapter, c->engine, c->node,
-				     f->t_sub - 2000 * NS_PER_MS);
+			trace_capture(s->adapter, c->engine, c->node,
+				      f->t_sub - 2000 * NS_PER_MS,
+				      "a fence stuck");
 			violation("client %d (%s) adapter %d ctx %u (%u.%u) fence %llu, submitted t=%.3f: stuck for %.1f s (nothing of the soak takes more than a second)",
 				  s->id, cls_name(s->cls), s->adapter, f->ctx,
 				  c->engine, c->node,
@@ -1781,7 +1842,7 @@ static void live_push(int adapter, uint32_t engine, uint32_t node,
 {
 	int st = 0;
 
-	if (!opt.trace || atomic_load(&trace_frozen))
+	if (!opt.trace || ncaptures_run >= MAX_CAPTURES)
 		return;
 	if (f->in_fd >= 0 && poll_now(f->in_fd) == 1)
 		vw_sync_status(f->in_fd, &st);
@@ -1803,6 +1864,7 @@ static enum expl explain(struct adapter *a, uint64_t t_sub, uint64_t t_obs,
 static void live_check(void)
 {
 	uint64_t now = vw_now_ns(), wb, wo, wl;
+	struct live hit = { .adapter = -1 };
 	size_t i, j = 0;
 
 	pthread_mutex_lock(&live_lock);
@@ -1816,12 +1878,15 @@ static void live_check(void)
 		}
 		e = explain(&ad[l->adapter], l->t_sub, l->t_obs, l->status,
 			    l->in_status, false, &wb, &wo, &wl);
-		if (e == EXPL_NONE || e == EXPL_BAD_ERRNO)
-			trace_freeze(l->adapter, l->engine, l->node,
-				     l->t_obs - 3000 * NS_PER_MS);
+		if ((e == EXPL_NONE || e == EXPL_BAD_ERRNO) && hit.adapter < 0)
+			hit = *l;
 	}
 	nlives = j;
 	pthread_mutex_unlock(&live_lock);
+	if (hit.adapter >= 0)
+		trace_capture(hit.adapter, hit.engine, hit.node,
+			      hit.t_obs - 3000 * NS_PER_MS,
+			      "an innocent's error that nothing explains");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1829,14 +1894,41 @@ static void live_check(void)
 
 static atomic_int stop_monitor, epoch_end;
 
+/*
+ * The monitor runs SCHED_FIFO: a round that starts much later than it
+ * should is the guest not running (a vCPU the host did not schedule),
+ * during which the virtual GPU's timers stood still while others ran.
+ */
+#define STALL_REPORT_NS	(150ULL * NS_PER_MS)
+
+static uint64_t stall_max_ns, stall_max_at;
+static unsigned int nstalls;
+
 static void *monitor_main(void *arg)
 {
+	struct sched_param sp = { .sched_priority = 10 };
 	bool warned[MAX_ADAPTERS] = { false };
+	uint64_t prev = 0, late;
 	struct sample smp;
 	int i, ret;
 
 	(void)arg;
+	pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
 	while (!atomic_load(&stop_monitor)) {
+		uint64_t round = vw_now_ns();
+
+		late = prev ? round - prev : 0;
+		if (late > SAMPLE_MS * NS_PER_MS + STALL_REPORT_NS) {
+			late -= SAMPLE_MS * NS_PER_MS;
+			nstalls++;
+			if (late > stall_max_ns) {
+				stall_max_ns = late;
+				stall_max_at = round;
+			}
+			if (nstalls <= 20)
+				info("note: the monitor (SCHED_FIFO) ran %.0f ms late at t=%.3f: the guest stalled\n",
+				     (double)late / NS_PER_MS, rel_s(round));
+		}
 		for (i = 0; i < nad; i++) {
 			struct adapter *a = &ad[i];
 
@@ -1859,6 +1951,7 @@ static void *monitor_main(void *arg)
 			}
 		}
 		live_check();
+		prev = vw_now_ns();
 		vw_sleep_ms(SAMPLE_MS);
 	}
 	return NULL;
@@ -2861,10 +2954,12 @@ int main(int argc, char **argv)
 	}
 	fails = atomic_load(&n_lost) || atomic_load(&n_innocent_errors) ||
 		atomic_load(&n_violations);
-	info("done in %.1f s, %u epoch(s), %llu fence(s) slower than %llu s: %s\n",
+	info("done in %.1f s, %u epoch(s), %llu fence(s) slower than %llu s, %u guest stall(s) over %llu ms (longest %.0f ms at t=%.3f): %s\n",
 	     (double)(vw_now_ns() - t_start) / 1e9, epoch,
 	     (unsigned long long)atomic_load(&n_stalls),
-	     STALL_NS / 1000 / NS_PER_MS, fails ? "FAILED" : "passed");
+	     STALL_NS / 1000 / NS_PER_MS, nstalls,
+	     STALL_REPORT_NS / NS_PER_MS, (double)stall_max_ns / NS_PER_MS,
+	     rel_s(stall_max_at), fails ? "FAILED" : "passed");
 	printf("VWDDM-STRESS part=soak ioctls=%llu faults=%llu fences=%llu lost=%llu splats=0 innocent_errors=%llu violations=%llu seed=%llu\n",
 	       (unsigned long long)atomic_load(&n_ioctls),
 	       (unsigned long long)(atomic_load(&n_inject_writes) +

@@ -278,6 +278,37 @@ static void finding(atomic_ullong *counter, const char *what,
 		rel_s(vw_now_ns()), buf);
 }
 
+/*
+ * When the guest did not run (seen by the SCHED_FIFO monitor): the
+ * virtual GPU's timers stood still then, while the TDR timers of another
+ * vCPU may not have. Findings near one say so.
+ */
+struct gstall {
+	uint64_t from, to;
+};
+
+static pthread_mutex_t gstall_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct gstall *gstalls;
+static size_t ngstalls, capgstalls;
+
+/* The longest stall overlapping [from, to], in ms (0: none). */
+static double stalled_ms(uint64_t from, uint64_t to)
+{
+	uint64_t best = 0;
+	size_t i;
+
+	pthread_mutex_lock(&gstall_lock);
+	for (i = ngstalls; i-- > 0;) {
+		if (gstalls[i].to < from)
+			break;
+		if (gstalls[i].from <= to &&
+		    gstalls[i].to - gstalls[i].from > best)
+			best = gstalls[i].to - gstalls[i].from;
+	}
+	pthread_mutex_unlock(&gstall_lock);
+	return (double)best / 1e6;
+}
+
 #define violation(...)	finding(&n_violations, "VIOLATION", __VA_ARGS__)
 #define lost_fence(...)	finding(&n_lost, "LOST FENCE", __VA_ARGS__)
 #define innocent_error(...) \
@@ -464,38 +495,40 @@ static void cat_printf(char **buf, size_t *len, size_t *cap,
 	}
 }
 
+struct capreq {
+	int adapter;
+	uint32_t engine, node;
+	uint64_t from, at;
+	const char *why;
+	unsigned int nr;
+};
+
+/* The last capture asked for: one finding is often seen three ways. */
+static struct capreq cap_last;
+
+static pthread_cond_t capture_cond = PTHREAD_COND_INITIALIZER;
+static struct capreq capq[MAX_CAPTURES];
+static unsigned int ncapq;
+static bool capture_stop;
+static pthread_t capture_th;
+
 /*
- * A finding on @node of @adapter: stop the trace for a moment and keep
- * what it says from @from on of that node, and every timeout, reset step,
- * ladder rung, context error and bug check of the adapter (at most the
- * first and last CAPTURE_LINES / 2 of them). Printed after the epoch.
+ * Keep what the trace says from @r->from to @r->at of the node, and every
+ * timeout, reset step, ladder rung, context error and bug check of the
+ * adapter (at most the first and the last CAPTURE_LINES / 2 of them).
  */
-static void trace_capture(int adapter, uint32_t engine, uint32_t node,
-			  uint64_t from, const char *why)
+static char *capture_one(const struct capreq *r, unsigned int nr)
 {
 	char *text, *line, *end, pnode[48], pad[24], *out = NULL;
 	size_t nl = 0, i, *starts = NULL, cap = 0, olen = 0, ocap = 0;
-	uint64_t now = vw_now_ns();
-	double t0 = (double)from / 1e9;
+	double t0 = (double)r->from / 1e9, t1 = (double)r->at / 1e9;
 
-	if (!opt.trace)
-		return;
-	pthread_mutex_lock(&capture_lock);
-	if (ncaptures_run >= MAX_CAPTURES) {
-		pthread_mutex_unlock(&capture_lock);
-		return;
-	}
-	ncaptures_run++;
-	write_file(TRACEFS "/tracing_on", "0");
 	text = read_all(TRACEFS "/trace");
-	write_file(TRACEFS "/tracing_on", "1");
-	if (!text) {
-		pthread_mutex_unlock(&capture_lock);
-		return;
-	}
-	snprintf(pnode, sizeof(pnode), "adapter=%d node=%u.%u ", adapter,
-		 engine, node);
-	snprintf(pad, sizeof(pad), "adapter=%d ", adapter);
+	if (!text)
+		return NULL;
+	snprintf(pnode, sizeof(pnode), "adapter=%d node=%u.%u ", r->adapter,
+		 r->engine, r->node);
+	snprintf(pad, sizeof(pad), "adapter=%d ", r->adapter);
 	for (line = text; line && *line; line = end ? end + 1 : NULL) {
 		double ts;
 		char *colon;
@@ -511,8 +544,7 @@ static void trace_capture(int adapter, uint32_t engine, uint32_t node,
 		/* "... [cpu] flags  TIMESTAMP: vwddm_event: ..." */
 		while (colon > line && colon[-1] != ' ')
 			colon--;
-		if (sscanf(colon, "%lf", &ts) != 1 || ts < t0 ||
-		    ts > (double)now / 1e9)
+		if (sscanf(colon, "%lf", &ts) != 1 || ts < t0 || ts > t1)
 			continue;
 		if (!strstr(line, pnode) && !strstr(line, "vwddm_timeout") &&
 		    !strstr(line, "vwddm_reset_step") &&
@@ -525,8 +557,8 @@ static void trace_capture(int adapter, uint32_t engine, uint32_t node,
 	}
 	cat_printf(&out, &olen, &ocap,
 		   "trace capture %u (%s): adapter %d node %u.%u, t=%.3f to t=%.3f, %zu events%s\n",
-		   ncaptures_run, why, adapter, engine, node, rel_s(from),
-		   rel_s(now), nl, nl > CAPTURE_LINES ?
+		   nr, r->why, r->adapter, r->engine, r->node, rel_s(r->from),
+		   rel_s(r->at), nl, nl > CAPTURE_LINES ?
 		   ", the first and the last 150" : "");
 	for (i = 0; i < nl; i++) {
 		if (nl > CAPTURE_LINES && i == CAPTURE_LINES / 2) {
@@ -539,12 +571,86 @@ static void trace_capture(int adapter, uint32_t engine, uint32_t node,
 			   (double)klog_offset_ns / 1e9,
 			   strchr(text + starts[i], ':'));
 	}
-	captures[ncaptures++] = out;
 	free(starts);
 	free(text);
+	return out;
+}
+
+/*
+ * Reading the trace takes seconds on this VM: a thread of its own does
+ * it, the trace stopped meanwhile (at the moment of the finding).
+ */
+static void *capture_main(void *arg)
+{
+	struct capreq r;
+	char *out;
+
+	(void)arg;
+	pthread_mutex_lock(&capture_lock);
+	for (;;) {
+		while (!ncapq && !capture_stop)
+			pthread_cond_wait(&capture_cond, &capture_lock);
+		if (!ncapq)
+			break;
+		r = capq[0];
+		memmove(capq, capq + 1, --ncapq * sizeof(capq[0]));
+		pthread_mutex_unlock(&capture_lock);
+		out = capture_one(&r, r.nr);
+		pthread_mutex_lock(&capture_lock);
+		if (out)
+			captures[ncaptures++] = out;
+		if (!ncapq)
+			write_file(TRACEFS "/tracing_on", "1");
+	}
 	pthread_mutex_unlock(&capture_lock);
-	info("trace captured at t=%.3f (adapter %d node %u.%u: %s)\n",
+	return NULL;
+}
+
+/* A finding on @node of @adapter: keep what led to it since @from. */
+static void trace_capture(int adapter, uint32_t engine, uint32_t node,
+			  uint64_t from, const char *why)
+{
+	uint64_t now = vw_now_ns();
+
+	if (!opt.trace)
+		return;
+	pthread_mutex_lock(&capture_lock);
+	if (ncaptures_run >= MAX_CAPTURES ||
+	    (cap_last.nr && cap_last.adapter == adapter &&
+	     cap_last.engine == engine && cap_last.node == node &&
+	     now - cap_last.at < 5000 * NS_PER_MS)) {
+		pthread_mutex_unlock(&capture_lock);
+		return;
+	}
+	ncaptures_run++;
+	write_file(TRACEFS "/tracing_on", "0");
+	cap_last = (struct capreq){
+		.adapter = adapter, .engine = engine, .node = node,
+		.from = from, .at = now, .why = why, .nr = ncaptures_run,
+	};
+	capq[ncapq++] = cap_last;
+	pthread_cond_signal(&capture_cond);
+	pthread_mutex_unlock(&capture_lock);
+	info("trace stopped at t=%.3f for a capture (adapter %d node %u.%u: %s)\n",
 	     rel_s(now), adapter, engine, node, why);
+}
+
+static void capture_start(void)
+{
+	capture_stop = false;
+	if (opt.trace)
+		pthread_create(&capture_th, NULL, capture_main, NULL);
+}
+
+static void capture_end(void)
+{
+	if (!opt.trace)
+		return;
+	pthread_mutex_lock(&capture_lock);
+	capture_stop = true;
+	pthread_cond_signal(&capture_cond);
+	pthread_mutex_unlock(&capture_lock);
+	pthread_join(capture_th, NULL);
 }
 
 /* The captures of the epoch, after its report. */
@@ -884,7 +990,7 @@ struct crec {
 
 struct ffile {
 	int fd;
-	bool open, retiring, guilty_seen, blamed, blocked;
+	bool retiring, guilty_seen, blocked;
 	uint64_t t_retire;
 	uint32_t ctx[MAX_FILE_CTX];
 	int nctx;
@@ -1010,7 +1116,6 @@ static int file_open(struct client *s)
 	fl = &s->fl[s->nfl];
 	memset(fl, 0, sizeof(*fl));
 	fl->fd = fd;
-	fl->open = true;
 	s->cur = s->nfl++;
 	n = s->cls == CLS_INNOCENT ? (int)rng_range(&s->rng, 1, 2) :
 				     (int)rng_range(&s->rng, 1, MAX_FILE_CTX);
@@ -1130,8 +1235,6 @@ static void ctx_final(struct client *s, uint32_t ci)
 		violation("client %d ctx %u (%u.%u): its file saw -ETIME/-EFAULT, but state=%s reset_flags=0x%x errno_submit=%d",
 			  s->id, ci, c->engine, c->node, state_name(q.state),
 			  q.reset_flags, q.errno_submit);
-	if (q.hangs || (q.reset_flags & VWDDM_CTX_RESET_GUILTY))
-		fl->blamed = true;
 	if (q.reset_flags & VWDDM_CTX_RESET_BLOCKED)
 		fl->blocked = true;
 }
@@ -1151,7 +1254,6 @@ static void file_close(struct client *s)
 	}
 	close(fl->fd);
 	fl->fd = -1;
-	fl->open = false;
 	s->cur = -1;
 }
 
@@ -1275,10 +1377,12 @@ static void ctx_react(struct client *s, uint32_t ci, bool after_fence)
 			c->t_retire = vw_now_ns();
 		} else if (q.state != VWDDM_CTX_STATE_ACTIVE ||
 			   q.errno_submit) {
-			violation("client %d ctx %u (%u.%u, innocent): state=%s reset_flags=0x%x hangs=%u errno_submit=%d",
+			violation("client %d ctx %u (%u.%u, innocent): state=%s reset_flags=0x%x hangs=%u errno_submit=%d (the guest stalled %.0f ms in the 2 s before)",
 				  s->id, ci, c->engine, c->node,
 				  state_name(q.state), q.reset_flags, q.hangs,
-				  q.errno_submit);
+				  q.errno_submit,
+				  stalled_ms(vw_now_ns() - 2000 * NS_PER_MS,
+					     vw_now_ns()));
 			trace_capture(s->adapter, c->engine, c->node,
 				      vw_now_ns() - 3000 * NS_PER_MS,
 				      "an innocent context in error");
@@ -1345,9 +1449,11 @@ static void observe(struct client *s, uint32_t fi)
 	if (st == -ETIME || st == -EFAULT) {
 		fl->guilty_seen = true;
 		if (s->cls == CLS_INNOCENT) {
-			violation("client %d ctx %u (%u.%u, innocent) fence %llu: %s: an innocent was found guilty",
+			violation("client %d ctx %u (%u.%u, innocent) fence %llu: %s: an innocent was found guilty (the guest stalled %.0f ms in the 2 s before)",
 				  s->id, f->ctx, c->engine, c->node,
-				  (unsigned long long)f->seqno, err_name(st));
+				  (unsigned long long)f->seqno, err_name(st),
+				  stalled_ms(f->t_obs - 2000 * NS_PER_MS,
+					     f->t_obs));
 			trace_capture(s->adapter, c->engine, c->node,
 				      f->t_obs - 3000 * NS_PER_MS,
 				      "an innocent found guilty");
@@ -1921,6 +2027,13 @@ static void *monitor_main(void *arg)
 		if (late > SAMPLE_MS * NS_PER_MS + STALL_REPORT_NS) {
 			late -= SAMPLE_MS * NS_PER_MS;
 			nstalls++;
+			pthread_mutex_lock(&gstall_lock);
+			gstalls = grow(gstalls, &capgstalls, ngstalls,
+				       sizeof(*gstalls));
+			gstalls[ngstalls++] = (struct gstall){
+				.from = round - late, .to = round,
+			};
+			pthread_mutex_unlock(&gstall_lock);
 			if (late > stall_max_ns) {
 				stall_max_ns = late;
 				stall_max_at = round;
@@ -2297,13 +2410,14 @@ static void classify(struct client *s, struct frec *f, uint8_t *cs,
 		    cs[f->ctx] & CS_EXPLAINED, &wb, &wo, &wl);
 	switch (e) {
 	case EXPL_BAD_ERRNO:
-		innocent_error("client %d adapter %d ctx %u (%u.%u) fence %llu: %s: no reset may give an innocent that",
+		innocent_error("client %d adapter %d ctx %u (%u.%u) fence %llu: %s: no reset may give an innocent that (the guest stalled %.0f ms meanwhile)",
 			       s->id, s->adapter, f->ctx, c->engine, c->node,
 			       (unsigned long long)f->seqno,
-			       err_name(f->status));
+			       err_name(f->status),
+			       stalled_ms(f->t_sub, f->t_obs));
 		return;
 	case EXPL_NONE:
-		innocent_error("client %d adapter %d ctx %u (%u.%u) fence %llu: %s, %u packets%s, submitted t=%.3f, seen t=%.3f; adapter-wide resets %llu before, %llu after, %llu %.0f ms later",
+		innocent_error("client %d adapter %d ctx %u (%u.%u) fence %llu: %s, %u packets%s, submitted t=%.3f, seen t=%.3f; adapter-wide resets %llu before, %llu after, %llu %.0f ms later; the guest stalled %.0f ms meanwhile",
 			       s->id, s->adapter, f->ctx, c->engine, c->node,
 			       (unsigned long long)f->seqno,
 			       err_name(f->status), f->npk,
@@ -2311,7 +2425,8 @@ static void classify(struct client *s, struct frec *f, uint8_t *cs,
 			       rel_s(f->t_sub), rel_s(f->t_obs),
 			       (unsigned long long)wb, (unsigned long long)wo,
 			       (unsigned long long)wl,
-			       (double)SETTLE_NS / NS_PER_MS);
+			       (double)SETTLE_NS / NS_PER_MS,
+			       stalled_ms(f->t_sub, f->t_obs));
 		return;
 	case EXPL_ADAPTER:
 		st->i_adapter++;
@@ -2679,6 +2794,7 @@ static void run_epoch(unsigned int epoch, uint64_t deadline)
 	pool_reset(&pool_innocent);
 	pool_reset(&pool_any);
 	trace_start();
+	capture_start();
 	pthread_mutex_lock(&live_lock);
 	nlives = 0;
 	pthread_mutex_unlock(&live_lock);
@@ -2785,6 +2901,7 @@ static void run_epoch(unsigned int epoch, uint64_t deadline)
 		check_counters(&ad[a], &st[a]);
 		report_adapter(&ad[a], &st[a]);
 	}
+	capture_end();
 	trace_dump();
 	free_clients();
 }

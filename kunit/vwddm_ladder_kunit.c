@@ -271,9 +271,9 @@ static void ladder_platform_rung(struct kunit *test)
 
 static u32 lost_notified;
 
-static int count_lost(void *arg)
+static int count_lost(void *arg, const struct vwddm_wedge_info *info)
 {
-	lost_notified++;
+	lost_notified += info->lost;
 	return 0;
 }
 
@@ -296,7 +296,7 @@ static void ladder_lost(struct kunit *test)
 	struct scene sc;
 
 	lost_notified = 0;
-	vwddm_sched_set_lost_notify(rig->sched, count_lost, NULL);
+	vwddm_sched_set_wedge_notify(rig->sched, count_lost, NULL);
 	scene_start(rig, &sc);
 	vwddm_rig_run_to(rig, TDR_AT_US);
 	s = vwddm_rig_tdr_stats(test, rig, &bc);

@@ -580,6 +580,54 @@ static void tdr_paging_packet_hit(struct kunit *test)
 	dma_fence_put(g);
 }
 
+static struct vwddm_wedge_info tdr_wedge_last;
+static u32 tdr_wedge_calls;
+
+static int tdr_wedge_notify(void *arg, const struct vwddm_wedge_info *info)
+{
+	tdr_wedge_last = *info;
+	tdr_wedge_calls++;
+	return 0;
+}
+
+/*
+ * User space hears of a reset that recovered (WEDGED=none) once per run
+ * of the reset worker, naming the guilty process; a forced adapter reset
+ * names none.
+ */
+static void tdr_wedge_notice_names_guilty(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fa, *fb;
+	struct vwddm_tdr_stats *s;
+
+	tdr_wedge_calls = 0;
+	memset(&tdr_wedge_last, 0, sizeof(tdr_wedge_last));
+	vwddm_sched_set_wedge_notify(rig->sched, tdr_wedge_notify, NULL);
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
+	KUNIT_ASSERT_EQ(test, 1u, tdr_wedge_calls);
+	KUNIT_EXPECT_FALSE(test, tdr_wedge_last.lost);
+	KUNIT_EXPECT_EQ(test, a->dev->pid, tdr_wedge_last.pid);
+	KUNIT_EXPECT_NE(test, 0, tdr_wedge_last.pid);
+	KUNIT_EXPECT_STREQ(test, a->dev->comm, tdr_wedge_last.comm);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->recovered_uevents);
+	KUNIT_EXPECT_EQ(test, 0ull, s->lost_uevents);
+	/* A forced adapter reset: recovered, no guilty process. */
+	vwddm_sched_force_adapter_reset(rig->sched);
+	vwddm_rig_run_to(rig, TDR_AT_US + 10);
+	KUNIT_ASSERT_EQ(test, 2u, tdr_wedge_calls);
+	KUNIT_EXPECT_FALSE(test, tdr_wedge_last.lost);
+	KUNIT_EXPECT_EQ(test, 0, tdr_wedge_last.pid);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
 /* TdrLevelOff: a hang is never detected. */
 static void tdr_level_off(struct kunit *test)
 {
@@ -741,9 +789,22 @@ static void tdr_engine_dbg_info(struct kunit *test)
 	KUNIT_EXPECT_NE(test, 0, (int)strlen(s->last_dbg_info));
 	len = vwddm_sched_last_dump(rig->sched, dump, VWDDM_SCHED_DUMP_SIZE);
 	KUNIT_ASSERT_GT(test, (u32)len, 0u);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "**** vwddm devcoredump ****\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "\nreset: engine\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "reason: 0x141"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "tdr_type: 6\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "node: 0.0\n"));
+	snprintf(line, sizeof(line), "guilty: process %s, pid ",
+		 a->dev->comm);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, line));
+	/* The node's hardware queue, the hung packet at its head. */
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strstr(dump,
+				     "\nnode 0.0: completed 0 submitted 2 hw_queued 2 "));
+	snprintf(line, sizeof(line), "  * fence 1 context %u ", a->id);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, line));
+	snprintf(line, sizeof(line), "\ncontext %u: device ", b->id);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, line));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "last_completed_fence: 0\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(dump, "last_submitted_fence: 2\n"));
 	/* Taken before the reset: the hung packet is the suspect. */
@@ -961,6 +1022,7 @@ static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_dependent_not_preempted_reset),
 	KUNIT_CASE(tdr_dependent_paging_hit),
 	KUNIT_CASE(tdr_paging_packet_hit),
+	KUNIT_CASE(tdr_wedge_notice_names_guilty),
 	KUNIT_CASE(tdr_level_off),
 	KUNIT_CASE(tdr_level_bugcheck),
 	KUNIT_CASE(tdr_no_per_engine_reset),

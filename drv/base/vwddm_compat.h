@@ -24,6 +24,7 @@
 #include <kunit/visibility.h>
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
+#include <drm/drm_print.h>
 
 /*
  * The DPC runs in a BH workqueue where the kernel has them (6.9+): that is
@@ -76,25 +77,57 @@
 #endif
 
 /*
- * The DRM "device wedged" uevent, WEDGED=<recovery method>, for an adapter
- * that is lost. drm_dev_wedged_event() exists from 6.14 on (with a third
- * argument from 6.17), but it sends the event on the primary node's
- * device, which a render-only driver such as vwddm does not have
- * (drm->primary is NULL); 6.1 and 6.12 have no helper at all. So on every
- * kernel vwddm sends the same KOBJ_CHANGE event, with the same environment
- * string, on its render node's device. The recovery is "rebind": unbind
- * and bind the driver (the adapter is probed afresh).
+ * The DRM "device wedged" uevent (Documentation/gpu/drm-uapi.rst, "Device
+ * wedging"), on the card device (the primary node, which every DRM device
+ * but an accel one has, render-only or not): WEDGED=<recovery method>, and
+ * PID=/TASK= naming the guilty process when one is known.
+ * drm_dev_wedged_event() sends it from 6.17 on (6.14-6.16 have it without
+ * the task); elsewhere the same KOBJ_CHANGE event with the same keys goes
+ * out from the same device. @rebind: the adapter is lost and only a rebind
+ * of the driver brings it back (WEDGED=rebind); else a reset recovered it
+ * (WEDGED=none, the notice amdgpu sends after a ring reset).
  */
-static inline int vwddm_drm_wedged_event(struct drm_device *drm)
+static inline int vwddm_drm_wedged_event(struct drm_device *drm, bool rebind,
+					 pid_t pid, const char *comm)
 {
-	char event[] = "WEDGED=rebind";
-	char *envp[2];
+#if VWDDM_KERNEL >= 617
+	struct drm_wedge_task_info info = { .pid = pid };
 
-	if (!drm->render || !drm->render->kdev)
+	strscpy(info.comm, comm, sizeof(info.comm));
+	return drm_dev_wedged_event(drm, rebind ? DRM_WEDGE_RECOVERY_REBIND :
+						  DRM_WEDGE_RECOVERY_NONE,
+				    pid ? &info : NULL);
+#else
+	char event[16], pid_env[24], task_env[5 + TASK_COMM_LEN];
+	char *envp[4] = { event, NULL, NULL, NULL };
+
+	if (!drm->primary || !drm->primary->kdev)
 		return -ENODEV;
-	envp[0] = event;
-	envp[1] = NULL;
-	return kobject_uevent_env(&drm->render->kdev->kobj, KOBJ_CHANGE, envp);
+	snprintf(event, sizeof(event), "WEDGED=%s", rebind ? "rebind" : "none");
+	if (pid) {
+		snprintf(pid_env, sizeof(pid_env), "PID=%u", pid);
+		snprintf(task_env, sizeof(task_env), "TASK=%s", comm);
+		envp[1] = pid_env;
+		envp[2] = task_env;
+	}
+	drm_info(drm, "device wedged, %s\n",
+		 rebind ? "needs recovery" : "but recovered through reset");
+	return kobject_uevent_env(&drm->primary->kdev->kobj, KOBJ_CHANGE, envp);
+#endif
+}
+
+/*
+ * fdinfo's drm-client-id: the DRM core's own from 6.5 on (also in its
+ * debugfs "clients" list); false before, when vwddm numbers its files.
+ */
+static inline bool vwddm_drm_client_id(struct drm_file *file, u64 *id)
+{
+#if VWDDM_KERNEL >= 605
+	*id = file->client_id;
+	return true;
+#else
+	return false;
+#endif
 }
 
 /*

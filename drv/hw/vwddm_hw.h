@@ -185,6 +185,7 @@ struct vwddm_hw;
 /**
  * struct vwddm_hw_config - topology of one virtual GPU
  * @name: name of the interrupt controller and IRQ (e.g. "vwddm0")
+ * @index: the adapter's index (tracepoints)
  * @clock: the clock that times packet execution
  * @engines: physical adapters (EngineOrdinal range), 1..VWDDM_HW_MAX_ENGINES
  * @nodes: nodes per engine (NodeOrdinal range), 1..VWDDM_HW_MAX_NODES
@@ -200,6 +201,7 @@ struct vwddm_hw;
  */
 struct vwddm_hw_config {
 	const char *name;
+	u32 index;
 	struct vwddm_clock *clock;
 	u32 engines;
 	u32 nodes;

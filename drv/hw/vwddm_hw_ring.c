@@ -19,6 +19,9 @@
 #include "vwddm_hw_internal.h"
 #include "../base/vwddm_compat.h"
 
+#define CREATE_TRACE_POINTS
+#include "vwddm_hw_trace.h"
+
 /* Time a mid-packet preemption takes to save the running packet's state. */
 #define VWDDM_HW_PREEMPT_LATENCY_NS	(10 * NSEC_PER_USEC)
 
@@ -37,6 +40,8 @@ static void node_begin_locked(struct vwddm_hw_node *n, u64 now)
 
 	lockdep_assert_held(&n->lock);
 	n->run_start_ns = now;
+	trace_vwddm_hw_run(n->hw->cfg.index, n->engine, n->ordinal,
+			   pkt->fence, left, pkt->flags & VWDDM_HW_PKT_HANG);
 	if (pkt->flags & VWDDM_HW_PKT_HANG) {
 		n->state = VWDDM_HW_HUNG;
 		n->stats.hangs++;

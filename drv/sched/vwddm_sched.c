@@ -460,8 +460,10 @@ void vwddm_sched_set_miniport(struct vwddm_sched *sched, void *miniport)
 	for (i = 0; i < vwddm_sched_node_count(sched); i++)
 		if (sched->cfg.ddi->set_node_config(miniport,
 						    &sched->nodes[i].hw_cfg))
-			pr_warn("%s: node %u.%u: configuration refused\n",
-				sched->name, sched->nodes[i].engine, sched->nodes[i].ordinal);
+			vwddm_sched_log(sched, warn,
+					"node %u.%u: configuration refused\n",
+					sched->nodes[i].engine,
+					sched->nodes[i].ordinal);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_miniport);
 

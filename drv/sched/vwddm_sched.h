@@ -20,11 +20,15 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+
+struct drm_device;
 #include <linux/workqueue.h>
 
 #include "../../include/vwddm/vwddm_ddi.h"
 #include "../base/vwddm_clock.h"
 
+/* The module's version (MODULE_VERSION, TDR dumps). */
+#define VWDDM_VERSION			"0.2.0"
 #define VWDDM_SCHED_MAX_NODES		32
 #define VWDDM_SCHED_MAX_ENGINES		4
 #define VWDDM_SCHED_MAX_ENGINE_NODES	8
@@ -223,6 +227,7 @@ struct vwddm_tdr_event {
  * @lost_rung: the rung at which the adapter was lost, or VWDDM_RUNG_NONE
  * @lost_reason: VWDDM_LOST_* or 0
  * @lost_uevents: WEDGED uevents sent for the lost adapter
+ * @recovered_uevents: WEDGED uevents sent for resets that recovered
  * @hw_engine_timeouts: hardware scheduling: GPU_ENGINE_TIMEOUT interrupts
  *	acted upon
  * @hw_engine_resets: hardware scheduling: engine resets that ended with
@@ -261,6 +266,7 @@ struct vwddm_tdr_stats {
 	u32 lost_rung;
 	u32 lost_reason;
 	u64 lost_uevents;
+	u64 recovered_uevents;
 	u64 hw_engine_timeouts;
 	u64 hw_engine_resets;
 	u64 hw_collateral_contexts;
@@ -354,6 +360,9 @@ enum vwddm_device_error {
  *	&vwddm_sched.lock
  * @ctx_lock: protects @contexts; irq-safe; nests outside the nodes' locks
  * @contexts: its contexts (&vwddm_context.dev_link), alive or being freed
+ * @busy_ns: per node ordinal (every engine), the time the hardware spent
+ *	on its packets: the work of each completed packet, and how long a
+ *	guilty one held its node (fdinfo's drm-engine-*)
  */
 struct vwddm_device {
 	struct vwddm_sched *sched;
@@ -367,6 +376,27 @@ struct vwddm_device {
 	enum vwddm_device_error error;
 	spinlock_t ctx_lock; /* see above */
 	struct list_head contexts;
+	atomic64_t busy_ns[VWDDM_SCHED_MAX_ENGINE_NODES];
+};
+
+/**
+ * struct vwddm_device_usage - what a device (a client) used
+ * @busy_ns: per node ordinal, &vwddm_device.busy_ns
+ * @total_bytes: its allocations
+ * @resident_bytes: those resident in video memory
+ * @contexts: its contexts
+ * @hangs: guilty packets its contexts ran
+ * @resets: resets that took work of its contexts while innocent
+ * @error: enum vwddm_device_error
+ */
+struct vwddm_device_usage {
+	u64 busy_ns[VWDDM_SCHED_MAX_ENGINE_NODES];
+	u64 total_bytes;
+	u64 resident_bytes;
+	u32 contexts;
+	u32 hangs;
+	u32 resets;
+	enum vwddm_device_error error;
 };
 
 /**
@@ -748,6 +778,8 @@ struct vwddm_engine_reset {
  * @tdr_limit_time_ns: TdrLimitTime: the sliding window
  * @coredump_dev: the device TDR dumps are published for as devcoredumps,
  *	or NULL (the dump is only kept)
+ * @drm: the DRM device the scheduler logs for (drm_*() messages name
+ *	it), or NULL (KUnit: messages carry the scheduler's name)
  * @rail: the virtual power rail the adapter is on: a platform-level
  *	device reset resets every adapter on the same rail. 0: a rail of its
  *	own (the default); 1..VWDDM_RAIL_MAX: shared with every adapter
@@ -775,6 +807,7 @@ struct vwddm_sched_config {
 	u32 tdr_limit_count;
 	u64 tdr_limit_time_ns;
 	struct device *coredump_dev;
+	struct drm_device *drm;
 	u32 rail;
 	bool hws;
 };
@@ -785,31 +818,172 @@ struct vwddm_sched_config {
 #define VWDDM_RAIL_MAX_MEMBERS	8
 
 /* Size of the miniport's debug report (DxgkDdiCollectDbgInfo). */
-#define VWDDM_DBG_INFO_SIZE	1024
+#define VWDDM_DBG_INFO_SIZE	(8 * 1024)
+/* What a TDR dump keeps: packets per node, contexts. */
+#define VWDDM_DUMP_PACKETS	16
+#define VWDDM_DUMP_CONTEXTS	32
+
+/**
+ * struct vwddm_dump_packet - a packet on a node's hardware queue
+ * @seqno: its fence's seqno on its context's timeline
+ * @fence_context: that timeline
+ * @duration_ns: its work
+ * @fence_id: SubmissionFenceId
+ * @ctx: its context's ID
+ * @dev: its device's ID
+ * @flags: VWDDM_PKT_*
+ */
+struct vwddm_dump_packet {
+	u64 seqno;
+	u64 fence_context;
+	u64 duration_ns;
+	u32 fence_id;
+	u32 ctx;
+	u32 dev;
+	u32 flags;
+};
+
+/**
+ * struct vwddm_dump_node - a node as the reset found it
+ * @engine: EngineOrdinal
+ * @ordinal: NodeOrdinal
+ * @completed: its last completed fence
+ * @submitted: its last submitted fence
+ * @hw_queued: packets on its hardware queue
+ * @sw_queued: packets in its contexts' software queues
+ * @preempt_pending: a preemption request was outstanding
+ * @npkts: entries of @pkts: the hardware queue from its head
+ * @pkts: the packets
+ */
+struct vwddm_dump_node {
+	u32 engine;
+	u32 ordinal;
+	u32 completed;
+	u32 submitted;
+	u32 hw_queued;
+	u32 sw_queued;
+	bool preempt_pending;
+	u32 npkts;
+	struct vwddm_dump_packet pkts[VWDDM_DUMP_PACKETS];
+};
+
+/**
+ * struct vwddm_dump_context - a context with work on a dumped node, or in
+ *	error
+ * @id: its ID
+ * @dev: its device's ID
+ * @pid: its process (0: the system device)
+ * @comm: the process's name
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @priority: its priority
+ * @state: enum vwddm_context_state
+ * @submitted: packets submitted
+ * @completed: packets completed
+ * @signalled: its last signalled seqno
+ * @queued: packets in its software queue
+ * @hangs: guilty packets it ran
+ * @resets: resets that took its work while innocent
+ */
+struct vwddm_dump_context {
+	u32 id;
+	u32 dev;
+	s32 pid;
+	char comm[TASK_COMM_LEN];
+	u32 engine;
+	u32 node;
+	int priority;
+	u32 state;
+	u64 submitted;
+	u64 completed;
+	u64 signalled;
+	u32 queued;
+	u32 hangs;
+	u32 resets;
+};
+
+/**
+ * struct vwddm_dump - one TDR dump, as captured inside the reset (no
+ *	formatting there: text is made when it is read)
+ * @wall_ns: when (CLOCK_REALTIME)
+ * @clock_ns: when, on the scheduler's clock
+ * @reason: VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED or
+ *	VWDDM_VIDEO_TDR_TIMEOUT_DETECTED
+ * @tdr_type: VWDDM_TDR_TYPE_* (the last TDR's reason)
+ * @engine_reset: a node's reset (else the adapter's)
+ * @engine: the node's EngineOrdinal
+ * @ordinal: its NodeOrdinal
+ * @suspect: the packet the node was executing is known
+ * @suspect_pkt: that packet
+ * @suspect_pid: its process (0: the system device)
+ * @suspect_comm: the process's name
+ * @suspect_paging: it is a paging packet (its owners are the victims)
+ * @nnodes: entries of @nodes: the node's engine, or every node
+ * @nodes: the nodes
+ * @nctxs: entries of @ctxs
+ * @ctxs: the contexts with work on those nodes, or in error
+ * @dbg_len: bytes of @dbg
+ * @dbg: the miniport's report (DxgkDdiCollectDbgInfo)
+ */
+struct vwddm_dump {
+	u64 wall_ns;
+	u64 clock_ns;
+	u32 reason;
+	u32 tdr_type;
+	bool engine_reset;
+	u32 engine;
+	u32 ordinal;
+	bool suspect;
+	struct vwddm_dump_packet suspect_pkt;
+	s32 suspect_pid;
+	char suspect_comm[TASK_COMM_LEN];
+	bool suspect_paging;
+	u32 nnodes;
+	struct vwddm_dump_node nodes[VWDDM_SCHED_MAX_NODES];
+	u32 nctxs;
+	struct vwddm_dump_context ctxs[VWDDM_DUMP_CONTEXTS];
+	u32 dbg_len;
+	char dbg[VWDDM_DBG_INFO_SIZE];
+};
 
 /**
  * struct vwddm_sched_dump - the TDR dumps: captured into preallocated
  *	memory inside the reset, published as a devcoredump afterwards
- * @dbg_info: the buffer given to DxgkDdiCollectDbgInfo
- * @capture: the dump being written by the reset worker (under
+ * @lock: protects @last (its pointer and contents), @have_last,
+ *	@published, @unpublished and @pending; held only to copy or swap
+ *	(nothing allocates or waits under it: the reset worker takes it)
+ * @capture: the dump being captured by the reset worker (under
  *	&vwddm_sched.reset_lock)
  * @last: the last complete dump; swapped with @capture when one is done
- *	(under &vwddm_sched.lock)
- * @last_len: its length (under &vwddm_sched.lock)
- * @publish_work: publishes @last as a devcoredump, out of the reset path
+ * @have_last: @last holds a dump
+ * @publish_work: publishes @last as a devcoredump, out of the reset path,
+ *	a little later: a burst of resets publishes its last dump once
  * @published: dumps published as devcoredumps
  * @unpublished: dumps replaced by a newer one before they were published
- * @pending: @last is not published yet (under &vwddm_sched.lock)
+ * @pending: @last is not published yet
  */
 struct vwddm_sched_dump {
-	char *dbg_info;
-	char *capture;
-	char *last;
-	size_t last_len;
-	struct work_struct publish_work;
+	struct mutex lock; /* see above */
+	struct vwddm_dump *capture;
+	struct vwddm_dump *last;
+	bool have_last;
+	struct delayed_work publish_work;
 	u64 published;
 	u64 unpublished;
 	bool pending;
+};
+
+/**
+ * struct vwddm_wedge_info - what user space is told about a reset
+ * @lost: the adapter is lost (recovery: rebind the driver); else a reset
+ *	recovered it
+ * @pid: the guilty process, in the initial PID namespace (0: not known)
+ * @comm: its name
+ */
+struct vwddm_wedge_info {
+	bool lost;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
 };
 
 /**
@@ -863,10 +1037,20 @@ struct vwddm_sched_dump {
  * @paging_ctx: per engine, the system device's paging context
  * @rail_link: entry in the rail registry (under its lock,
  *	vwddm_sched_rail.c) while the adapter is on a shared rail
- * @lost_notify: called (process context, no lock held) once the adapter
- *	is lost, to send the WEDGED uevent; returns 0 if it was sent. Set
- *	once, before any reset, with vwddm_sched_set_lost_notify().
- * @lost_arg: its argument
+ * @wedge_notify: tells user space about a reset (the WEDGED uevent):
+ *	called (process context, no lock held, out of the recovery path) once
+ *	the adapter is lost, and after a run of the reset worker that
+ *	recovered; returns 0 if it was sent. Set once, before any reset, with
+ *	vwddm_sched_set_wedge_notify().
+ * @wedge_arg: its argument
+ * @wedge_guilty: the process of the last guilty packet since the last
+ *	notification (pid 0: none); under @lock
+ * @wedge_suspect: the process of the packet the last timed-out node was
+ *	executing (the dump's suspect), named when the adapter is lost and
+ *	no packet could be found guilty; under @lock
+ * @wedge_recovered: a reset recovered since the last notification; under
+ *	@lock
+ * @wedge_lost_sent: the adapter's loss was notified; under @lock
  * @hws_culprit: hardware scheduling: the device of the context the running
  *	engine reset invalidated as the culprit (referenced), or NULL; under
  *	@reset_lock
@@ -911,8 +1095,12 @@ struct vwddm_sched {
 	struct vwddm_device *system;
 	struct vwddm_context *paging_ctx[VWDDM_SCHED_MAX_ENGINES];
 	struct list_head rail_link;
-	int (*lost_notify)(void *arg);
-	void *lost_arg;
+	int (*wedge_notify)(void *arg, const struct vwddm_wedge_info *info);
+	void *wedge_arg;
+	struct vwddm_wedge_info wedge_guilty;
+	struct vwddm_wedge_info wedge_suspect;
+	bool wedge_recovered;
+	bool wedge_lost_sent;
 	struct vwddm_device *hws_culprit;
 	bool hws_fault;
 	struct vwddm_sched_node nodes[];
@@ -1043,8 +1231,10 @@ size_t vwddm_sched_last_dump(struct vwddm_sched *sched, char *buf,
 void vwddm_sched_tdr_stats(struct vwddm_sched *sched,
 			   struct vwddm_tdr_stats *stats,
 			   struct vwddm_bugcheck *bugcheck);
-void vwddm_sched_set_lost_notify(struct vwddm_sched *sched,
-				 int (*fn)(void *arg), void *arg);
+void vwddm_sched_set_wedge_notify(struct vwddm_sched *sched,
+				  int (*fn)(void *arg,
+					    const struct vwddm_wedge_info *info),
+				  void *arg);
 bool vwddm_sched_is_lost(struct vwddm_sched *sched);
 const char *vwddm_tdr_rung_name(u32 rung);
 
@@ -1057,6 +1247,8 @@ struct vwddm_context *vwddm_context_create(struct vwddm_device *dev,
 					   u32 engine, u32 node, int priority);
 void vwddm_context_destroy(struct vwddm_context *ctx);
 void vwddm_context_put(struct vwddm_context *ctx);
+void vwddm_device_usage(struct vwddm_device *dev,
+			struct vwddm_device_usage *u);
 void vwddm_context_status(struct vwddm_context *ctx,
 			  struct vwddm_context_status *st);
 struct vwddm_allocation *vwddm_allocation_create(struct vwddm_device *dev,

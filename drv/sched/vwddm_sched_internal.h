@@ -5,7 +5,47 @@
 #ifndef _VWDDM_SCHED_INTERNAL_H_
 #define _VWDDM_SCHED_INTERNAL_H_
 
+#include <linux/ratelimit.h>
+
+#include <drm/drm_print.h>
+
 #include "vwddm_sched.h"
+
+/*
+ * Logging: through the DRM device, so every message names it
+ * ("vwddm vwddm.0: [drm] ..."); a scheduler without a DRM device (KUnit)
+ * prefixes its name. @lvl: info, notice, warn or err. The _rl variant is
+ * rate-limited per call site (messages of every reset: a reset storm must
+ * not become a console storm); vwddm_sched_dbg() prints with drm.debug's
+ * DRM_UT_DRIVER bit (drm.debug=0x2): the step-by-step detail the
+ * tracepoints also carry.
+ */
+__printf(3, 4)
+void vwddm_sched_printk(const struct vwddm_sched *sched, const char *level,
+			const char *fmt, ...);
+
+#define VWDDM_KERN_info		KERN_INFO
+#define VWDDM_KERN_notice	KERN_NOTICE
+#define VWDDM_KERN_warn		KERN_WARNING
+#define VWDDM_KERN_err		KERN_ERR
+
+#define vwddm_sched_log(sched, lvl, fmt, ...)				\
+	vwddm_sched_printk(sched, VWDDM_KERN_##lvl, fmt, ##__VA_ARGS__)
+
+#define vwddm_sched_log_rl(sched, lvl, fmt, ...)			\
+do {									\
+	static DEFINE_RATELIMIT_STATE(__rs, DEFAULT_RATELIMIT_INTERVAL,	\
+				      DEFAULT_RATELIMIT_BURST);		\
+									\
+	if (__ratelimit(&__rs))						\
+		vwddm_sched_log(sched, lvl, fmt, ##__VA_ARGS__);	\
+} while (0)
+
+#define vwddm_sched_dbg(sched, fmt, ...)				\
+do {									\
+	if (drm_debug_enabled(DRM_UT_DRIVER))				\
+		vwddm_sched_printk(sched, KERN_DEBUG, fmt, ##__VA_ARGS__); \
+} while (0)
 
 static inline struct vwddm_sched_node *
 vwddm_sched_node(struct vwddm_sched *sched, u32 engine, u32 node)
@@ -169,6 +209,10 @@ void vwddm_tdr_adapter_reset(struct vwddm_sched *sched,
 			     struct vwddm_sched_node *gn, bool promoted);
 void vwddm_tdr_adapter_lost(struct vwddm_sched *sched, u32 reason);
 void vwddm_tdr_notify_work(struct work_struct *work);
+void vwddm_tdr_note_guilty(struct vwddm_sched *sched,
+			   const struct vwddm_device *dev);
+void vwddm_tdr_note_recovered(struct vwddm_sched *sched);
+void vwddm_tdr_notify(struct vwddm_sched *sched);
 
 /* vwddm_tdr_engine.c: the per-engine reset, software and hardware */
 void vwddm_tdr_engine_reset(struct vwddm_sched *sched,

@@ -586,6 +586,47 @@ void vwddm_context_status(struct vwddm_context *ctx,
 EXPORT_SYMBOL_IF_KUNIT(vwddm_context_status);
 
 /**
+ * vwddm_device_usage() - what a device used: hardware time per node
+ *	ordinal, memory, contexts and their resets (fdinfo)
+ * @dev: the device
+ * @u: filled
+ *
+ * Context: process context; takes the residency lock, the device's
+ * context lock and each context's node lock.
+ */
+void vwddm_device_usage(struct vwddm_device *dev,
+			struct vwddm_device_usage *u)
+{
+	struct vwddm_sched *sched = dev->sched;
+	struct vwddm_allocation *alloc;
+	struct vwddm_context *ctx;
+	unsigned long flags;
+	u32 i;
+
+	memset(u, 0, sizeof(*u));
+	for (i = 0; i < VWDDM_SCHED_MAX_ENGINE_NODES; i++)
+		u->busy_ns[i] = atomic64_read(&dev->busy_ns[i]);
+	spin_lock_irqsave(&sched->residency_lock, flags);
+	list_for_each_entry(alloc, &sched->allocations, link) {
+		if (alloc->dev != dev)
+			continue;
+		u->total_bytes += alloc->size;
+		if (alloc->resident)
+			u->resident_bytes += alloc->size;
+	}
+	spin_unlock_irqrestore(&sched->residency_lock, flags);
+	spin_lock_irqsave(&dev->ctx_lock, flags);
+	list_for_each_entry(ctx, &dev->contexts, dev_link) {
+		u->contexts += !ctx->closed;
+		u->hangs += READ_ONCE(ctx->hangs);
+		u->resets += READ_ONCE(ctx->resets);
+	}
+	spin_unlock_irqrestore(&dev->ctx_lock, flags);
+	u->error = vwddm_device_error(dev);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_device_usage);
+
+/**
  * vwddm_allocation_get() - take a reference to an allocation
  * @alloc: the allocation
  *

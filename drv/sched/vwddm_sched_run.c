@@ -331,8 +331,9 @@ void vwddm_sched_submit_failed_locked(struct vwddm_sched_node *n,
 				      struct vwddm_packet *pkt, int ret,
 				      struct list_head *done)
 {
-	pr_err_ratelimited("%s: node %u.%u: submit_command failed (%d): the packet never runs\n",
-			   n->sched->name, n->engine, n->ordinal, ret);
+	vwddm_sched_log_rl(n->sched, err,
+			   "node %u.%u: submit_command failed (%d): the packet never runs\n",
+			   n->engine, n->ordinal, ret);
 	vwddm_sched_bugcheck(n->sched, VWDDM_BUGCHECK_SCHEDULER_INTERNAL,
 			     VWDDM_119_FAILED_SUBMIT_COMMAND, (u32)ret,
 			     n->index);
@@ -646,6 +647,8 @@ void vwddm_sched_retire_packet_locked(struct vwddm_sched *sched,
 	n->hw_queued--;
 	if (sched->cfg.hws)
 		pkt->ctx->hw_inflight--;
+	/* The hardware did its work (in one stretch or several). */
+	atomic64_add(pkt->duration_ns, &pkt->ctx->dev->busy_ns[n->ordinal]);
 	vwddm_packet_end_locked(n, pkt, 0, done);
 }
 
@@ -696,7 +699,8 @@ void vwddm_sched_tdr_timer_fn(struct vwddm_timer *timer)
 	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
 	if (!timed_out)
 		return;
-	trace_vwddm_timeout(sched->cfg.index, n->engine, n->ordinal, false);
+	trace_vwddm_timeout(sched->cfg.index, n->engine, n->ordinal,
+			    VWDDM_DETECT_TIMEOUT);
 	queue_work(sched->reset_wq, &sched->reset_work);
 }
 
@@ -783,7 +787,10 @@ void vwddm_sched_process_node(struct vwddm_sched *sched,
 	dma_fence_end_signalling(cookie);
 	if (faulted)
 		trace_vwddm_timeout(sched->cfg.index, n->engine, n->ordinal,
-				    true);
+				    VWDDM_DETECT_PAGE_FAULT);
+	if (timeout)
+		trace_vwddm_timeout(sched->cfg.index, n->engine, n->ordinal,
+				    VWDDM_DETECT_ENGINE_TIMEOUT);
 	if (faulted || timeout || group)
 		queue_work(sched->reset_wq, &sched->reset_work);
 }

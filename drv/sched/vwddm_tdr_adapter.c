@@ -61,8 +61,12 @@ static void mark_lost(struct vwddm_sched *sched)
 }
 
 /**
- * vwddm_tdr_notify_work() - tell user space the adapter is lost
+ * vwddm_tdr_notify_work() - tell user space the adapter is lost, or that
+ *	resets recovered it
  * @work: &vwddm_sched.notify_work
+ *
+ * The loss is told once; recoveries once per run of the reset worker that
+ * recovered, each naming the guilty process when one is known.
  *
  * Context: process context, not on the recovery path.
  */
@@ -70,9 +74,45 @@ void vwddm_tdr_notify_work(struct work_struct *work)
 {
 	struct vwddm_sched *sched = container_of(work, struct vwddm_sched,
 						 notify_work);
+	struct vwddm_wedge_info info;
+	bool send = false;
+	unsigned long flags;
 
-	if (sched->lost_notify && !sched->lost_notify(sched->lost_arg))
-		vwddm_sched_count(sched, &sched->tdr.lost_uevents);
+	spin_lock_irqsave(&sched->lock, flags);
+	info = sched->wedge_guilty;
+	if (sched->lost && !sched->wedge_lost_sent) {
+		sched->wedge_lost_sent = true;
+		if (!info.pid)
+			info = sched->wedge_suspect;
+		info.lost = true;
+		send = true;
+	} else if (!sched->lost && sched->wedge_recovered) {
+		info.lost = false;
+		send = true;
+	}
+	sched->wedge_recovered = false;
+	if (send)
+		sched->wedge_guilty.pid = 0;
+	spin_unlock_irqrestore(&sched->lock, flags);
+	if (!send || !sched->wedge_notify ||
+	    sched->wedge_notify(sched->wedge_arg, &info))
+		return;
+	vwddm_sched_count(sched, info.lost ? &sched->tdr.lost_uevents :
+					     &sched->tdr.recovered_uevents);
+}
+
+/**
+ * vwddm_tdr_notify() - queue the WEDGED notification, if there is news
+ * @sched: the scheduler
+ *
+ * Context: any.
+ */
+void vwddm_tdr_notify(struct vwddm_sched *sched)
+{
+	/* A hint: the work item looks again under the lock. */
+	if (data_race(READ_ONCE(sched->wedge_recovered)) ||
+	    vwddm_sched_is_lost(sched))
+		queue_work(system_wq, &sched->notify_work);
 }
 
 /**
@@ -105,12 +145,13 @@ void vwddm_tdr_adapter_lost(struct vwddm_sched *sched, u32 reason)
 	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_ADAPTER_LOST, 0, 0, rung);
 	trace_vwddm_ladder(sched->cfg.index, sched->cfg.rail, VWDDM_RUNG_LOST,
 			   reason, 0);
-	pr_err("%s: adapter lost at the %s rung (%s): pending work ends with -ENODEV, new work is refused\n",
-	       sched->name, vwddm_tdr_rung_name(rung),
-	       reason == VWDDM_LOST_LADDER ?
-	       "every rung of the recovery ladder failed" :
-	       "emulated bug check 0x116");
-	queue_work(system_wq, &sched->notify_work);
+	vwddm_sched_log(sched, err,
+			"adapter lost at the %s rung (%s): pending work ends with -ENODEV, new work is refused\n",
+			vwddm_tdr_rung_name(rung),
+			reason == VWDDM_LOST_LADDER ?
+			"every rung of the recovery ladder failed" :
+			"emulated bug check 0x116");
+	vwddm_tdr_notify(sched);
 }
 
 /* How a rung of the ladder ended. */
@@ -135,7 +176,7 @@ static enum rung_result adapter_ddi(struct vwddm_sched *sched,
 
 	vwddm_sched_hist_add(sched, hist_step, t1);
 	trace_vwddm_reset_step(sched->cfg.index, gn ? gn->engine : 0,
-			       gn ? gn->ordinal : 0, trace_step, ret, 0);
+			       gn ? gn->ordinal : 0, trace_step, 0, ret);
 	if (vwddm_tdr_ddi_overran(sched, t, trace_step))
 		return RUNG_LOST;
 	*err = ret;
@@ -216,8 +257,8 @@ static void rung_failed(struct vwddm_sched *sched, u32 rung, int err, u64 t0)
 		vwddm_sched_count(sched, &sched->tdr.platform_reset_failures);
 	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_RUNG_FAILED, 0, 0, rung);
 	trace_vwddm_ladder(sched->cfg.index, sched->cfg.rail, rung, err, us);
-	pr_warn("%s: %s reset failed (%d) after %llu us\n", sched->name,
-		vwddm_tdr_rung_name(rung), err, us);
+	vwddm_sched_log(sched, warn, "%s reset failed (%d) after %llu us\n",
+			vwddm_tdr_rung_name(rung), err, us);
 }
 
 /*
@@ -270,16 +311,16 @@ static enum rung_result device_reset(struct vwddm_sched *sched,
 		rung_failed(sched, rung, -EOPNOTSUPP, t0);
 		return RUNG_FAILED;
 	}
-	pr_notice("%s: %s device reset%s\n", sched->name,
-		  fldr ? "function-level" : "platform-level",
-		  rail ? " (another adapter on the rail asked for it)" : "");
+	vwddm_sched_log(sched, notice, "%s device reset%s\n",
+			fldr ? "function-level" : "platform-level",
+			rail ? " (another adapter on the rail asked for it)" : "");
 	quiesce_adapter(sched);
 	t = vwddm_clock_now(sched->cfg.clock);
 	ret = sched->cfg.ddi->reset_device(sched->cfg.miniport, &rd);
 	vwddm_sched_hist_add(sched, fldr ? VWDDM_TDR_STEP_RESET_FUNCTION :
 					   VWDDM_TDR_STEP_RESET_PLATFORM, t0);
 	trace_vwddm_reset_step(sched->cfg.index, 0, 0, VWDDM_STEP_DEVICE_RESET,
-			       ret, rd.addressing_reset);
+			       rd.addressing_reset, ret);
 	if (vwddm_tdr_ddi_overran(sched, t, VWDDM_STEP_DEVICE_RESET))
 		return RUNG_LOST;
 	if (ret) {
@@ -307,15 +348,19 @@ static enum rung_result device_reset(struct vwddm_sched *sched,
 		sched->tdr.kmd_config_restores++;
 	spin_unlock_irqrestore(&sched->lock, flags);
 	release_adapter(sched);
+	vwddm_tdr_note_recovered(sched);
+	/* Another adapter's worker did it: this one's notification too. */
+	if (rail)
+		vwddm_tdr_notify(sched);
 	us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
 	vwddm_sched_log_event(sched, fldr ? VWDDM_TDR_EVT_FUNCTION_RESET :
 					    VWDDM_TDR_EVT_PLATFORM_RESET,
 			      0, 0, rd.addressing_reset);
 	trace_vwddm_ladder(sched->cfg.index, sched->cfg.rail, rung, 0, us);
-	pr_notice("%s: %s device reset done in %llu us; node configuration restored by the %s\n",
-		  sched->name, fldr ? "function-level" : "platform-level", us,
-		  rd.addressing_reset ? "OS side (AddressingReset)" :
-		  "miniport");
+	vwddm_sched_log(sched, notice,
+			"%s device reset done in %llu us; node configuration restored by the %s\n",
+			fldr ? "function-level" : "platform-level", us,
+			rd.addressing_reset ? "OS side (AddressingReset)" : "miniport");
 	return RUNG_OK;
 }
 
@@ -335,8 +380,9 @@ static enum rung_result platform_reset(struct vwddm_sched *sched)
 
 	nm = vwddm_rail_members(sched, m, ARRAY_SIZE(m));
 	if (nm > 1)
-		pr_notice("%s: platform-level reset of rail %u: %u adapters\n",
-			  sched->name, sched->cfg.rail, nm);
+		vwddm_sched_log(sched, notice,
+				"platform-level reset of rail %u: %u adapters\n",
+				sched->cfg.rail, nm);
 	for (i = 1; i < nm; i++) {
 		vwddm_rail_lock_member(m[i]);
 		if (!vwddm_sched_is_lost(m[i]))
@@ -394,8 +440,8 @@ void vwddm_tdr_adapter_reset(struct vwddm_sched *sched,
 		return;
 	if (promoted)
 		vwddm_sched_set_reason(sched, VWDDM_TDR_ENGINE_TIMEOUT_PROMOTED);
-	pr_notice("%s: adapter reset%s\n", sched->name,
-		  promoted ? " (TdrEngineTimeoutPromotedToAdapterReset)" : "");
+	vwddm_sched_log_rl(sched, notice, "adapter reset%s\n",
+			   promoted ? " (TdrEngineTimeoutPromotedToAdapterReset)" : "");
 	quiesce_adapter(sched);
 	vwddm_sched_collect(sched, gn, VWDDM_VIDEO_TDR_TIMEOUT_DETECTED);
 
@@ -422,6 +468,7 @@ void vwddm_tdr_adapter_reset(struct vwddm_sched *sched,
 	spin_unlock_irqrestore(&sched->lock, flags);
 
 	release_adapter(sched);
+	vwddm_tdr_note_recovered(sched);
 	vwddm_sched_hist_add(sched, VWDDM_TDR_STEP_ADAPTER_TOTAL, t0);
 	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_ADAPTER_RESET,
 			      gn ? gn->engine : 0, gn ? gn->ordinal : 0,
@@ -429,6 +476,6 @@ void vwddm_tdr_adapter_reset(struct vwddm_sched *sched,
 	trace_vwddm_ladder(sched->cfg.index, sched->cfg.rail,
 			   VWDDM_RUNG_ADAPTER, 0,
 			   div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
-	pr_notice("%s: adapter reset done in %llu us\n", sched->name,
-		  div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
+	vwddm_sched_log_rl(sched, notice, "adapter reset done in %llu us\n",
+			   div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
 }

@@ -42,11 +42,13 @@ static void make_guilty_locked(struct vwddm_sched_node *n,
 {
 	struct vwddm_sched *sched = n->sched;
 
-	pr_notice("%s: context %u of device %u (pid %d, %s) is guilty: its device is put in error\n",
-		  sched->name, ctx->id, ctx->dev->id, ctx->dev->pid,
-		  ctx->dev->comm);
+	vwddm_sched_log_rl(sched, info,
+			   "context %u of device %u (pid %d, %s) is guilty: its device is put in error\n",
+			   ctx->id, ctx->dev->id, ctx->dev->pid,
+			   ctx->dev->comm);
 	ctx->hangs++;
 	vwddm_sched_count(sched, &sched->tdr.guilty_contexts);
+	vwddm_tdr_note_guilty(sched, ctx->dev);
 	/* Before the guilty fence signals: its waiters see the device. */
 	vwddm_device_mark_error(ctx->dev, VWDDM_DEVICE_GUILTY);
 	vwddm_context_fail_locked(n, ctx, VWDDM_CONTEXT_HUNG,
@@ -77,6 +79,7 @@ static void engine_reset_done(struct vwddm_sched *sched,
 	u64 us;
 
 	blame_device(sched, guilty);
+	vwddm_tdr_note_recovered(sched);
 	trace_vwddm_reset_step(sched->cfg.index, n->engine, n->ordinal,
 			       VWDDM_STEP_RECOVERED, 0, 0);
 	vwddm_sched_hist_add(sched, VWDDM_TDR_STEP_ENGINE_TOTAL, t0);
@@ -85,8 +88,8 @@ static void engine_reset_done(struct vwddm_sched *sched,
 	us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
 	trace_vwddm_ladder(sched->cfg.index, sched->cfg.rail,
 			   VWDDM_RUNG_ENGINE, 0, us);
-	pr_notice("%s: node %u.%u: %s in %llu us\n", sched->name, n->engine,
-		  n->ordinal, what, us);
+	vwddm_sched_log_rl(sched, info, "node %u.%u: %s in %llu us\n",
+			   n->engine, n->ordinal, what, us);
 }
 
 /* Steps 1-2 are behind us: note the detection and the rung. */
@@ -148,8 +151,9 @@ static void drained_exit(struct vwddm_sched *sched,
 			       VWDDM_STEP_DRAINED, 0, 0);
 	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_NOOP, n->engine, n->ordinal,
 			      0);
-	pr_notice("%s: node %u.%u: queue drained before the reset: nothing to do\n",
-		  sched->name, n->engine, n->ordinal);
+	vwddm_sched_dbg(sched,
+			"node %u.%u: queue drained before the reset: nothing to do\n",
+			n->engine, n->ordinal);
 	vwddm_sched_count(sched, &sched->tdr.engine_reset_noops);
 }
 
@@ -293,9 +297,10 @@ static void pick_dependents(struct vwddm_sched *sched,
 		er->order[er->norder++] = bit;
 	}
 	if (er->dependents)
-		pr_notice("%s: node %u.%u: %u dependent node(s) preempted or idle, %u to reset\n",
-			  sched->name, er->n->engine, er->n->ordinal, preempted,
-			  er->norder - 1);
+		vwddm_sched_dbg(sched,
+				"node %u.%u: %u dependent node(s) preempted or idle, %u to reset\n",
+				er->n->engine, er->n->ordinal, preempted,
+				er->norder - 1);
 }
 
 /*
@@ -336,15 +341,17 @@ static bool reset_engines(struct vwddm_sched *sched,
 					   VWDDM_RUNG_ENGINE, ret,
 					   div_u64(ktime_get_ns() - er->t0,
 						   NSEC_PER_USEC));
-			pr_warn("%s: node %u.%u: engine reset failed (%d): promoted to an adapter reset\n",
-				sched->name, n->engine, o, ret);
+			vwddm_sched_log_rl(sched, warn,
+					   "node %u.%u: engine reset failed (%d): promoted to an adapter reset\n",
+					   n->engine, o, ret);
 			vwddm_tdr_adapter_reset(sched, n, true);
 			return false;
 		}
 		er->aborted[o] = re.last_aborted_fence_id;
-		pr_notice("%s: node %u.%u reset: LastAbortedFenceId %u (last completed %u, last submitted %u)\n",
-			  sched->name, n->engine, o, re.last_aborted_fence_id,
-			  er->snap_c[o], er->snap_s[o]);
+		vwddm_sched_dbg(sched,
+				"node %u.%u reset: LastAbortedFenceId %u (last completed %u, last submitted %u)\n",
+				n->engine, o, re.last_aborted_fence_id,
+				er->snap_c[o], er->snap_s[o]);
 		/* Step 8: [last completed, last submitted] of the snapshot. */
 		if (!vwddm_fence_after_eq(re.last_aborted_fence_id,
 					  er->snap_c[o]) ||
@@ -419,6 +426,11 @@ static void recover_node(struct vwddm_sched *sched,
 		d->hw_queued--;
 		error = er->fault ? -EFAULT : -ETIME;
 		if (!(pkt->flags & VWDDM_PKT_PAGING)) {
+			/* It held the node from when it became the head. */
+			if (timed_out_node)
+				atomic64_add(vwddm_clock_now(sched->cfg.clock) -
+					     d->head_since_ns,
+					     &ctx->dev->busy_ns[d->ordinal]);
 			make_guilty_locked(d, ctx, &done);
 			if (!er->guilty) {
 				kref_get(&ctx->dev->ref);
@@ -550,8 +562,9 @@ void vwddm_tdr_groups_cancel(struct vwddm_sched *sched)
 	sched->group_ready = false;
 	sched->group_expired = false;
 	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
-	pr_notice("%s: node %u.%u: engine reset taken over by an adapter-wide reset\n",
-		  sched->name, er->n->engine, er->n->ordinal);
+	vwddm_sched_dbg(sched,
+			"node %u.%u: engine reset taken over by an adapter-wide reset\n",
+			er->n->engine, er->n->ordinal);
 }
 
 /**
@@ -636,9 +649,9 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 		vwddm_sched_hws_destroy_locked(n, ctx, &done);
 	else
 		vwddm_sched_hws_idle_locked(n, ctx, &done);
-	pr_notice("%s: node %u.%u: context %u invalidated (%s)\n",
-		  sched->name, n->engine, n->ordinal, ctx->id,
-		  collateral_damage ? "collateral damage" : "culprit");
+	vwddm_sched_dbg(sched, "node %u.%u: context %u invalidated (%s)\n",
+			n->engine, n->ordinal, ctx->id,
+			collateral_damage ? "collateral damage" : "culprit");
 	spin_unlock_irqrestore(&n->lock, flags);
 	vwddm_packets_release(&done);
 }
@@ -666,8 +679,9 @@ static u64 hws_interrupt_window(struct vwddm_sched *sched,
 	spin_unlock_irqrestore(&n->lock, flags);
 	if (ddi->set_node_config &&
 	    ddi->set_node_config(sched->cfg.miniport, &nc))
-		pr_warn("%s: node %u.%u: configuration refused\n", sched->name,
-			n->engine, n->ordinal);
+		vwddm_sched_log_rl(sched, warn,
+				   "node %u.%u: configuration refused\n",
+				   n->engine, n->ordinal);
 	vwddm_sched_process_node(sched, n);
 	raw_spin_lock_irqsave(&sched->irq_lock, flags);
 	unexpected = n->irq.hws_unexpected;
@@ -723,8 +737,9 @@ static void hws_engine_reset(struct vwddm_sched *sched,
 	if (vwddm_tdr_ddi_overran(sched, t, VWDDM_STEP_RESET_ENGINE))
 		goto out_put;
 	if (ret) {
-		pr_warn("%s: node %u.%u: hardware engine reset failed (%d): promoted to an adapter reset\n",
-			sched->name, n->engine, n->ordinal, ret);
+		vwddm_sched_log_rl(sched, warn,
+				   "node %u.%u: hardware engine reset failed (%d): promoted to an adapter reset\n",
+				   n->engine, n->ordinal, ret);
 		vwddm_tdr_adapter_reset(sched, n, true);
 		goto out_put;
 	}
@@ -746,8 +761,9 @@ static void hws_engine_reset(struct vwddm_sched *sched,
 	if (vwddm_tdr_ddi_overran(sched, t, VWDDM_STEP_RESET_ENGINE))
 		goto out_put;
 	if (ret) {
-		pr_warn("%s: node %u.%u: hardware engine resume failed (%d): adapter reset\n",
-			sched->name, n->engine, n->ordinal, ret);
+		vwddm_sched_log_rl(sched, warn,
+				   "node %u.%u: hardware engine resume failed (%d): adapter reset\n",
+				   n->engine, n->ordinal, ret);
 		vwddm_tdr_adapter_reset(sched, n, true);
 		goto out_put;
 	}
@@ -824,6 +840,7 @@ void vwddm_tdr_engine_reset(struct vwddm_sched *sched,
 	vwddm_timer_start(&sched->group_timer,
 			  vwddm_clock_now(sched->cfg.clock) +
 			  VWDDM_DEPENDENT_PREEMPT_WAIT_NS);
-	pr_notice("%s: node %u.%u: waiting for dependent nodes to preempt\n",
-		  sched->name, n->engine, n->ordinal);
+	vwddm_sched_dbg(sched,
+			"node %u.%u: waiting for dependent nodes to preempt\n",
+			n->engine, n->ordinal);
 }

@@ -62,8 +62,9 @@ bool vwddm_tdr_adapter_limit_hit(struct vwddm_sched *sched)
 	spin_unlock_irqrestore(&sched->lock, flags);
 	if (before < sched->cfg.tdr_limit_count)
 		return false;
-	pr_err("%s: %u adapter TDRs within TdrLimitTime: the adapter is lost\n",
-	       sched->name, before + 1);
+	vwddm_sched_log(sched, err,
+			"%u adapter TDRs within TdrLimitTime: the adapter is lost\n",
+			before + 1);
 	vwddm_sched_bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE,
 			     VWDDM_116_TDR_LIMIT, before + 1,
 			     div_u64(sched->cfg.tdr_limit_time_ns,
@@ -109,9 +110,10 @@ void vwddm_tdr_charge_process(struct vwddm_sched *sched,
 	sched->tdr.last_blocked_pid = proc->nr;
 	spin_unlock_irqrestore(&sched->lock, flags);
 	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_BLOCKED, 0, 0, proc->nr);
-	pr_notice("%s: live dump 0x%x: process %d (%s) blocked after %u engine TDRs within TdrLimitTime\n",
-		  sched->name, VWDDM_LIVEDUMP_APP_BLOCKED, proc->nr, proc->comm,
-		  before + 1);
+	vwddm_sched_log(sched, notice,
+			"live dump 0x%x: process %d (%s) blocked after %u engine TDRs within TdrLimitTime\n",
+			VWDDM_LIVEDUMP_APP_BLOCKED, proc->nr, proc->comm,
+			before + 1);
 
 	/* Each pass puts one device in error; the list may change between. */
 	do {
@@ -149,8 +151,9 @@ bool vwddm_tdr_ddi_overran(struct vwddm_sched *sched, u64 t0, u32 which)
 
 	if (!sched->cfg.tdr_ddi_delay_ns || took <= sched->cfg.tdr_ddi_delay_ns)
 		return false;
-	pr_err("%s: a reset DDI took %llu us, more than TdrDdiDelay\n",
-	       sched->name, div_u64(took, NSEC_PER_USEC));
+	vwddm_sched_log(sched, err,
+			"a reset DDI took %llu us, more than TdrDdiDelay\n",
+			div_u64(took, NSEC_PER_USEC));
 	vwddm_sched_bugcheck(sched, VWDDM_BUGCHECK_TDR_FAILURE,
 			     VWDDM_116_DDI_TIMEOUT, which,
 			     div_u64(took, NSEC_PER_MSEC));

@@ -95,8 +95,9 @@ void vwddm_sched_bugcheck(struct vwddm_sched *sched, u32 code, u64 p1, u64 p2,
 	spin_unlock_irqrestore(&sched->lock, flags);
 	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_BUGCHECK, 0, 0, code);
 	trace_vwddm_bugcheck(sched->cfg.index, code, p1, p2, p3);
-	pr_err_ratelimited("%s: emulated bug check 0x%x (0x%llx, 0x%llx, 0x%llx): recorded; the host carries on\n",
-			   sched->name, code, p1, p2, p3);
+	vwddm_sched_log_rl(sched, err,
+			   "emulated bug check 0x%x (0x%llx, 0x%llx, 0x%llx): recorded; the host carries on\n",
+			   code, p1, p2, p3);
 }
 
 /**
@@ -204,19 +205,83 @@ bool vwddm_sched_is_lost(struct vwddm_sched *sched)
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_is_lost);
 
 /**
- * vwddm_sched_set_lost_notify() - who hears that the adapter is lost
+ * vwddm_sched_set_wedge_notify() - who tells user space about resets
  * @sched: the scheduler
- * @fn: called once, in process context with no lock held and outside the
- *	recovery path, when the adapter is lost (the DRM layer sends the
- *	WEDGED uevent); returns 0 if the event was sent
+ * @fn: called in process context with no lock held, outside the recovery
+ *	path: once when the adapter is lost, and after a run of the reset
+ *	worker that recovered (the DRM layer sends the WEDGED uevent, with the
+ *	guilty process when one is known); returns 0 if the event was sent
  * @arg: its argument
  *
  * Context: before the first reset (at probe).
  */
-void vwddm_sched_set_lost_notify(struct vwddm_sched *sched,
-				 int (*fn)(void *arg), void *arg)
+void vwddm_sched_set_wedge_notify(struct vwddm_sched *sched,
+				  int (*fn)(void *arg,
+					    const struct vwddm_wedge_info *info),
+				  void *arg)
 {
-	sched->lost_notify = fn;
-	sched->lost_arg = arg;
+	sched->wedge_notify = fn;
+	sched->wedge_arg = arg;
 }
-EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_lost_notify);
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_wedge_notify);
+
+/**
+ * vwddm_tdr_note_guilty() - remember the guilty process for the next
+ *	WEDGED notification
+ * @sched: the scheduler
+ * @dev: the guilty device
+ *
+ * Context: any; takes &vwddm_sched.lock (inside a node's lock is fine).
+ */
+void vwddm_tdr_note_guilty(struct vwddm_sched *sched,
+			   const struct vwddm_device *dev)
+{
+	unsigned long flags;
+
+	if (!dev->pid)
+		return;
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->wedge_guilty.pid = dev->pid;
+	strscpy(sched->wedge_guilty.comm, dev->comm,
+		sizeof(sched->wedge_guilty.comm));
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/**
+ * vwddm_tdr_note_recovered() - a reset recovered: user space hears of it
+ *	once the reset worker is done
+ * @sched: the scheduler
+ */
+void vwddm_tdr_note_recovered(struct vwddm_sched *sched)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	sched->wedge_recovered = true;
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/**
+ * vwddm_sched_printk() - a message about the adapter
+ * @sched: the scheduler
+ * @level: KERN_*
+ * @fmt: printf format
+ *
+ * Names the DRM device ("vwddm vwddm.0: [drm] ..."), or without one
+ * (KUnit) the scheduler.
+ */
+void vwddm_sched_printk(const struct vwddm_sched *sched, const char *level,
+			const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	/* Without a DRM device (KUnit): the scheduler's name. */
+	dev_printk(level, sched->cfg.drm ? sched->cfg.drm->dev : NULL,
+		   "%s%s%pV", sched->cfg.drm ? "[drm]" : sched->name,
+		   sched->cfg.drm ? " " : ": ", &vaf);
+	va_end(args);
+}

@@ -18,6 +18,7 @@
 #include "vwddm_sched.h"
 #include "vwddm_sched_internal.h"
 #include "../base/vwddm_compat.h"
+#include "vwddm_trace.h"
 
 /* Count and log what detection found on the nodes of @mask. */
 static void note_detected(struct vwddm_sched *sched, u64 mask, bool fault)
@@ -37,11 +38,12 @@ static void note_detected(struct vwddm_sched *sched, u64 mask, bool fault)
 		vwddm_sched_log_event(sched, fault ? VWDDM_TDR_EVT_FAULT :
 						     VWDDM_TDR_EVT_TIMEOUT,
 				      n->engine, n->ordinal, 0);
-		pr_notice("%s: node %u.%u: %s detected\n", sched->name,
-			  n->engine, n->ordinal,
-			  fault ? "DMA page fault" : sched->cfg.hws ?
-			  "engine timeout (GPU_ENGINE_TIMEOUT)" :
-			  "preemption not acknowledged within TdrDelay: timeout");
+		vwddm_sched_log_rl(sched, info, "node %u.%u: %s detected\n",
+				   n->engine, n->ordinal,
+				   fault ? "DMA page fault" :
+				   sched->cfg.hws ?
+				   "engine timeout (GPU_ENGINE_TIMEOUT)" :
+				   "preemption not acknowledged within TdrDelay: timeout");
 	}
 }
 
@@ -166,6 +168,7 @@ void vwddm_sched_reset_work(struct work_struct *work)
 	vwddm_rail_unlock(sched);
 	dma_fence_end_signalling(cookie);
 	vwddm_sched_dump_publish(sched);
+	vwddm_tdr_notify(sched);
 }
 
 /**
@@ -209,10 +212,12 @@ int vwddm_sched_force_engine_reset(struct vwddm_sched *sched, u32 engine,
 	raw_spin_lock_irqsave(&sched->irq_lock, flags);
 	sched->forced_pending |= BIT_ULL(n->index);
 	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+	trace_vwddm_timeout(sched->cfg.index, engine, node,
+			    VWDDM_DETECT_FORCED);
 	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_FORCED, engine, node,
 			      VWDDM_TDR_TYPE_FORCED);
-	pr_notice("%s: node %u.%u: engine TDR forced\n", sched->name, engine,
-		  node);
+	vwddm_sched_log(sched, info, "node %u.%u: engine TDR forced\n", engine,
+			node);
 	queue_work(sched->reset_wq, &sched->reset_work);
 	return 0;
 }
@@ -227,5 +232,6 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_force_engine_reset);
 void vwddm_sched_flush_resets(struct vwddm_sched *sched)
 {
 	flush_workqueue(sched->reset_wq);
+	flush_work(&sched->notify_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_flush_resets);

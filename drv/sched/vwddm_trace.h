@@ -14,7 +14,10 @@
 
 #include <linux/tracepoint.h>
 
-/* The steps vwddm_reset_step reports; a and b depend on the step. */
+/*
+ * The steps vwddm_reset_step reports; a (unsigned) and b (signed: a
+ * result is a negative errno) depend on the step.
+ */
 #define VWDDM_STEP_SNAPSHOT		3	/* last completed, submitted */
 #define VWDDM_STEP_DRAINED		4
 #define VWDDM_STEP_FLUSHED		5
@@ -22,10 +25,16 @@
 #define VWDDM_STEP_RESET_ENGINE		8	/* aborted fence, result */
 #define VWDDM_STEP_RECOVERED		9
 #define VWDDM_STEP_PROMOTED		10
-#define VWDDM_STEP_ADAPTER_RESET	11	/* result */
-#define VWDDM_STEP_ADAPTER_RESTART	12	/* result */
-#define VWDDM_STEP_DEVICE_RESET		13	/* result, AddressingReset */
+#define VWDDM_STEP_ADAPTER_RESET	11	/* -, result */
+#define VWDDM_STEP_ADAPTER_RESTART	12	/* -, result */
+#define VWDDM_STEP_DEVICE_RESET		13	/* AddressingReset, result */
 #define VWDDM_STEP_CONFIG_RESTORE	14	/* by the OS side, result */
+
+/* What vwddm_timeout reports. */
+#define VWDDM_DETECT_TIMEOUT		0	/* preemption not acknowledged */
+#define VWDDM_DETECT_PAGE_FAULT		1	/* DMA_PAGE_FAULTED */
+#define VWDDM_DETECT_ENGINE_TIMEOUT	2	/* firmware GPU_ENGINE_TIMEOUT */
+#define VWDDM_DETECT_FORCED		3	/* debugfs / ENGINETDR */
 
 TRACE_EVENT(vwddm_submit,
 	    TP_PROTO(u32 adapter, u32 engine, u32 node, u32 ctx, u32 fence,
@@ -110,37 +119,41 @@ TRACE_EVENT(vwddm_preempt,
 );
 
 TRACE_EVENT(vwddm_timeout,
-	    TP_PROTO(u32 adapter, u32 engine, u32 node, bool fault),
-	    TP_ARGS(adapter, engine, node, fault),
+	    TP_PROTO(u32 adapter, u32 engine, u32 node, u32 kind),
+	    TP_ARGS(adapter, engine, node, kind),
 	    TP_STRUCT__entry(__field(u32, adapter)
 			     __field(u32, engine)
 			     __field(u32, node)
-			     __field(bool, fault)),
+			     __field(u32, kind)),
 	    TP_fast_assign(__entry->adapter = adapter;
 			   __entry->engine = engine;
 			   __entry->node = node;
-			   __entry->fault = fault;),
+			   __entry->kind = kind;),
 	    TP_printk("adapter=%u node=%u.%u kind=%s",
 		      __entry->adapter, __entry->engine, __entry->node,
-		      __entry->fault ? "page-fault" : "timeout")
+		      __print_symbolic(__entry->kind,
+				       { VWDDM_DETECT_TIMEOUT, "timeout" },
+				       { VWDDM_DETECT_PAGE_FAULT, "page-fault" },
+				       { VWDDM_DETECT_ENGINE_TIMEOUT, "engine-timeout" },
+				       { VWDDM_DETECT_FORCED, "forced" }))
 );
 
 TRACE_EVENT(vwddm_reset_step,
-	    TP_PROTO(u32 adapter, u32 engine, u32 node, u32 step, u32 a, u32 b),
+	    TP_PROTO(u32 adapter, u32 engine, u32 node, u32 step, u32 a, s32 b),
 	    TP_ARGS(adapter, engine, node, step, a, b),
 	    TP_STRUCT__entry(__field(u32, adapter)
 			     __field(u32, engine)
 			     __field(u32, node)
 			     __field(u32, step)
 			     __field(u32, a)
-			     __field(u32, b)),
+			     __field(s32, b)),
 	    TP_fast_assign(__entry->adapter = adapter;
 			   __entry->engine = engine;
 			   __entry->node = node;
 			   __entry->step = step;
 			   __entry->a = a;
 			   __entry->b = b;),
-	    TP_printk("adapter=%u node=%u.%u step=%s a=%u b=%u",
+	    TP_printk("adapter=%u node=%u.%u step=%s a=%u b=%d",
 		      __entry->adapter, __entry->engine, __entry->node,
 		      __print_symbolic(__entry->step,
 				       { VWDDM_STEP_SNAPSHOT, "snapshot" },

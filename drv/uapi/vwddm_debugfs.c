@@ -113,7 +113,7 @@ static int status_show(struct seq_file *m, void *unused)
 		   tdr->guilty_contexts, tdr->devices_in_error, bc.code, bc.p1,
 		   bc.count, tdr->blocked_processes, tdr->last_blocked_pid,
 		   tdr->last_reason, tdr->last_dbg_reason);
-	seq_printf(m, "ladder lost=%d rung=%s lost_rung=%s lost_reason=%s rail=%u function_resets=%llu platform_resets=%llu rail_resets=%llu adapter_reset_failures=%llu function_reset_failures=%llu platform_reset_failures=%llu kmd_config_restores=%llu os_config_restores=%llu wedged_uevents=%d\n",
+	seq_printf(m, "ladder lost=%d rung=%s lost_rung=%s lost_reason=%s rail=%u function_resets=%llu platform_resets=%llu rail_resets=%llu adapter_reset_failures=%llu function_reset_failures=%llu platform_reset_failures=%llu kmd_config_restores=%llu os_config_restores=%llu wedged_uevents=%d recovered_uevents=%d\n",
 		   vwddm_sched_is_lost(adev->sched),
 		   vwddm_tdr_rung_name(tdr->rung),
 		   vwddm_tdr_rung_name(tdr->lost_rung),
@@ -124,7 +124,8 @@ static int status_show(struct seq_file *m, void *unused)
 		   tdr->adapter_reset_failures, tdr->function_reset_failures,
 		   tdr->platform_reset_failures, tdr->kmd_config_restores,
 		   tdr->os_config_restores,
-		   atomic_read(&adev->wedged_uevents));
+		   atomic_read(&adev->wedged_uevents),
+		   atomic_read(&adev->recovered_uevents));
 	show_tdr_events(m, "last_reset", tdr, 4);
 	for (e = 0; e < cfg->engines; e++) {
 		for (n = 0; n < cfg->nodes; n++) {

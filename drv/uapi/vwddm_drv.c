@@ -35,6 +35,7 @@ static const struct file_operations vwddm_drm_fops = {
 	.poll		= drm_poll,
 	.read		= drm_read,
 	.llseek		= noop_llseek,
+	.show_fdinfo	= vwddm_show_fdinfo,
 	VWDDM_DRM_FOP_FLAGS
 };
 
@@ -88,27 +89,31 @@ static const struct drm_driver vwddm_drm_driver = {
 	.desc			= DRIVER_DESC,
 	VWDDM_DRM_DRIVER_DATE
 	.major			= 0,
-	.minor			= 1,
+	.minor			= 2,
 };
 
 /*
- * The adapter is lost (the OS side's ladder is exhausted or an emulated
- * 0x116): tell user space with the WEDGED uevent, unless the device is
- * already going away.
+ * Tell user space about a reset with the WEDGED uevent on the card: the
+ * adapter is lost (the ladder is exhausted or an emulated 0x116: unbind
+ * and bind the driver to get it back), or a reset recovered it. Not while
+ * the device is going away.
  */
-static int vwddm_lost_notify(void *arg)
+static int vwddm_wedge_notify(void *arg, const struct vwddm_wedge_info *info)
 {
 	struct vwddm_adapter *adev = arg;
 	int idx, ret;
 
 	if (!drm_dev_enter(&adev->drm, &idx))
 		return -ENODEV;
-	ret = vwddm_drm_wedged_event(&adev->drm);
+	ret = vwddm_drm_wedged_event(&adev->drm, info->lost, info->pid,
+				     info->comm);
 	drm_dev_exit(idx);
 	if (!ret)
-		atomic_inc(&adev->wedged_uevents);
-	dev_err(adev->drm.dev, "adapter lost: WEDGED=rebind uevent %s (%d)\n",
-		ret ? "not sent" : "sent", ret);
+		atomic_inc(info->lost ? &adev->wedged_uevents :
+					&adev->recovered_uevents);
+	if (info->lost)
+		drm_err(&adev->drm, "adapter lost: WEDGED=rebind uevent %s (%d)\n",
+			ret ? "not sent" : "sent", ret);
 	return ret;
 }
 
@@ -146,6 +151,7 @@ static int vwddm_probe(struct platform_device *pdev)
 		return PTR_ERR(adev);
 	adev->index = pdev->id;
 	atomic_set(&adev->wedged_uevents, 0);
+	atomic_set(&adev->recovered_uevents, 0);
 	mutex_init(&adev->workload_lock);
 	scfg.rail = adev->index < VWDDM_MAX_ADAPTERS ? p->rail[adev->index] : 0;
 	scfg.hws = adev->index < VWDDM_MAX_ADAPTERS && p->hws[adev->index];
@@ -154,9 +160,11 @@ static int vwddm_probe(struct platform_device *pdev)
 	vwddm_clock_init(&adev->clock, false);
 	scfg.clock = &adev->clock;
 	scfg.coredump_dev = &pdev->dev;
+	scfg.drm = &adev->drm;
 
 	snprintf(name, sizeof(name), DRIVER_NAME "%u", adev->index);
 	hcfg.name = name;
+	hcfg.index = adev->index;
 	hcfg.clock = &adev->clock;
 	memcpy(hcfg.kind, p->kind, sizeof(hcfg.kind));
 	memcpy(hcfg.granularity, p->granularity, sizeof(hcfg.granularity));
@@ -185,7 +193,7 @@ static int vwddm_probe(struct platform_device *pdev)
 	}
 	vwddm_kmd_set_restores_config(adev->kmd, p->kmd_restores_config);
 	vwddm_sched_set_miniport(adev->sched, adev->kmd);
-	vwddm_sched_set_lost_notify(adev->sched, vwddm_lost_notify, adev);
+	vwddm_sched_set_wedge_notify(adev->sched, vwddm_wedge_notify, adev);
 
 	ret = vwddm_workload_create(adev);
 	if (ret)
@@ -299,4 +307,5 @@ module_exit(vwddm_exit);
 
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(VWDDM_VERSION);
 MODULE_ALIAS("platform:" DRIVER_NAME);

@@ -18,6 +18,7 @@ struct vwddm_context;
 struct vwddm_device;
 struct vwddm_kmd;
 struct vwddm_sched;
+struct seq_file;
 
 #define VWDDM_MAX_ADAPTERS	4
 /* Highest reset domain of reset_groups=. */
@@ -89,7 +90,8 @@ struct vwddm_params {
  *	a client after a reset)
  * @params: the module parameters it was built with
  * @debugfs: the adapter's debugfs directory
- * @wedged_uevents: WEDGED uevents sent for the lost adapter
+ * @wedged_uevents: WEDGED=rebind uevents sent for the lost adapter
+ * @recovered_uevents: WEDGED=none uevents sent for resets that recovered
  */
 struct vwddm_adapter {
 	struct drm_device drm;
@@ -105,6 +107,7 @@ struct vwddm_adapter {
 	const struct vwddm_params *params;
 	struct dentry *debugfs;
 	atomic_t wedged_uevents;
+	atomic_t recovered_uevents;
 };
 
 int vwddm_params_parse(struct vwddm_params *p);
@@ -121,6 +124,12 @@ long vwddm_drm_compat_ioctl(struct file *filp, unsigned int cmd,
 #endif
 int vwddm_file_open(struct vwddm_adapter *adev, struct drm_file *file);
 void vwddm_file_close(struct drm_file *file);
+struct vwddm_device *vwddm_file_device(struct drm_file *file,
+				       struct vwddm_adapter **adev,
+				       u64 *client_id);
+
+/* vwddm_fdinfo.c: per-client usage (drm-usage-stats.rst) */
+void vwddm_show_fdinfo(struct seq_file *m, struct file *f);
 
 /* vwddm_workload.c: the debugfs clients */
 int vwddm_workload_create(struct vwddm_adapter *adev);

@@ -25,6 +25,7 @@
 #include <drm/drm_ioctl.h>
 
 #include "vwddm_drv.h"
+#include "../base/vwddm_compat.h"
 #include "../../include/uapi/drm/vwddm_drm.h"
 #include "../sched/vwddm_sched.h"
 
@@ -35,12 +36,14 @@
  * @ctxs: context handles -> struct vwddm_uctx; the xarray's lock makes a
  *	lookup and its reference atomic with respect to destroy
  * @allocs: allocation handles -> struct vwddm_allocation (referenced)
+ * @client_id: fdinfo's drm-client-id
  */
 struct vwddm_file {
 	struct vwddm_adapter *adev;
 	struct vwddm_device *dev;
 	struct xarray ctxs;
 	struct xarray allocs;
+	u64 client_id;
 };
 
 /**
@@ -157,9 +160,12 @@ static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
 	struct vwddm_tdr_stats *tdr;
 	struct vwddm_bugcheck bc;
 	u32 total, hwq, i;
+	bool stats;
 
 	if (args->flags || args->pad)
 		return -EINVAL;
+	/* Device-wide figures reveal other clients' activity: admin only. */
+	stats = capable(CAP_SYS_ADMIN);
 	if (args->num_nodes && !args->nodes_ptr)
 		return -EINVAL;
 	cfg = &adev->sched->cfg;
@@ -171,10 +177,12 @@ static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
 		info.node = i % cfg->nodes;
 		info.kind = p->kind[info.node];
 		info.preemption = p->granularity[info.node];
-		vwddm_sched_node_counts(adev->sched, info.engine, info.node,
-					&info.submitted_fence,
-					&info.completed_fence, &info.queued,
-					&hwq);
+		if (stats)
+			vwddm_sched_node_counts(adev->sched, info.engine,
+						info.node,
+						&info.submitted_fence,
+						&info.completed_fence,
+						&info.queued, &hwq);
 		if (copy_to_user(&unodes[i], &info, sizeof(info)))
 			return -EFAULT;
 	}
@@ -182,7 +190,8 @@ static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
 	tdr = kzalloc(sizeof(*tdr), GFP_KERNEL);
 	if (!tdr)
 		return -ENOMEM;
-	vwddm_sched_tdr_stats(adev->sched, tdr, &bc);
+	if (stats)
+		vwddm_sched_tdr_stats(adev->sched, tdr, &bc);
 	args->num_nodes = total;
 	args->version = VWDDM_UAPI_VERSION;
 	args->adapter = adev->index;
@@ -192,6 +201,8 @@ static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
 				      VWDDM_SCHED_MODE_SOFTWARE;
 	args->tdr_level = cfg->tdr_level;
 	args->caps = VWDDM_CAP_SYNC_FILE;
+	if (stats)
+		args->caps |= VWDDM_CAP_DEVICE_STATS;
 	if (cfg->hws)
 		args->caps |= VWDDM_CAP_HW_SCHEDULING;
 	if (cfg->per_engine_reset)
@@ -816,6 +827,9 @@ long vwddm_drm_compat_ioctl(struct file *filp, unsigned int cmd,
 }
 #endif
 
+/* drm-client-id where the DRM core has none: unique per opened file. */
+static atomic64_t vwddm_client_ids = ATOMIC64_INIT(0);
+
 /**
  * vwddm_file_open() - a process opened the render node: a device of its
  *	own, with empty handle namespaces
@@ -838,6 +852,8 @@ int vwddm_file_open(struct vwddm_adapter *adev, struct drm_file *file)
 		return ret;
 	}
 	vf->adev = adev;
+	if (!vwddm_drm_client_id(file, &vf->client_id))
+		vf->client_id = atomic64_inc_return(&vwddm_client_ids);
 	xa_init_flags(&vf->ctxs, XA_FLAGS_ALLOC1);
 	xa_init_flags(&vf->allocs, XA_FLAGS_ALLOC1);
 	file->driver_priv = vf;
@@ -867,4 +883,25 @@ void vwddm_file_close(struct drm_file *file)
 	vwddm_device_put(vf->dev);
 	kfree(vf);
 	file->driver_priv = NULL;
+}
+
+/**
+ * vwddm_file_device() - the device (client) of an opened file
+ * @file: the DRM file
+ * @adev: set to its adapter
+ * @client_id: set to its fdinfo client ID
+ *
+ * Return: the device, or NULL while the file is not set up.
+ */
+struct vwddm_device *vwddm_file_device(struct drm_file *file,
+				       struct vwddm_adapter **adev,
+				       u64 *client_id)
+{
+	struct vwddm_file *vf = file->driver_priv;
+
+	if (!vf)
+		return NULL;
+	*adev = vf->adev;
+	*client_id = vf->client_id;
+	return vf->dev;
 }

@@ -2,6 +2,8 @@
 /*
  * vwddm_params.c - module parameters: the topology of the virtual GPUs.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -91,7 +93,7 @@ static int parse_reset_groups(struct vwddm_params *p)
 	}
 	kfree(list);
 	if (ret)
-		pr_err("vwddm: reset_groups=\"%s\" invalid: at most one value 0-%u per node\n",
+		pr_err("reset_groups=\"%s\" invalid: at most one value 0-%u per node\n",
 		       reset_groups, VWDDM_MAX_RESET_GROUP);
 	return ret;
 }
@@ -116,7 +118,7 @@ static int parse_rails(struct vwddm_params *p)
 	}
 	kfree(list);
 	if (ret)
-		pr_err("vwddm: rails=\"%s\" invalid: up to %u rail IDs 0-%u\n",
+		pr_err("rails=\"%s\" invalid: up to %u rail IDs 0-%u\n",
 		       rails, VWDDM_MAX_ADAPTERS, VWDDM_RAIL_MAX);
 	return ret;
 }
@@ -151,7 +153,7 @@ static int parse_sched_mode(struct vwddm_params *p)
 	}
 	kfree(list);
 	if (ret)
-		pr_err("vwddm: sched_mode=\"%s\" invalid: up to %u of sw|hw\n",
+		pr_err("sched_mode=\"%s\" invalid: up to %u of sw|hw\n",
 		       sched_mode, VWDDM_MAX_ADAPTERS);
 	return ret;
 }
@@ -200,44 +202,44 @@ int vwddm_params_parse(struct vwddm_params *p)
 
 	memset(p, 0, sizeof(*p));
 	if (!adapters || adapters > VWDDM_MAX_ADAPTERS) {
-		pr_err("vwddm: adapters=%u out of range 1-%u\n", adapters,
+		pr_err("adapters=%u out of range 1-%u\n", adapters,
 		       VWDDM_MAX_ADAPTERS);
 		return -EINVAL;
 	}
 	if (!engines || engines > VWDDM_HW_MAX_ENGINES) {
-		pr_err("vwddm: engines=%u out of range 1-%u\n", engines,
+		pr_err("engines=%u out of range 1-%u\n", engines,
 		       VWDDM_HW_MAX_ENGINES);
 		return -EINVAL;
 	}
 	if (!hw_queue_depth || hw_queue_depth > VWDDM_HW_RING_SIZE) {
-		pr_err("vwddm: hw_queue_depth=%u out of range 1-%u\n",
+		pr_err("hw_queue_depth=%u out of range 1-%u\n",
 		       hw_queue_depth, VWDDM_HW_RING_SIZE);
 		return -EINVAL;
 	}
 	if (quantum_us < 100 || quantum_us > 10 * USEC_PER_SEC) {
-		pr_err("vwddm: quantum_us=%u out of range 100-10000000\n",
+		pr_err("quantum_us=%u out of range 100-10000000\n",
 		       quantum_us);
 		return -EINVAL;
 	}
 	if (tdr_level != VWDDM_TDR_OFF && tdr_level != VWDDM_TDR_BUGCHECK &&
 	    tdr_level != VWDDM_TDR_RECOVER) {
-		pr_err("vwddm: tdr_level=%u invalid: 0, 1 or 3\n", tdr_level);
+		pr_err("tdr_level=%u invalid: 0, 1 or 3\n", tdr_level);
 		return -EINVAL;
 	}
 	if (!tdr_delay_ms || tdr_delay_ms > 600000) {
-		pr_err("vwddm: tdr_delay_ms=%u out of range 1-600000\n",
+		pr_err("tdr_delay_ms=%u out of range 1-600000\n",
 		       tdr_delay_ms);
 		return -EINVAL;
 	}
 	if (tdr_ddi_delay_ms > 600000) {
-		pr_err("vwddm: tdr_ddi_delay_ms=%u out of range 0-600000\n",
+		pr_err("tdr_ddi_delay_ms=%u out of range 0-600000\n",
 		       tdr_ddi_delay_ms);
 		return -EINVAL;
 	}
 	p->tdr_ddi_delay_ms = tdr_ddi_delay_ms;
 	if (tdr_limit_count > VWDDM_TDR_LIMIT_MAX || !tdr_limit_time_ms ||
 	    tdr_limit_time_ms > 3600000) {
-		pr_err("vwddm: tdr_limit_count=%u (0-%u) or tdr_limit_time_ms=%u (1-3600000) out of range\n",
+		pr_err("tdr_limit_count=%u (0-%u) or tdr_limit_time_ms=%u (1-3600000) out of range\n",
 		       tdr_limit_count, VWDDM_TDR_LIMIT_MAX, tdr_limit_time_ms);
 		return -EINVAL;
 	}
@@ -274,7 +276,7 @@ int vwddm_params_parse(struct vwddm_params *p)
 	}
 	kfree(list);
 	if (ret || !p->nodes) {
-		pr_err("vwddm: nodes=\"%s\" invalid: 1-%u of 3d|compute|copy|video[:mid|:dma]\n",
+		pr_err("nodes=\"%s\" invalid: 1-%u of 3d|compute|copy|video[:mid|:dma]\n",
 		       nodes, VWDDM_HW_MAX_NODES);
 		return -EINVAL;
 	}

@@ -227,7 +227,7 @@ ladder_all_fail_lost() {
 	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
 	cat $d/idle >/dev/null || return 1
 	grep -E '^(ladder|context client=. engine=0 ordinal=[01] )' $d/status
-	grep -q '^ladder lost=1 rung=lost lost_rung=platform lost_reason=ladder .* platform_reset_failures=1 .* wedged_uevents=1$' \
+	grep -q '^ladder lost=1 rung=lost lost_rung=platform lost_reason=ladder .* platform_reset_failures=1 .* wedged_uevents=1 recovered_uevents=0$' \
 		$d/status || return 1
 	grep -q '^context client=1 engine=0 ordinal=1 state=lost ' $d/status ||
 		return 1

@@ -87,7 +87,9 @@ hws_hang_recovers() {
 	d=$VWDDM_DBG/0
 	grep -q '^hws mode=hw ' $d/tdr_stats || return 1
 	echo "engine=0 node=1 ctx=1 count=20 us=10000" >$d/submit || return 1
-	echo "engine=0 node=0 ctx=1 count=5 us=10000" >$d/submit || return 1
+	# 500 ms of it: still queued when the hang arrives, however slow
+	# the guest is between two writes.
+	echo "engine=0 node=0 ctx=1 count=50 us=10000" >$d/submit || return 1
 	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
 	cat $d/idle >/dev/null || return 1
 	grep -E '^(hws|rungs|context client=. engine=0 )' $d/status $d/tdr_stats

@@ -80,17 +80,32 @@ hang_recover() {
 }
 check hang-detected-and-recovered hang_recover
 
-# The reset left a devcoredump, created before recovery: well-formed,
-# naming the reason, the node and the suspect; then dismiss it.
+# The reset left a devcoredump, captured before recovery and published
+# just after it: well-formed (kernel, module, time, the guilty process,
+# the reset's kind and reason, nodes, contexts, the miniport's report);
+# then dismiss it.
 devcoredump_ok() {
-	f=$(ls /sys/class/devcoredump/devcd*/data 2>/dev/null | head -n 1)
+	i=0
+	while f=$(ls /sys/class/devcoredump/devcd*/data 2>/dev/null | head -n 1) &&
+		[ -z "$f" ] && [ $i -lt 40 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 	[ -n "$f" ] || { echo "no devcoredump"; return 1; }
-	head -n 14 "$f"
-	grep -q '^vwddm devcoredump 1$' "$f" &&
+	head -n 20 "$f"
+	grep -q '^\*\*\*\* vwddm devcoredump \*\*\*\*$' "$f" &&
+		grep -q "^kernel: $(uname -r)$" "$f" &&
+		grep -q '^module: vwddm [0-9]' "$f" &&
+		grep -q '^time: [0-9]*\.[0-9]*$' "$f" &&
+		grep -q '^reset: engine$' "$f" &&
 		grep -q '^reason: 0x141 VIDEO_ENGINE_TIMEOUT_DETECTED$' "$f" &&
+		grep -q '^guilty: process debugfs, pid ' "$f" &&
 		grep -q '^node: 0.0$' "$f" &&
 		grep -q '^suspect_comm: debugfs$' "$f" &&
-		grep -q '^--- DxgkDdiCollectDbgInfo ---$' "$f" || return 1
+		grep -q '^node 0.0: completed ' "$f" &&
+		grep -q '^context [0-9]*: device ' "$f" &&
+		grep -q '^\*\*\*\* DxgkDdiCollectDbgInfo (miniport) \*\*\*\*$' "$f" ||
+		return 1
 	echo 1 >"$f"
 }
 check devcoredump devcoredump_ok
@@ -105,7 +120,8 @@ check ladder-all-fail-adapter-lost ladder_all_fail_lost
 check ladder-pldr-resets-the-rail ladder_pldr_rail
 
 # The user-space tools on this kernel: vwddmctl smoke checks and a subset
-# of vwddm_test (guilty/innocent, sync_file, the invalid-argument sweep).
+# of vwddm_test (guilty/innocent, sync_file, the invalid-argument sweep,
+# fdinfo, per-client queries, the WEDGED uevents over netlink).
 if load_for_tools; then
 	check_ok load-for-tools
 	check vwddmctl-info-json vwddmctl_info_json
@@ -113,7 +129,10 @@ if load_for_tools; then
 	run_tap tools "$VWDDM_TOOLS/vwddm_test" -t submit_every_node \
 		-t four_files_one_guilty -t sync_file_poll_error \
 		-t invalid_query_adapter -t invalid_ctx -t invalid_submit \
-		-t invalid_wait -t invalid_alloc -t invalid_foreign_handles
+		-t invalid_wait -t invalid_alloc -t invalid_foreign_handles \
+		-t read_only_argument_changes_nothing -t fdinfo_usage_stats \
+		-t query_adapter_per_client -t wedged_uevent_names_guilty \
+		-t adapter_lost_wedged_rebind
 	heading "benchmarks (vwddm_bench on $(uname -r); numbers only)"
 	check vwddm-bench "$VWDDM_TOOLS/vwddm_bench" --iterations 2000
 	check unload-after-tools rmmod vwddm

@@ -16,17 +16,20 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <linux/netlink.h>
 #include <linux/sync_file.h>
 
 #include "kselftest_harness.h"
@@ -1894,6 +1897,389 @@ TEST_F(vw, prime_refused)
 	EXPECT_EQ(-EOPNOTSUPP, raw(self->d.fd, DRM_IOCTL_PRIME_FD_TO_HANDLE,
 				   &ph));
 	EXPECT_EQ(fds, count_fds());
+}
+
+/* ---- telling user space: the WEDGED uevent on the card ------------------ */
+
+/* A socket that hears the kernel's uevents. */
+static int uevent_open(void)
+{
+	struct sockaddr_nl a = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+			NETLINK_KOBJECT_UEVENT);
+	int size = 1 << 20;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+/* The value of @key in a uevent's NUL-separated environment, or NULL. */
+static const char *uevent_get(const char *buf, size_t len, const char *key)
+{
+	size_t klen = strlen(key), i = 0;
+
+	while (i < len) {
+		const char *kv = buf + i;
+
+		if (!strncmp(kv, key, klen) && kv[klen] == '=')
+			return kv + klen + 1;
+		i += strlen(kv) + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Wait up to @ms for a drm uevent with WEDGED=@method from vwddm.@adapter's
+ * card; the PID and TASK keys are copied out (empty when absent).
+ */
+static int uevent_wait_wedged(int fd, unsigned int adapter, const char *method,
+			      uint64_t ms, char *pid, char *task, char *devpath)
+{
+	uint64_t end = vw_now_ns() + ms * 1000000ULL;
+	char want[32], buf[8192];
+	const char *v;
+	ssize_t len;
+	int left;
+
+	snprintf(want, sizeof(want), "/vwddm.%u/drm/card", adapter);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint64_t now = vw_now_ns();
+
+		if (now >= end)
+			return -ETIME;
+		left = (end - now) / 1000000 + 1;
+		if (poll(&p, 1, left) <= 0)
+			continue;
+		len = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		v = uevent_get(buf, len, "WEDGED");
+		if (!v || strcmp(v, method))
+			continue;
+		v = uevent_get(buf, len, "DEVPATH");
+		snprintf(devpath, 128, "%s", v ? v : "");
+		if (!v || !strstr(v, want))
+			continue;
+		v = uevent_get(buf, len, "PID");
+		snprintf(pid, 16, "%s", v ? v : "");
+		v = uevent_get(buf, len, "TASK");
+		snprintf(task, 32, "%s", v ? v : "");
+		return 0;
+	}
+}
+
+static void own_comm(char *comm, size_t size)
+{
+	FILE *f = fopen("/proc/self/comm", "r");
+
+	comm[0] = '\0';
+	if (f) {
+		if (fgets(comm, size, f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+/*
+ * A reset that recovered: WEDGED=none on the card (drm-uapi.rst, "Device
+ * wedging"), with PID and TASK of the guilty process.
+ */
+TEST_F_TIMEOUT(vw, wedged_uevent_names_guilty, 120)
+{
+	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	char pid[16], task[32], devpath[128], me[16], comm[32];
+	uint32_t g, w;
+	uint64_t gf, wf;
+	int ufd, gfd;
+	int32_t e;
+
+	NEED_TDR();
+	NEED_INJECT();
+	ufd = uevent_open();
+	if (ufd == -ENOSYS || ufd == -EAFNOSUPPORT || ufd == -EPROTONOSUPPORT)
+		SKIP(return, "no uevent netlink here (a kernel without CONFIG_NET)");
+	ASSERT_LE(0, ufd) TH_LOG("uevent socket: %s", strerror(-ufd));
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, n->engine, n->node, 0, &g));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &w));
+	ASSERT_EQ(0, vw_submit_simple(gfd, g, 1, SHORT_US,
+				      VWDDM_PACKET_INJECT_HANG, &gf));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, w, 1, SHORT_US, 0, &wf));
+	ASSERT_EQ(0, wait_ms(gfd, g, gf, limit_ms(self, 10), &e));
+	EXPECT_EQ(-ETIME, e);
+	ASSERT_EQ(0, uevent_wait_wedged(ufd, self->d.q.adapter, "none",
+					limit_ms(self, 0), pid, task, devpath))
+		TH_LOG("no WEDGED=none uevent from the card");
+	snprintf(me, sizeof(me), "%d", getpid());
+	own_comm(comm, sizeof(comm));
+	EXPECT_STREQ(me, pid);
+	EXPECT_STREQ(comm, task);
+	TH_LOG("%s: WEDGED=none PID=%s TASK=%s", devpath, pid, task);
+	close(gfd);
+	close(ufd);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Every rung fails: the adapter is lost, WEDGED=rebind goes out on the
+ * card naming the process whose hang started it, and what the event says
+ * brings it back: unbind and bind the driver, reopen, work runs.
+ */
+TEST_F_TIMEOUT(vw, adapter_lost_wedged_rebind, 180)
+{
+	static const char *const inj[] = {
+		"reset_engine_fail=1", "reset_hw_engine_fail=1",
+		"reset_from_timeout_fail=1", "fldr_fail=1", "pldr_fail=1",
+	};
+	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	char pid[16], task[32], devpath[128], me[16], name[32];
+	unsigned int adapter = self->d.q.adapter, i;
+	struct vw_dev d2;
+	uint32_t g, c;
+	uint64_t gf, f;
+	int ufd, gfd, ret;
+	int32_t e;
+
+	NEED_RECOVERY();
+	NEED_INJECT();
+	for (i = 0; i < ARRAY_SIZE(inj); i++) {
+		ret = vw_debugfs_write(adapter, "inject", inj[i]);
+		if (ret == -ENOENT || ret == -EACCES || ret == -EPERM)
+			SKIP(return, "debugfs inject: %s", strerror(-ret));
+		ASSERT_EQ(0, ret);
+	}
+	/* Without netlink (CONFIG_NET), the loss and the rebind only. */
+	ufd = uevent_open();
+	if (ufd < 0)
+		TH_LOG("no uevent socket (%s): the event is not checked",
+		       strerror(-ufd));
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, n->engine, n->node, 0, &g));
+	ASSERT_EQ(0, vw_submit_simple(gfd, g, 1, SHORT_US,
+				      VWDDM_PACKET_INJECT_HANG, &gf));
+	/* Lone: the watchdog finds it; every rung then fails. */
+	ret = wait_ms(gfd, g, gf, limit_ms(self, 10), &e);
+	EXPECT_TRUE(ret == 0 || ret == -ENODEV);
+	if (ufd >= 0) {
+		ASSERT_EQ(0, uevent_wait_wedged(ufd, adapter, "rebind",
+						limit_ms(self, 0), pid, task,
+						devpath))
+			TH_LOG("no WEDGED=rebind uevent from the card");
+		snprintf(me, sizeof(me), "%d", getpid());
+		EXPECT_STREQ(me, pid);
+		EXPECT_NE(0, strlen(task));
+		TH_LOG("%s: WEDGED=rebind PID=%s TASK=%s", devpath, pid, task);
+		close(ufd);
+	}
+	EXPECT_EQ(-ENODEV, vw_ctx_create(self->d.fd, n->engine, n->node, 0,
+					 &c));
+	close(gfd);
+	vw_dev_close(&self->d);
+
+	/* The recovery the event names. */
+	snprintf(name, sizeof(name), "vwddm.%u", adapter);
+	ASSERT_EQ(0, write_file("/sys/bus/platform/drivers/vwddm/unbind",
+				name));
+	ASSERT_EQ(0, write_file("/sys/bus/platform/drivers/vwddm/bind", name));
+	ASSERT_EQ(0, vw_dev_open(&d2, NULL, adapter));
+	EXPECT_EQ(0, d2.q.lost);
+	ASSERT_EQ(0, vw_ctx_create(d2.fd, n->engine, n->node, 0, &c));
+	ASSERT_EQ(0, vw_submit_simple(d2.fd, c, 1, SHORT_US, 0, &f));
+	ASSERT_EQ(0, wait_ms(d2.fd, c, f, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	/* The fixture's teardown closes this one. */
+	self->d = d2;
+}
+
+/* ---- a DRM citizen: fdinfo and per-client queries ------------------------ */
+
+/* The value of @key in /proc/self/fdinfo/@fd (drm-usage-stats.rst). */
+static int fdinfo_get(int fd, const char *key, char *val, size_t size)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *v;
+
+		/* "<key>:\t<value>": the key, a colon, white space. */
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		v = line + klen + 1;
+		v += strspn(v, " \t");
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(val, size, "%s", v);
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* A numeric value with its unit: "123 ns", "64 KiB". */
+static int fdinfo_u64(int fd, const char *key, const char *unit,
+		      uint64_t *out)
+{
+	char val[128], *end;
+	int ret = fdinfo_get(fd, key, val, sizeof(val));
+
+	if (ret)
+		return ret;
+	*out = strtoull(val, &end, 10);
+	if (end == val)
+		return -EINVAL;
+	end += strspn(end, " ");
+	return strcmp(end, unit) ? -EINVAL : 0;
+}
+
+/*
+ * fdinfo by the book: drm-driver, a client ID per file, busy time per
+ * engine named after the nodes (it moves with the work), the memory of
+ * the client's allocations, and vwddm's own keys.
+ */
+TEST_F(vw, fdinfo_usage_stats)
+{
+	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	char val[128], id1[64], id2[64], key[64];
+	uint64_t busy0, busy1, total, f;
+	uint32_t ctx, h;
+	int fd2;
+	int32_t e;
+
+	ASSERT_EQ(0, fdinfo_get(self->d.fd, "drm-driver", val, sizeof(val)));
+	EXPECT_STREQ("vwddm", val);
+	ASSERT_EQ(0, fdinfo_get(self->d.fd, "drm-client-id", id1,
+				sizeof(id1)));
+	fd2 = vw_open_path(self->d.path);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, fdinfo_get(fd2, "drm-client-id", id2, sizeof(id2)));
+	EXPECT_STRNE(id1, id2);
+	close(fd2);
+
+	snprintf(key, sizeof(key), "drm-engine-%s", vw_kind_name(n->kind));
+	ASSERT_EQ(0, fdinfo_u64(self->d.fd, key, "ns", &busy0))
+		TH_LOG("no %s in fdinfo", key);
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &ctx));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 2, 5000, 0, &f));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, f, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, fdinfo_u64(self->d.fd, key, "ns", &busy1));
+	/* Two packets of 5 ms: the hardware spent 10 ms on them. */
+	EXPECT_LE(busy0 + 10000000ULL, busy1);
+
+	ASSERT_EQ(0, fdinfo_u64(self->d.fd, "drm-total-vram", "KiB", &total));
+	ASSERT_EQ(0, vw_alloc_create(self->d.fd, 256 * 1024, &h));
+	ASSERT_EQ(0, fdinfo_u64(self->d.fd, "drm-total-vram", "KiB", &busy1));
+	EXPECT_EQ(total + 256, busy1);
+	ASSERT_EQ(0, fdinfo_u64(self->d.fd, "drm-resident-vram", "KiB",
+				&busy1));
+	ASSERT_EQ(0, fdinfo_get(self->d.fd, "vwddm-contexts", val,
+				sizeof(val)));
+	EXPECT_STREQ("1", val);
+	ASSERT_EQ(0, fdinfo_get(self->d.fd, "vwddm-state", val, sizeof(val)));
+	EXPECT_STREQ("ok", val);
+}
+
+/* A guilty client's fdinfo says so. */
+TEST_F_TIMEOUT(vw, fdinfo_guilty, 120)
+{
+	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	char val[64];
+	uint64_t gf;
+	uint32_t g;
+	int32_t e;
+	int gfd;
+
+	NEED_TDR();
+	NEED_INJECT();
+	gfd = guilty_file(self);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, vw_ctx_create(gfd, n->engine, n->node, 0, &g));
+	ASSERT_EQ(0, vw_submit_simple(gfd, g, 1, SHORT_US,
+				      VWDDM_PACKET_INJECT_HANG, &gf));
+	ASSERT_EQ(0, wait_ms(gfd, g, gf, limit_ms(self, 10), &e));
+	EXPECT_EQ(-ETIME, e);
+	ASSERT_EQ(0, fdinfo_get(gfd, "vwddm-hangs", val, sizeof(val)));
+	EXPECT_STREQ("1", val);
+	ASSERT_EQ(0, fdinfo_get(gfd, "vwddm-state", val, sizeof(val)));
+	EXPECT_STREQ("guilty", val);
+	close(gfd);
+}
+
+/*
+ * QUERY_ADAPTER per client: an unprivileged caller gets the adapter's
+ * static description, not the device-wide progress and reset counters
+ * (CAP_SYS_ADMIN only, VWDDM_CAP_DEVICE_STATS).
+ */
+TEST_F(vw, query_adapter_per_client)
+{
+	struct drm_vwddm_node_info nodes[VWDDM_MAX_NODES_INFO];
+	struct drm_vwddm_query_adapter q;
+	unsigned int i, n;
+	int status;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "needs root to drop privileges");
+	ASSERT_EQ(0, vw_query(self->d.fd, &q, nodes, VWDDM_MAX_NODES_INFO));
+	EXPECT_TRUE(q.caps & VWDDM_CAP_DEVICE_STATS);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		memset(nodes, 0xa5, sizeof(nodes));
+		if (vw_query(self->d.fd, &q, nodes, VWDDM_MAX_NODES_INFO))
+			_exit(3);
+		if (q.caps & VWDDM_CAP_DEVICE_STATS)
+			_exit(4);
+		if (q.timeouts || q.faults || q.engine_resets ||
+		    q.adapter_resets)
+			_exit(5);
+		n = q.num_nodes < VWDDM_MAX_NODES_INFO ? q.num_nodes :
+		    VWDDM_MAX_NODES_INFO;
+		for (i = 0; i < n; i++)
+			if (nodes[i].submitted_fence ||
+			    nodes[i].completed_fence || nodes[i].queued ||
+			    nodes[i].engine != self->d.nodes[i].engine ||
+			    nodes[i].kind != self->d.nodes[i].kind)
+				_exit(6);
+		if (q.engines != self->d.q.engines ||
+		    q.tdr_delay_ms != self->d.q.tdr_delay_ms)
+			_exit(7);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN

@@ -158,6 +158,7 @@ static int debugfs_adapter(void)
 
 static const char *const cap_names[] = {
 	"per_engine_reset", "hw_scheduling", "user_inject", "sync_file",
+	"device_stats",
 };
 
 static const char *sched_mode_name(uint32_t m)
@@ -240,10 +241,14 @@ static void print_info_text(const struct vw_dev *d)
 		if (q->caps & (1ULL << i))
 			printf(" %s", cap_names[i]);
 	printf("\nstate           %s\n", q->lost ? "LOST" : "ok");
-	printf("resets          timeouts %llu, faults %llu, engine resets %llu, adapter resets %llu\n",
-	       (unsigned long long)q->timeouts, (unsigned long long)q->faults,
-	       (unsigned long long)q->engine_resets,
-	       (unsigned long long)q->adapter_resets);
+	if (q->caps & VWDDM_CAP_DEVICE_STATS)
+		printf("resets          timeouts %llu, faults %llu, engine resets %llu, adapter resets %llu\n",
+		       (unsigned long long)q->timeouts,
+		       (unsigned long long)q->faults,
+		       (unsigned long long)q->engine_resets,
+		       (unsigned long long)q->adapter_resets);
+	else
+		printf("resets          (device-wide figures and node progress: CAP_SYS_ADMIN only)\n");
 	printf("\n%-7s %-5s %-8s %-8s %10s %10s %7s\n", "engine", "node", "kind",
 	       "preempt", "submitted", "completed", "queued");
 	for (i = 0; i < d->num_nodes; i++) {

@@ -79,6 +79,13 @@ extern "C" {
 #define VWDDM_CAP_HW_SCHEDULING		(1ULL << 1)	/* HWS supported */
 #define VWDDM_CAP_USER_INJECT		(1ULL << 2)	/* this file may inject */
 #define VWDDM_CAP_SYNC_FILE		(1ULL << 3)	/* in/out fences */
+/*
+ * The device-wide figures of QUERY_ADAPTER are filled in: the nodes'
+ * fences and queues and the reset counters, which reveal other clients'
+ * activity. Only for a caller with CAP_SYS_ADMIN (as i915's reset
+ * statistics); otherwise they read 0 (debugfs has them for root).
+ */
+#define VWDDM_CAP_DEVICE_STATS		(1ULL << 4)
 
 /* TdrLevel (struct drm_vwddm_query_adapter.tdr_level). */
 #define VWDDM_TDR_LEVEL_OFF		0
@@ -92,8 +99,11 @@ extern "C" {
  * @kind: VWDDM_KIND_*
  * @preemption: VWDDM_PREEMPTION_*
  * @submitted_fence: the last fence ID given to the hardware on this node
+ *	(VWDDM_CAP_DEVICE_STATS, else 0)
  * @completed_fence: the last fence ID the hardware completed
- * @queued: packets waiting in software queues
+ *	(VWDDM_CAP_DEVICE_STATS, else 0)
+ * @queued: packets waiting in software queues (VWDDM_CAP_DEVICE_STATS,
+ *	else 0)
  * @pad: zero
  */
 struct drm_vwddm_node_info {
@@ -128,10 +138,12 @@ struct drm_vwddm_node_info {
  * @hw_queue_depth: out: packets per node in the hardware queue
  * @lost: out: 1 if the adapter is lost (every submission fails)
  * @pad: zero
- * @timeouts: out: preemption timeouts detected
- * @faults: out: DMA page faults handled
- * @engine_resets: out: engine resets
- * @adapter_resets: out: adapter-wide resets
+ * @timeouts: out: preemption timeouts detected (VWDDM_CAP_DEVICE_STATS,
+ *	else 0)
+ * @faults: out: DMA page faults handled (VWDDM_CAP_DEVICE_STATS, else 0)
+ * @engine_resets: out: engine resets (VWDDM_CAP_DEVICE_STATS, else 0)
+ * @adapter_resets: out: adapter-wide resets (VWDDM_CAP_DEVICE_STATS,
+ *	else 0)
  */
 struct drm_vwddm_query_adapter {
 	__u32 flags;

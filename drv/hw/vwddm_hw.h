@@ -174,10 +174,13 @@ struct vwddm_hw_node_config {
  * struct vwddm_hw_reset_stats - device-level reset counters
  * @function_resets: pulses of the function-level reset line
  * @power_cycles: power cycles of the device's rail
+ * @unmasked_resets: of those, the ones that found an interrupt source of
+ *	the device still enabled (reset hygiene: the driver masks them first)
  */
 struct vwddm_hw_reset_stats {
 	u64 function_resets;
 	u64 power_cycles;
+	u64 unmasked_resets;
 };
 
 struct vwddm_hw;

@@ -615,8 +615,16 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_reset_engine);
 void vwddm_hw_reset_function(struct vwddm_hw *hw)
 {
 	unsigned long flags;
-	u32 e;
+	u32 e, i;
 
+	/* Recorded: was every interrupt source masked when the line went? */
+	raw_spin_lock_irqsave(&hw->irq_lock, flags);
+	for (i = 0; i < hw->cfg.engines * hw->cfg.nodes; i++)
+		if (hw->int_enable[i]) {
+			hw->reset_stats.unmasked_resets++;
+			break;
+		}
+	raw_spin_unlock_irqrestore(&hw->irq_lock, flags);
 	for (e = 0; e < hw->cfg.engines; e++)
 		vwddm_hw_reset_engine(hw, e);
 	raw_spin_lock_irqsave(&hw->irq_lock, flags);

@@ -144,14 +144,23 @@ bool vwddm_kmd_queue_dpc(struct vwddm_kmd *kmd)
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_queue_dpc);
 
 /**
- * vwddm_kmd_flush_dpc() - wait until a queued DPC has run
+ * vwddm_kmd_flush_dpc() - make sure a queued DPC has run
  * @kmd: the device
  *
- * Context: process context.
+ * A DPC still queued is taken off its workqueue and run here (bottom
+ * halves off, as on its BH workqueue); one running is waited for. Not a
+ * flush: the reset worker calls this, and a WQ_MEM_RECLAIM work must not
+ * flush the (BH, so never WQ_MEM_RECLAIM) DPC workqueue.
+ *
+ * Context: process context, not from the DPC itself.
  */
 void vwddm_kmd_flush_dpc(struct vwddm_kmd *kmd)
 {
-	flush_work(&kmd->dpc);
+	if (!cancel_work_sync(&kmd->dpc))
+		return;
+	local_bh_disable();
+	vwddm_kmd_dpc(&kmd->dpc);
+	local_bh_enable();
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_flush_dpc);
 

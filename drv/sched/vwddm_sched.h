@@ -226,6 +226,8 @@ struct vwddm_tdr_event {
  *	(AddressingReset true)
  * @lost_rung: the rung at which the adapter was lost, or VWDDM_RUNG_NONE
  * @lost_reason: VWDDM_LOST_* or 0
+ * @ignored_irqs: interrupts ignored because their node was being reset
+ *	(step 3 of the engine reset; the hardware-scheduling reset window)
  * @lost_uevents: WEDGED uevents sent for the lost adapter
  * @recovered_uevents: WEDGED uevents sent for resets that recovered
  * @hw_engine_timeouts: hardware scheduling: GPU_ENGINE_TIMEOUT interrupts
@@ -265,6 +267,7 @@ struct vwddm_tdr_stats {
 	u64 os_config_restores;
 	u32 lost_rung;
 	u32 lost_reason;
+	u64 ignored_irqs;
 	u64 lost_uevents;
 	u64 recovered_uevents;
 	u64 hw_engine_timeouts;
@@ -1013,6 +1016,8 @@ struct vwddm_wedge_info {
  *	reset path (the uevent allocates)
  * @reset_lock: serialises resets with teardown (held by the reset worker)
  * @reset_seq: runs of the reset worker; under @reset_lock
+ * @adapter_gen: adapter-wide resets that ended the work in flight (and
+ *	the detections not handled yet); under @reset_lock
  * @group: the engine reset waiting for its dependent nodes' preemption;
  *	under @reset_lock
  * @group_timer: ends that wait (VWDDM_DEPENDENT_PREEMPT_WAIT_NS)
@@ -1077,6 +1082,7 @@ struct vwddm_sched {
 	struct work_struct notify_work;
 	struct mutex reset_lock; /* see above */
 	u32 reset_seq;
+	u32 adapter_gen;
 	struct vwddm_engine_reset group;
 	struct vwddm_timer group_timer;
 	spinlock_t lock; /* see above */

@@ -264,9 +264,13 @@ static void signal_next_locked(struct vwddm_sched_node *n,
 			     ctx->id, pkt->fence_id, ctx->fence_context,
 			     pkt->base.seqno, pkt->base.error);
 	errors_record(&ctx->errors, pkt->base.seqno, pkt->base.error);
+	/*
+	 * Before the fence signals: whoever its signal wakes (a sync_file
+	 * poller) finds WAIT saying so too.
+	 */
+	WRITE_ONCE(ctx->signalled_seqno, pkt->base.seqno);
 	dma_fence_signal(&pkt->base);
 	dma_fence_end_signalling(cookie);
-	WRITE_ONCE(ctx->signalled_seqno, pkt->base.seqno);
 	WRITE_ONCE(ctx->pending, ctx->pending - 1);
 	list_move_tail(&pkt->link, done);
 	if (wq_has_sleeper(&ctx->signal_wq))

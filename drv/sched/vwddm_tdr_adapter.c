@@ -220,6 +220,17 @@ static void drop_inflight(struct vwddm_sched *sched)
 	unsigned long flags;
 	LIST_HEAD(done);
 
+	/*
+	 * Detections not handled yet were about the work that ends here:
+	 * handled later they would find new work in flight and blame it.
+	 */
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	sched->reset_pending = 0;
+	sched->fault_pending = 0;
+	sched->forced_pending = 0;
+	sched->preempt_failed = 0;
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+	sched->adapter_gen++;
 	for (i = 0; i < count; i++) {
 		struct vwddm_sched_node *n = &sched->nodes[i];
 

@@ -659,10 +659,12 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 /*
  * The node's interrupts on again with the engine stopped (ResetHwEngine
  * returned, ResumeHwEngine not called yet): any report from it now is
- * unexpected. Returns how many came.
+ * unexpected. Returns how many came; *@refused when the miniport refused
+ * the configuration (the node's interrupts may stay masked: its work
+ * would never be reported).
  */
 static u64 hws_interrupt_window(struct vwddm_sched *sched,
-				struct vwddm_sched_node *n)
+				struct vwddm_sched_node *n, int *refused)
 {
 	const struct vwddm_ddi_ops *ddi = sched->cfg.ddi;
 	struct vwddm_ddi_set_node_config nc;
@@ -677,11 +679,8 @@ static u64 hws_interrupt_window(struct vwddm_sched *sched,
 	n->irq.hws_unexpected = 0;
 	raw_spin_unlock(&sched->irq_lock);
 	spin_unlock_irqrestore(&n->lock, flags);
-	if (ddi->set_node_config &&
-	    ddi->set_node_config(sched->cfg.miniport, &nc))
-		vwddm_sched_log_rl(sched, warn,
-				   "node %u.%u: configuration refused\n",
-				   n->engine, n->ordinal);
+	*refused = ddi->set_node_config ?
+		   ddi->set_node_config(sched->cfg.miniport, &nc) : 0;
 	vwddm_sched_process_node(sched, n);
 	raw_spin_lock_irqsave(&sched->irq_lock, flags);
 	unexpected = n->irq.hws_unexpected;
@@ -744,7 +743,15 @@ static void hws_engine_reset(struct vwddm_sched *sched,
 		goto out_put;
 	}
 
-	unexpected = hws_interrupt_window(sched, n);
+	unexpected = hws_interrupt_window(sched, n, &ret);
+	if (ret) {
+		/* Its interrupts may stay masked: its work never reported. */
+		vwddm_sched_log_rl(sched, warn,
+				   "node %u.%u: configuration refused (%d): adapter reset\n",
+				   n->engine, n->ordinal, ret);
+		vwddm_tdr_adapter_reset(sched, n, true);
+		goto out_put;
+	}
 	if (unexpected) {
 		spin_lock_irq(&sched->lock);
 		sched->tdr.hw_unexpected_irqs += unexpected;

@@ -174,11 +174,19 @@ void vwddm_sched_tdr_stats(struct vwddm_sched *sched,
 			   struct vwddm_tdr_stats *stats,
 			   struct vwddm_bugcheck *bugcheck)
 {
+	u32 i, count = vwddm_sched_node_count(sched);
 	unsigned long flags;
+	u64 ignored = 0;
 
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	for (i = 0; i < count; i++)
+		ignored += sched->nodes[i].irq.ignored;
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
 	spin_lock_irqsave(&sched->lock, flags);
-	if (stats)
+	if (stats) {
 		*stats = sched->tdr;
+		stats->ignored_irqs = ignored;
+	}
 	if (bugcheck)
 		*bugcheck = sched->bugcheck;
 	spin_unlock_irqrestore(&sched->lock, flags);

@@ -88,6 +88,8 @@ void vwddm_sched_reset_work(struct work_struct *work)
 	u64 timeouts, forced_nodes, faults, failed, all;
 	bool forced, stop, cookie, waiting, ready, expired;
 	unsigned long flags, bit;
+	u64 rest;
+	u32 gen;
 
 	cookie = dma_fence_begin_signalling();
 	vwddm_rail_lock(sched);
@@ -151,8 +153,19 @@ void vwddm_sched_reset_work(struct work_struct *work)
 			vwddm_tdr_adapter_lost(sched, VWDDM_LOST_BUGCHECK);
 			break;
 		}
+		gen = sched->adapter_gen;
 		for_each_set_bit(bit, (unsigned long *)&all,
 				 VWDDM_SCHED_MAX_NODES) {
+			/*
+			 * An adapter-wide reset ended the work the detections
+			 * left were about: they are moot.
+			 */
+			if (sched->adapter_gen != gen) {
+				rest = ~(BIT_ULL(bit) - 1);
+				note_detected(sched, timeouts & rest, false);
+				note_detected(sched, faults & rest, true);
+				break;
+			}
 			/* The nodes left wait for the waiting reset. */
 			if (sched->group.waiting) {
 				defer(sched, timeouts, forced_nodes, faults,

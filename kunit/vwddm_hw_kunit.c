@@ -396,6 +396,8 @@ static void hw_reset_function_line(struct kunit *test)
 	vwddm_hw_reset_stats(rig->hw, &rs);
 	KUNIT_EXPECT_EQ(test, 1ull, rs.function_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, rs.power_cycles);
+	/* Pulsed with the test ISR's sources enabled: recorded. */
+	KUNIT_EXPECT_EQ(test, 1ull, rs.unmasked_resets);
 	/* Masked: a new packet completes silently until unmasked. */
 	calls = vwddm_rig_isr_calls(rig);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 1, RIG_MID, 3, 10, 0));

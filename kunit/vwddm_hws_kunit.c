@@ -4,6 +4,7 @@
  * context switches at both granularities and GPU_ENGINE_TIMEOUT, at exact
  * times on the manual clock.
  */
+#include <linux/delay.h>
 #include <linux/dma-fence.h>
 
 #include "vwddm_kunit.h"
@@ -624,6 +625,127 @@ static void hws_stack_interrupt_before_resume(struct kunit *test)
 	dma_fence_put(fi);
 }
 
+/* Between ResetHwEngine and ResumeHwEngine: submissions to the node. */
+static bool hws_in_window;
+static u32 hws_window_submits;
+
+static int hws_submit_hw_command(void *mp, void *hc,
+				 const struct vwddm_ddi_submit_command *a)
+{
+	if (hws_in_window && a->node_ordinal == RIG_MID)
+		hws_window_submits++;
+	return vwddm_kmd_ddi_ops.submit_hw_command(mp, hc, a);
+}
+
+/*
+ * Inside the window, the packet another node's work was holding back
+ * becomes ready: the copy node's packet completes (its interrupt, the
+ * DPC, the dependency callback, the kick all run here).
+ */
+static int hws_reset_hw_engine(void *mp, const struct vwddm_ddi_hw_engine *a)
+{
+	int ret = vwddm_kmd_ddi_ops.reset_hw_engine(mp, a);
+	struct vwddm_rig *rig = hws_stack_rig;
+	struct vwddm_sched_node *n = &rig->sched->nodes[RIG_MID];
+	int i;
+
+	hws_in_window = true;
+	vwddm_clock_advance(&rig->clock, 50 * NSEC_PER_USEC);
+	vwddm_hw_irq_sync(rig->hw);
+	vwddm_kmd_flush_dpc(rig->kmd);
+	/* Let the kick run (not a flush: the reset worker must not wait). */
+	for (i = 0; i < 1000 && work_busy(&n->kick_work); i++)
+		usleep_range(500, 1000);
+	return ret;
+}
+
+static int hws_resume_hw_engine(void *mp, const struct vwddm_ddi_hw_engine *a)
+{
+	hws_in_window = false;
+	return vwddm_kmd_ddi_ops.resume_hw_engine(mp, a);
+}
+
+/*
+ * Hardware scheduling: no submission reaches the node between
+ * ResetHwEngine and ResumeHwEngine, not even of work that became ready
+ * in between; it goes to the node once it is resumed, and completes.
+ */
+static void hws_stack_no_submit_in_window(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create_hws(test, true, 1, true);
+	struct vwddm_submit_args args = { .duration_ns = 20 * NSEC_PER_USEC };
+	struct vwddm_context *g, *c, *d, *w;
+	struct dma_fence *fg, *fc, *fd, *fw;
+	struct vwddm_submission *sub;
+	struct vwddm_tdr_stats *s;
+
+	hws_stack_rig = rig;
+	hws_in_window = false;
+	hws_window_submits = 0;
+	hws_ops = vwddm_kmd_ddi_ops;
+	hws_ops.submit_hw_command = hws_submit_hw_command;
+	hws_ops.reset_hw_engine = hws_reset_hw_engine;
+	hws_ops.resume_hw_engine = hws_resume_hw_engine;
+	rig->ddi = &hws_ops;
+	vwddm_rig_start_sched(rig, 8, 1, HWS_QUANTUM_US);
+	g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	d = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	w = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_HANG);
+	fc = vwddm_rig_run(rig, c, 500, 0);
+	vwddm_rig_run_to(rig, 1000);
+	/* Ends 20 us into the window (the timeout comes at 2100 us). */
+	fd = vwddm_rig_run(rig, d, HWS_TIMEOUT_AT_US - 1000 + 20, 0);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_sched_submit_prepare(w, &args, 1, &fd,
+							    1, 0, &sub));
+	fw = dma_fence_get(vwddm_sched_submit_last_fence(sub));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_sched_submit_commit(sub));
+	vwddm_rig_run_to(rig, HWS_TIMEOUT_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fg));
+	/* It became ready in the window: the copy node's packet ended. */
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fd));
+	KUNIT_EXPECT_EQ(test, 0u, hws_window_submits);
+	vwddm_rig_run_to(rig, HWS_TIMEOUT_AT_US + 200);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fw));
+	KUNIT_EXPECT_EQ(test, 0u, hws_window_submits);
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+	dma_fence_put(fd);
+	dma_fence_put(fw);
+}
+
+/*
+ * The OS side's configuration of the node refused after ResetHwEngine:
+ * its interrupts may stay masked and its work would never be reported,
+ * so the reset is promoted to an adapter reset; new work then runs.
+ */
+static void hws_stack_config_refused_adapter_reset(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_stack(test, false);
+	struct vwddm_kmd_inject inj = { .set_node_config_fail = 1 };
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *idle = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fg, *fc, *fi;
+	struct vwddm_tdr_stats *s;
+
+	vwddm_kmd_inject_add(rig->kmd, &inj);
+	fg = hws_hang_scene(rig, g, c, &fc);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->promoted);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
+	fi = vwddm_rig_run(rig, idle, 50, 0);
+	vwddm_rig_run_to(rig, HWS_TIMEOUT_AT_US + 50);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fi));
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+	dma_fence_put(fi);
+}
+
 /* reset_hw_engine fails: promoted to an adapter reset; all in flight ends. */
 static void hws_stack_reset_hw_engine_fails(struct kunit *test)
 {
@@ -786,6 +908,8 @@ static struct kunit_case vwddm_hws_cases[] = {
 	KUNIT_CASE(hws_stack_reset_hw_engine_fails),
 	KUNIT_CASE(hws_stack_resume_fails),
 	KUNIT_CASE(hws_stack_fault),
+	KUNIT_CASE(hws_stack_no_submit_in_window),
+	KUNIT_CASE(hws_stack_config_refused_adapter_reset),
 	KUNIT_CASE(hws_stack_lost_interrupt_polled),
 	KUNIT_CASE(hws_stack_teardown_in_flight),
 	{}

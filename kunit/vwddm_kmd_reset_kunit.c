@@ -549,6 +549,7 @@ static void reset_device_fldr_restores(struct kunit *test)
 		.reset_type = VWDDM_RESET_FUNCTION_LEVEL,
 		.addressing_reset = true,
 	};
+	struct vwddm_hw_reset_stats rs;
 	struct vwddm_hw_node_config hc;
 	struct vwddm_interrupt_data d;
 	struct vwddm_kmd_stats ks;
@@ -557,6 +558,8 @@ static void reset_device_fldr_restores(struct kunit *test)
 	vwddm_rig_start_kmd(rig);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.set_node_config(rig->kmd,
 								   &nc));
+	/* Interrupts on before the reset, ... */
+	KUNIT_ASSERT_NE(test, 0u, vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 1, 10, 0));
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 2, 10,
 						  VWDDM_HW_PKT_HANG));
@@ -564,6 +567,10 @@ static void reset_device_fldr_restores(struct kunit *test)
 	vwddm_rig_advance_us(rig, 100);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_kmd_ddi_ops.reset_device(rig->kmd, &rd));
 	vwddm_rig_sync(rig);
+	/* ... every source masked when the reset line was pulsed (first). */
+	vwddm_hw_reset_stats(rig->hw, &rs);
+	KUNIT_EXPECT_EQ(test, 1ull, rs.function_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, rs.unmasked_resets);
 	KUNIT_EXPECT_FALSE(test, rd.addressing_reset);
 	KUNIT_EXPECT_EQ(test, VWDDM_HW_IDLE,
 			vwddm_hw_node_state(rig->hw, 0, RIG_MID));
@@ -635,6 +642,8 @@ static void reset_device_pldr_addressing_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_int_enable_read(rig->hw, 0, RIG_MID));
 	vwddm_hw_reset_stats(rig->hw, &rs);
 	KUNIT_EXPECT_EQ(test, 1ull, rs.power_cycles);
+	/* Masked first: the power cycle found every source masked. */
+	KUNIT_EXPECT_EQ(test, 0ull, rs.unmasked_resets);
 	/* Masked until the OS side programs the configuration again. */
 	events = vwddm_rig_count_events(rig, VWDDM_INTERRUPT_DMA_COMPLETED);
 	KUNIT_ASSERT_EQ(test, 0, vwddm_rig_submit(rig, 0, RIG_MID, 6, 10, 0));

@@ -453,6 +453,56 @@ static void sched_preempt_paging_keeps_ids(struct kunit *test)
 	dma_fence_put(c);
 }
 
+/*
+ * Paging packets taken off by a preemption go back first, with their
+ * fence IDs, even when other work is ready and ahead of them in priority:
+ * a higher-priority packet that arrived meanwhile runs after them.
+ */
+static void sched_paging_resubmitted_before_ready_work(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC,
+					  .nr_allocs = 2 };
+	struct vwddm_context *copy, *render, *urgent;
+	struct dma_fence *a, *r, *x;
+	int i;
+
+	vwddm_rig_start_sched(rig, 8, 1, 100);
+	copy = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	render = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	urgent = vwddm_rig_context(rig, 0, RIG_DMA, 1);
+	a = vwddm_rig_run(rig, copy, 1000, 0);		/* fence 1 */
+	for (i = 0; i < 2; i++) {
+		args.allocs[i] = vwddm_allocation_create(render->dev, 10000);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, args.allocs[i]);
+	}
+	/* Paging packets 2 and 3 go to the hardware behind a. */
+	r = vwddm_sched_submit(render, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r);
+	vwddm_rig_advance_us(rig, 500);
+	/* Ready, higher priority: the quantum is used, preemption (fence 4). */
+	x = vwddm_rig_run(rig, urgent, 10, 0);
+	vwddm_rig_advance_us(rig, 500);		/* a ends: preempted */
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 2u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(x));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 3u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(x));
+	vwddm_rig_advance_us(rig, 10);
+	/* Then the ready packet, with a new ID. */
+	KUNIT_EXPECT_EQ(test, 5u, vwddm_hw_read_fence(rig->hw, 0, RIG_DMA));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(x));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(r));
+	for (i = 0; i < 2; i++)
+		vwddm_allocation_put(args.allocs[i]);
+	dma_fence_put(a);
+	dma_fence_put(r);
+	dma_fence_put(x);
+}
+
 /* A long packet alone on its node is not preempted. */
 static void sched_long_packet_alone_runs(struct kunit *test)
 {
@@ -691,6 +741,7 @@ static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_preempt_mid_packet),
 	KUNIT_CASE(sched_preempt_dma_buffer),
 	KUNIT_CASE(sched_preempt_paging_keeps_ids),
+	KUNIT_CASE(sched_paging_resubmitted_before_ready_work),
 	KUNIT_CASE(sched_long_packet_alone_runs),
 	KUNIT_CASE(sched_context_destroy_cancels_queued),
 	KUNIT_CASE(sched_submit_many_all_or_none),

@@ -279,6 +279,11 @@ static void tdr_completed_between_snapshot_and_reset(struct kunit *test)
 	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->engine_resets);
 	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	/*
+	 * Step 3: the completion interrupt that came after the snapshot was
+	 * ignored (counted), so the fence did not signal success.
+	 */
+	KUNIT_EXPECT_GE(test, s->ignored_irqs, 1ull);
 	/* Completed on the GPU, treated as aborted: guilty. */
 	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_fence(rig->hw, 0, RIG_MID));
 	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fa));
@@ -626,6 +631,53 @@ static void tdr_wedge_notice_names_guilty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, tdr_wedge_last.pid);
 	dma_fence_put(fa);
 	dma_fence_put(fb);
+}
+
+/*
+ * Two nodes time out at once; the first one's engine reset is promoted to
+ * an adapter reset, which ends the work in flight on every node. The
+ * second node's detection, not handled yet, is moot: handled after the
+ * adapter reset it would find the innocent work that started since and
+ * blame it.
+ */
+static void tdr_stale_detection_after_adapter_reset(struct kunit *test)
+{
+	struct vwddm_rig *rig = tdr_setup(test, 1, false);
+	struct vwddm_kmd_inject inj = { .reset_engine_fail = 1 };
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct vwddm_context *w = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct dma_fence *fa, *fb, *fc, *fw;
+	struct vwddm_tdr_stats *s;
+
+	/* Depth 1: w's packet waits in software, not on the hardware. */
+	rig->sched->cfg.hw_queue_depth = 1;
+	vwddm_kmd_inject_add(rig->kmd, &inj);
+	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	fc = vwddm_rig_run(rig, c, 10, VWDDM_HW_PKT_HANG);
+	fw = vwddm_rig_run(rig, w, 100, 0);
+	/* Both detections are made before the worker takes them. */
+	mutex_lock(&rig->sched->reset_lock);
+	rig->resets_held = true;
+	vwddm_rig_advance_us(rig, TDR_AT_US);
+	rig->resets_held = false;
+	mutex_unlock(&rig->sched->reset_lock);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 2ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->engine_resets);
+	/* w never hung: it runs after the reset and completes. */
+	vwddm_rig_run_to(rig, TDR_AT_US + 200);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fw));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(w));
+	KUNIT_EXPECT_EQ(test, 0ull, s->guilty_contexts);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fc);
+	dma_fence_put(fw);
 }
 
 /* TdrLevelOff: a hang is never detected. */
@@ -1023,6 +1075,7 @@ static struct kunit_case vwddm_tdr_cases[] = {
 	KUNIT_CASE(tdr_dependent_paging_hit),
 	KUNIT_CASE(tdr_paging_packet_hit),
 	KUNIT_CASE(tdr_wedge_notice_names_guilty),
+	KUNIT_CASE(tdr_stale_detection_after_adapter_reset),
 	KUNIT_CASE(tdr_level_off),
 	KUNIT_CASE(tdr_level_bugcheck),
 	KUNIT_CASE(tdr_no_per_engine_reset),

@@ -32,8 +32,12 @@
 #define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000
 /* Allocations one packet may reference. */
 #define VWDDM_SCHED_MAX_PACKET_ALLOCS	16
-/* Fences one submission may wait for before its first packet starts. */
-#define VWDDM_SCHED_MAX_IN_FENCES	16
+/*
+ * Fences one submission may wait for before its first packet starts (the
+ * uAPI's: a sync_file and up to 64 syncobjs). With the paging packets of
+ * its allocations they fit the packet's u8 dependency counts.
+ */
+#define VWDDM_SCHED_MAX_IN_FENCES	80
 /* Paging speed: bytes moved per microsecond (1 GB/s). */
 #define VWDDM_SCHED_PAGING_BYTES_PER_US	1000
 /* Largest TDR dump (devcoredump), preallocated per adapter. */

@@ -176,7 +176,7 @@ static bool head_ready_locked(struct vwddm_sched_node *n,
 			kref_get(&ctx->ref);
 			return false;
 		}
-		if (f->error) {
+		if (vwddm_fence_dep_error(f)) {
 			paging = vwddm_fence_is_paging(f);
 			if (paging)
 				ctx->resets++;

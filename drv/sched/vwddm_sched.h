@@ -448,6 +448,7 @@ struct vwddm_fence_errors {
  *	callback); under the node's lock
  * @dep_cb: wakes the node when @dep_fence signals
  * @wake_node: entry in the node's list of contexts to look at again
+ * @put_node: the kick work's list of the callback references it drops
  * @state: under the node's lock
  * @why: VWDDM_CTX_WHY_* reasons it left VWDDM_CONTEXT_ACTIVE
  * @closed: destroyed by its owner; no more work
@@ -495,6 +496,7 @@ struct vwddm_context {
 	struct dma_fence *dep_fence;
 	struct dma_fence_cb dep_cb;
 	struct llist_node wake_node;
+	struct llist_node put_node;
 	enum vwddm_context_state state;
 	u32 why;
 	bool closed;

@@ -105,7 +105,8 @@ check ladder-all-fail-adapter-lost ladder_all_fail_lost
 check ladder-pldr-resets-the-rail ladder_pldr_rail
 
 # The user-space tools on this kernel: vwddmctl smoke checks and a subset
-# of vwddm_test (guilty/innocent, sync_file, the invalid-argument sweep).
+# of vwddm_test (guilty/innocent, sync_file, syncobjs, the invalid-argument
+# sweep).
 if load_for_tools; then
 	check_ok load-for-tools
 	check vwddmctl-info-json vwddmctl_info_json
@@ -113,7 +114,11 @@ if load_for_tools; then
 	run_tap tools "$VWDDM_TOOLS/vwddm_test" -t submit_every_node \
 		-t four_files_one_guilty -t sync_file_poll_error \
 		-t invalid_query_adapter -t invalid_ctx -t invalid_submit \
-		-t invalid_wait -t invalid_alloc -t invalid_foreign_handles
+		-t invalid_wait -t invalid_alloc -t invalid_foreign_handles \
+		-t syncobj_caps -t syncobj_binary_in_out \
+		-t syncobj_timeline_two_files \
+		-t syncobj_signal_releases_waiting_submit \
+		-t invalid_submit_syncobjs -t syncobj_v2_submit_size
 	heading "benchmarks (vwddm_bench on $(uname -r); numbers only)"
 	check vwddm-bench "$VWDDM_TOOLS/vwddm_bench" --iterations 2000
 	check unload-after-tools rmmod vwddm

@@ -5,6 +5,8 @@
  * preemption and its resubmission rules, teardown.
  */
 #include <linux/dma-fence.h>
+#include <linux/dma-fence-chain.h>
+#include <linux/irq_work.h>
 
 #include "vwddm_kunit.h"
 #include "vwddm_sched_internal.h"
@@ -726,6 +728,90 @@ static void sched_in_fence_error_fails_context(struct kunit *test)
 	dma_fence_put(in);
 }
 
+/* A fence in memory of its own, freed with its last reference. */
+static struct dma_fence *test_fence_create(struct kunit *test,
+					   spinlock_t *lock)
+{
+	struct dma_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	dma_fence_init(f, &test_fence_ops, lock, dma_fence_context_alloc(1),
+		       1);
+	return f;
+}
+
+/*
+ * A timeline point (a syncobj's dma_fence_chain node) signals without an
+ * error of its own: the point's own fence decides. Waiting for a point
+ * whose fence failed cancels the submission (RESET, a dependency failed);
+ * waiting for a later point whose fence ran does not, whatever an
+ * earlier point did.
+ */
+static void sched_in_fence_timeline_point(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC };
+	struct dma_fence_chain *c1, *c2;
+	struct dma_fence *p1, *p2, *fa, *fb;
+	struct vwddm_context_status st;
+	struct vwddm_context *a, *b;
+	spinlock_t *lock; /* the lock of p1 and p2 */
+
+	lock = kunit_kzalloc(test, sizeof(*lock), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lock);
+	spin_lock_init(lock);
+	p1 = test_fence_create(test, lock);
+	p2 = test_fence_create(test, lock);
+	c1 = dma_fence_chain_alloc();
+	c2 = dma_fence_chain_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, c1);
+	KUNIT_ASSERT_NOT_NULL(test, c2);
+	/* As drm_syncobj_add_point() builds points 1 and 2. */
+	dma_fence_chain_init(c1, NULL, dma_fence_get(p1), 1);
+	dma_fence_chain_init(c2, dma_fence_get(&c1->base), dma_fence_get(p2),
+			     2);
+
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	KUNIT_ASSERT_EQ(test, 0, vwddm_sched_submit_many(a, &args, 1,
+							 &c1->base, &fa));
+	KUNIT_ASSERT_EQ(test, 0, vwddm_sched_submit_many(b, &args, 1,
+							 &c2->base, &fb));
+	vwddm_rig_advance_us(rig, 100);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
+
+	dma_fence_set_error(p1, -ETIME);
+	dma_fence_signal(p1);
+	dma_fence_signal(p2);
+	/* The nodes signal from irq_work, then wake the node's kick. */
+	KUNIT_ASSERT_LT(test, 0L, dma_fence_wait_timeout(&c2->base, false, HZ));
+	irq_work_sync(&c1->work);
+	irq_work_sync(&c2->work);
+	KUNIT_EXPECT_EQ(test, 0, c1->base.error);
+	KUNIT_EXPECT_EQ(test, 0, c2->base.error);
+	flush_work(&vwddm_sched_node(rig->sched, 0, RIG_MID)->kick_work);
+	vwddm_rig_advance_us(rig, 10);
+
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fa));
+	vwddm_context_status(a, &st);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, st.state);
+	KUNIT_EXPECT_TRUE(test, st.why & VWDDM_CTX_WHY_DEP);
+	KUNIT_EXPECT_EQ(test, 0ull, st.completed);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	vwddm_context_status(b, &st);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, st.state);
+	KUNIT_EXPECT_EQ(test, 1ull, st.completed);
+
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(&c2->base);
+	dma_fence_put(&c1->base);
+	dma_fence_put(p2);
+	dma_fence_put(p1);
+}
+
 static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_fences_signal_in_order),
 	KUNIT_CASE(sched_fence_id_wrap),
@@ -747,6 +833,7 @@ static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_submit_many_all_or_none),
 	KUNIT_CASE(sched_in_fence_orders),
 	KUNIT_CASE(sched_in_fence_error_fails_context),
+	KUNIT_CASE(sched_in_fence_timeline_point),
 	{}
 };
 

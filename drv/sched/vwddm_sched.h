@@ -36,8 +36,12 @@ struct drm_device;
 #define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000
 /* Allocations one packet may reference. */
 #define VWDDM_SCHED_MAX_PACKET_ALLOCS	16
-/* Fences one submission may wait for before its first packet starts. */
-#define VWDDM_SCHED_MAX_IN_FENCES	16
+/*
+ * Fences one submission may wait for before its first packet starts (the
+ * uAPI's: a sync_file and up to 64 syncobjs). With the paging packets of
+ * its allocations they fit the packet's u8 dependency counts.
+ */
+#define VWDDM_SCHED_MAX_IN_FENCES	80
 /* Paging speed: bytes moved per microsecond (1 GB/s). */
 #define VWDDM_SCHED_PAGING_BYTES_PER_US	1000
 /* Largest TDR dump (devcoredump), preallocated per adapter. */
@@ -477,6 +481,7 @@ struct vwddm_fence_errors {
  *	callback); under the node's lock
  * @dep_cb: wakes the node when @dep_fence signals
  * @wake_node: entry in the node's list of contexts to look at again
+ * @put_node: the kick work's list of the callback references it drops
  * @state: under the node's lock
  * @why: VWDDM_CTX_WHY_* reasons it left VWDDM_CONTEXT_ACTIVE
  * @closed: destroyed by its owner; no more work
@@ -524,6 +529,7 @@ struct vwddm_context {
 	struct dma_fence *dep_fence;
 	struct dma_fence_cb dep_cb;
 	struct llist_node wake_node;
+	struct llist_node put_node;
 	enum vwddm_context_state state;
 	u32 why;
 	bool closed;

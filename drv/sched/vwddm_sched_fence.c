@@ -23,6 +23,7 @@
  * is freed, and the fence's memory is freed from an RCU callback that the
  * module's exit waits for, so no fence operation can outlive the code.
  */
+#include <linux/dma-fence-chain.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/sched/mm.h>
@@ -126,6 +127,23 @@ bool vwddm_fence_is_paging(struct dma_fence *f)
 	return f->ops == &vwddm_fence_ops &&
 	       (container_of(f, struct vwddm_packet, base)->flags &
 		VWDDM_PKT_PAGING);
+}
+
+/**
+ * vwddm_fence_dep_error() - how a signalled dependency ended
+ * @f: a signalled fence a packet waited for
+ *
+ * A timeline point, as a DRM syncobj gives it (a dma_fence_chain node),
+ * signals without an error of its own once every point up to it has: the
+ * error that counts is that of the point's own fence, which the node holds
+ * for as long as it lives. Any other fence (a dma_fence_array propagates
+ * its members' errors) carries its own.
+ *
+ * Return: 0 or the negative errno it failed with.
+ */
+int vwddm_fence_dep_error(struct dma_fence *f)
+{
+	return f->error ?: dma_fence_chain_contained(f)->error;
 }
 
 /**

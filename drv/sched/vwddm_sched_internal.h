@@ -95,6 +95,7 @@ void vwddm_packet_end_locked(struct vwddm_sched_node *n,
 			     struct vwddm_packet *pkt, int error,
 			     struct list_head *done);
 bool vwddm_fence_is_paging(struct dma_fence *f);
+int vwddm_fence_dep_error(struct dma_fence *f);
 int vwddm_fence_errors_lookup(const struct vwddm_fence_errors *e, u64 seqno);
 
 /* vwddm_sched_run.c */

@@ -176,7 +176,7 @@ static bool head_ready_locked(struct vwddm_sched_node *n,
 			kref_get(&ctx->ref);
 			return false;
 		}
-		if (f->error) {
+		if (vwddm_fence_dep_error(f)) {
 			paging = vwddm_fence_is_paging(f);
 			if (paging)
 				ctx->resets++;
@@ -296,16 +296,23 @@ void vwddm_sched_kick_work(struct work_struct *work)
 	struct llist_node *woken;
 	struct dma_fence *f;
 	unsigned long flags;
+	LLIST_HEAD(put);
 	LIST_HEAD(done);
 	bool cookie;
 
 	woken = llist_reverse_order(llist_del_all(&n->wake));
 	cookie = dma_fence_begin_signalling();
 	spin_lock_irqsave(&n->lock, flags);
-	llist_for_each_entry(ctx, woken, wake_node) {
+	/*
+	 * A context whose callback is armed again here can be woken by
+	 * another CPU at once, which rewrites its @wake_node: the next one
+	 * is taken first, and the references go on a list of their own.
+	 */
+	llist_for_each_entry_safe(ctx, tmp, woken, wake_node) {
 		f = ctx->dep_fence;
 		ctx->dep_fence = NULL;
 		dma_fence_put(f);
+		__llist_add(&ctx->put_node, &put);
 		vwddm_context_update_locked(n, ctx, &done);
 	}
 	vwddm_sched_pump_locked(n->sched, n, &done);
@@ -313,7 +320,7 @@ void vwddm_sched_kick_work(struct work_struct *work)
 	spin_unlock_irqrestore(&n->lock, flags);
 	vwddm_packets_release(&done);
 	dma_fence_end_signalling(cookie);
-	llist_for_each_entry_safe(ctx, tmp, woken, wake_node)
+	llist_for_each_entry_safe(ctx, tmp, put.first, put_node)
 		vwddm_context_put(ctx);
 }
 

@@ -77,7 +77,8 @@ static int vwddm_prime_fd_to_handle(struct drm_device *drm,
 }
 
 static const struct drm_driver vwddm_drm_driver = {
-	.driver_features	= DRIVER_RENDER,
+	.driver_features	= DRIVER_RENDER | DRIVER_SYNCOBJ |
+				  DRIVER_SYNCOBJ_TIMELINE,
 	.open			= vwddm_drm_open,
 	.postclose		= vwddm_drm_postclose,
 	.prime_handle_to_fd	= vwddm_prime_handle_to_fd,

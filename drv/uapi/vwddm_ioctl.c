@@ -7,9 +7,11 @@
  * input before it changes anything, and runs inside drm_dev_enter(), so an
  * unplugged adapter answers -ENODEV while its files stay open.
  */
+#include <linux/build_bug.h>
 #include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/dma-fence.h>
+#include <linux/dma-fence-chain.h>
 #include <linux/file.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -23,6 +25,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_syncobj.h>
 
 #include "vwddm_drv.h"
 #include "../base/vwddm_compat.h"
@@ -451,6 +454,190 @@ err_put_packets:
 	return ERR_PTR(ret);
 }
 
+/**
+ * struct vwddm_usync_out - an out-syncobj of a submission
+ * @syncobj: the syncobj (referenced)
+ * @chain: the chain node of a timeline point, allocated before the
+ *	submission commits; NULL for a binary syncobj
+ * @point: the timeline point, or 0
+ */
+struct vwddm_usync_out {
+	struct drm_syncobj *syncobj;
+	struct dma_fence_chain *chain;
+	u64 point;
+};
+
+/**
+ * struct vwddm_usync - the fences a submission waits for and the syncobjs
+ *	it signals, all looked up before anything is queued
+ * @in: the in-fences (referenced): the sync_file's, then one per
+ *	in-syncobj; @one without syncobjs
+ * @nr_in: entries in @in
+ * @out: the out-syncobjs, or NULL
+ * @nr_out: entries in @out
+ * @one: room for the sync_file's in-fence alone
+ */
+struct vwddm_usync {
+	struct dma_fence **in;
+	u32 nr_in;
+	struct vwddm_usync_out *out;
+	u32 nr_out;
+	struct dma_fence *one;
+};
+
+static_assert(VWDDM_MAX_SYNCOBJS + 1 <= VWDDM_SCHED_MAX_IN_FENCES);
+
+static void usync_put(struct vwddm_usync *us)
+{
+	u32 i;
+
+	for (i = 0; i < us->nr_in; i++)
+		dma_fence_put(us->in[i]);
+	for (i = 0; i < us->nr_out; i++) {
+		/* A chain node given to its syncobj is NULL here. */
+		dma_fence_chain_free(us->out[i].chain);
+		drm_syncobj_put(us->out[i].syncobj);
+	}
+	if (us->in != &us->one)
+		kfree(us->in);
+	kfree(us->out);
+}
+
+/* The syncobj fields are checked (and used) only with their flag. */
+static int usync_check(const struct drm_vwddm_submit *args)
+{
+	if (!(args->flags & VWDDM_SUBMIT_SYNCOBJS))
+		return args->num_in_syncobjs || args->num_out_syncobjs ||
+		       args->in_syncobjs_ptr || args->out_syncobjs_ptr ?
+		       -EINVAL : 0;
+	if (args->num_in_syncobjs > VWDDM_MAX_SYNCOBJS ||
+	    args->num_out_syncobjs > VWDDM_MAX_SYNCOBJS)
+		return -EINVAL;
+	if (!args->num_in_syncobjs != !args->in_syncobjs_ptr ||
+	    !args->num_out_syncobjs != !args->out_syncobjs_ptr)
+		return -EINVAL;
+	return 0;
+}
+
+/* Copy an array of struct drm_vwddm_syncobj and check its flags. */
+static int usync_copy(struct drm_vwddm_syncobj *dst, u64 uptr, u32 count,
+		      u32 flags)
+{
+	u32 i;
+
+	if (copy_from_user(dst, u64_to_user_ptr(uptr),
+			   array_size(count, sizeof(*dst))))
+		return -EFAULT;
+	for (i = 0; i < count; i++)
+		if (dst[i].flags & ~flags)
+			return -EINVAL;
+	return 0;
+}
+
+/* Look up the out-syncobjs; allocate their timeline points' chain nodes. */
+static int usync_get_out(struct drm_file *file, struct vwddm_usync *us,
+			 const struct drm_vwddm_syncobj *out, u32 count)
+{
+	struct vwddm_usync_out *o;
+	u32 i;
+
+	us->out = kcalloc(count, sizeof(*us->out), GFP_KERNEL);
+	if (!us->out)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		o = &us->out[us->nr_out];
+		o->syncobj = drm_syncobj_find(file, out[i].handle);
+		if (!o->syncobj)
+			return -ENOENT;
+		us->nr_out++;
+		o->point = out[i].point;
+		if (o->point) {
+			o->chain = dma_fence_chain_alloc();
+			if (!o->chain)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Everything the submission's syncobjs need, before anything happens:
+ * every entry checked, the out-syncobjs and the chain nodes of their
+ * timeline points, then the in-fences (a wait for submission happens
+ * here, with no lock held). The sync_file's in-fence (@in_fence, the
+ * caller's reference) goes first. On failure usync_put() gives back what
+ * was taken.
+ */
+static int usync_get(struct drm_file *file,
+		     const struct drm_vwddm_submit *args,
+		     struct dma_fence *in_fence, struct vwddm_usync *us)
+{
+	u32 nin = args->num_in_syncobjs, nout = args->num_out_syncobjs, i;
+	struct drm_vwddm_syncobj *in, *out;
+	u64 flags;
+	int ret;
+
+	us->in = &us->one;
+	if (in_fence)
+		us->in[us->nr_in++] = dma_fence_get(in_fence);
+	if (!nin && !nout)
+		return 0;
+	in = kcalloc(nin + nout, sizeof(*in), GFP_KERNEL);
+	if (!in)
+		return -ENOMEM;
+	out = in + nin;
+	ret = usync_copy(in, args->in_syncobjs_ptr, nin,
+			 VWDDM_SYNCOBJ_IN_FLAGS);
+	if (!ret)
+		ret = usync_copy(out, args->out_syncobjs_ptr, nout,
+				 VWDDM_SYNCOBJ_OUT_FLAGS);
+	if (!ret && nout)
+		ret = usync_get_out(file, us, out, nout);
+	if (ret || !nin)
+		goto out_free;
+
+	us->in = kcalloc(nin + 1, sizeof(*us->in), GFP_KERNEL);
+	if (!us->in) {
+		us->in = &us->one;
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	us->in[0] = us->one;
+	for (i = 0; i < nin; i++) {
+		flags = in[i].flags & VWDDM_SYNCOBJ_WAIT_FOR_SUBMIT ?
+			DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT : 0;
+		ret = drm_syncobj_find_fence(file, in[i].handle, in[i].point,
+					     flags, &us->in[us->nr_in]);
+		if (ret)
+			break;
+		us->nr_in++;
+	}
+out_free:
+	kfree(in);
+	return ret;
+}
+
+/*
+ * The submission is queued: every out-syncobj gets its last fence. Nothing
+ * can fail here, and nothing is allocated.
+ */
+static void usync_signal(struct vwddm_usync *us, struct dma_fence *last)
+{
+	struct vwddm_usync_out *o;
+	u32 i;
+
+	for (i = 0; i < us->nr_out; i++) {
+		o = &us->out[i];
+		if (o->chain) {
+			drm_syncobj_add_point(o->syncobj, o->chain, last,
+					      o->point);
+			o->chain = NULL;
+		} else {
+			drm_syncobj_replace_fence(o->syncobj, last);
+		}
+	}
+}
+
 /*
  * Prepare a submission, waiting outside drm_dev_enter() while the context
  * is full (an unplug must not wait for us): returns with the device
@@ -460,14 +647,14 @@ static int submit_prepare(struct drm_device *drm, int *idx, bool *entered,
 			  struct vwddm_context *ctx,
 			  const struct drm_vwddm_submit *args,
 			  const struct vwddm_submit_args *pkts,
-			  struct dma_fence **in_fence,
+			  struct vwddm_usync *us,
 			  struct vwddm_submission **sub)
 {
 	int ret;
 
 	for (;;) {
 		ret = vwddm_sched_submit_prepare(ctx, pkts, args->num_packets,
-						 in_fence, *in_fence ? 1 : 0,
+						 us->in, us->nr_in,
 						 VWDDM_MAX_INFLIGHT_PER_CONTEXT,
 						 sub);
 		if (ret != -ENOSPC)
@@ -486,9 +673,10 @@ static int submit_prepare(struct drm_device *drm, int *idx, bool *entered,
 }
 
 /*
- * All or nothing: every packet, the fences and the out-fence's sync_file
- * exist before anything is queued; a failure after that gives it all back.
- * Enters the device itself: it may wait for room outside of it.
+ * All or nothing: every packet, the fences, the out-fence's sync_file and
+ * what the out-syncobjs need exist before anything is queued; a failure
+ * after that gives it all back. Enters the device itself: it may wait for
+ * room, or for an in-syncobj's fence, outside of it.
  */
 static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 			      struct drm_file *file)
@@ -499,11 +687,12 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 	struct vwddm_submit_args *pkts = NULL;
 	struct sync_file *sync_file = NULL;
 	struct dma_fence *in_fence = NULL;
+	struct vwddm_uctx *uctx = NULL;
+	struct vwddm_usync us = {};
 	struct vwddm_submission *sub;
-	struct vwddm_uctx *uctx;
 	struct dma_fence *last;
 	int out_fd = -1, idx, ret;
-	bool entered;
+	bool entered = false;
 	u64 seqno;
 
 	if (args->flags & ~VWDDM_SUBMIT_FLAGS || args->pad)
@@ -513,26 +702,34 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (!(args->flags & VWDDM_SUBMIT_IN_FENCE) && args->in_fence_fd)
 		return -EINVAL;
+	ret = usync_check(args);
+	if (ret)
+		return ret;
+	if (args->flags & VWDDM_SUBMIT_IN_FENCE) {
+		in_fence = sync_file_get_fence(args->in_fence_fd);
+		if (!in_fence)
+			return -EINVAL;
+	}
+	/* Before drm_dev_enter(): it may wait for an in-syncobj's fence. */
+	ret = usync_get(file, args, in_fence, &us);
+	dma_fence_put(in_fence);
+	if (ret)
+		goto out_put_usync;
 	entered = drm_dev_enter(drm, &idx);
-	if (!entered)
-		return -ENODEV;
+	if (!entered) {
+		ret = -ENODEV;
+		goto out_put_usync;
+	}
 	uctx = uctx_get(vf, args->ctx);
 	if (!uctx) {
 		ret = -ENOENT;
 		goto out_exit;
 	}
-	if (args->flags & VWDDM_SUBMIT_IN_FENCE) {
-		in_fence = sync_file_get_fence(args->in_fence_fd);
-		if (!in_fence) {
-			ret = -EINVAL;
-			goto out_put_uctx;
-		}
-	}
 	pkts = upackets_get(vf, uctx->ctx, args);
 	if (IS_ERR(pkts)) {
 		ret = PTR_ERR(pkts);
 		pkts = NULL;
-		goto out_put_in_fence;
+		goto out_put_uctx;
 	}
 	if (args->flags & VWDDM_SUBMIT_OUT_FENCE) {
 		out_fd = get_unused_fd_flags(O_CLOEXEC);
@@ -541,8 +738,8 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 			goto out_put_packets;
 		}
 	}
-	ret = submit_prepare(drm, &idx, &entered, uctx->ctx, args, pkts,
-			     &in_fence, &sub);
+	ret = submit_prepare(drm, &idx, &entered, uctx->ctx, args, pkts, &us,
+			     &sub);
 	if (ret)
 		goto out_put_fd;
 	last = vwddm_sched_submit_last_fence(sub);
@@ -554,9 +751,10 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 			ret = -ENOMEM;
 			goto out_put_fd;
 		}
-		/* The fence now lives outside: it pins the module. */
-		vwddm_fence_pin(last);
 	}
+	/* The fence will live outside: it pins the module. */
+	if (sync_file || us.nr_out)
+		vwddm_fence_pin(last);
 	/* The caller gets the results before anything is queued. */
 	ret = uarg_put(ua, offsetof(struct drm_vwddm_submit, fence), &seqno,
 		       sizeof(seqno));
@@ -570,12 +768,17 @@ static int vwddm_ioctl_submit(struct drm_device *drm, void *data,
 		vwddm_sched_submit_abort(sub);
 		goto out_put_fd;
 	}
+	/* Queued, the packet may signal and retire at once: hold its fence. */
+	dma_fence_get(last);
 	ret = vwddm_sched_submit_commit(sub);
 	if (ret) {
+		dma_fence_put(last);
 		if (sync_file)
 			fput(sync_file->file);
 		goto out_put_fd;
 	}
+	usync_signal(&us, last);
+	dma_fence_put(last);
 	if (sync_file) {
 		fd_install(out_fd, sync_file->file);
 		args->out_fence_fd = out_fd;
@@ -590,13 +793,13 @@ out_put_packets:
 	if (pkts)
 		upackets_put(pkts, args->num_packets);
 	kvfree(pkts);
-out_put_in_fence:
-	dma_fence_put(in_fence);
 out_put_uctx:
 	uctx_put(uctx);
 out_exit:
 	if (entered)
 		drm_dev_exit(idx);
+out_put_usync:
+	usync_put(&us);
 	return ret;
 }
 

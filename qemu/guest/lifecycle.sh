@@ -1,6 +1,7 @@
 # Stress part "lifecycle" (sourced by /stress.sh): lifetimes under abuse.
 # A sync_file that outlives its file pins the module (rmmod: EBUSY until
-# it closes, also when a process exits holding it); the adapter unbound
+# it closes, also when a process exits holding it), and so does a syncobj
+# holding a vwddm fence; the adapter unbound
 # with files, sync_files and waiters alive (each wait ends, with -ENODEV);
 # processes killed with SIGKILL in WAIT, poll() and a blocked SUBMIT; more
 # than a thousand contexts; rmmod with work in flight.
@@ -51,6 +52,15 @@ stress_lifecycle() {
 	$L fence-pins-module >>/tmp/lifecycle.out 2>&1 &&
 		check_ok lifecycle-fence-pins-module ||
 		{ check_fail lifecycle-fence-pins-module; fails=$((fails + 1)); }
+	grep -q '^vwddm ' /proc/modules && rmmod vwddm
+	# The same with DRM syncobjs holding the fence.
+	if insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 &&
+		$L syncobj-pins-module >>/tmp/lifecycle.out 2>&1; then
+		check_ok lifecycle-syncobj-pins-module
+	else
+		check_fail lifecycle-syncobj-pins-module
+		fails=$((fails + 1))
+	fi
 	grep -q '^vwddm ' /proc/modules && rmmod vwddm
 	check lifecycle-unbind-with-waiter lc_unbind_with_waiter ||
 		fails=$((fails + 1))

@@ -120,8 +120,8 @@ check ladder-all-fail-adapter-lost ladder_all_fail_lost
 check ladder-pldr-resets-the-rail ladder_pldr_rail
 
 # The user-space tools on this kernel: vwddmctl smoke checks and a subset
-# of vwddm_test (guilty/innocent, sync_file, the invalid-argument sweep,
-# fdinfo, per-client queries, the WEDGED uevents over netlink).
+# of vwddm_test (guilty/innocent, sync_file, syncobjs, the invalid-argument
+# sweep, fdinfo, per-client queries, the WEDGED uevents over netlink).
 if load_for_tools; then
 	check_ok load-for-tools
 	check vwddmctl-info-json vwddmctl_info_json
@@ -132,7 +132,11 @@ if load_for_tools; then
 		-t invalid_wait -t invalid_alloc -t invalid_foreign_handles \
 		-t read_only_argument_changes_nothing -t fdinfo_usage_stats \
 		-t query_adapter_per_client -t wedged_uevent_names_guilty \
-		-t adapter_lost_wedged_rebind
+		-t adapter_lost_wedged_rebind \
+		-t syncobj_caps -t syncobj_binary_in_out \
+		-t syncobj_timeline_two_files \
+		-t syncobj_signal_releases_waiting_submit \
+		-t invalid_submit_syncobjs -t syncobj_v2_submit_size
 	heading "benchmarks (vwddm_bench on $(uname -r); numbers only)"
 	check vwddm-bench "$VWDDM_TOOLS/vwddm_bench" --iterations 2000
 	check unload-after-tools rmmod vwddm

@@ -17,9 +17,11 @@
  * process), bad pointers (NULL, kernel addresses, non-canonical ones,
  * PROT_NONE pages, structures straddling into one, read-only mappings),
  * every ioctl number around the driver's range with every direction and
- * size, the core DRM ioctls of a render node, and the sync_file ioctls on
- * the out-fences SUBMIT returns. Between them it does valid work: short
- * packets (1 us to 1 ms), in- and out-fences, waits, allocations; rarely
+ * size, the core DRM ioctls of a render node (the syncobj ones on its
+ * model of each file's syncobjs; junk ones on the chaos file), and the
+ * sync_file ioctls on the out-fences SUBMIT returns. Between them it does
+ * valid work: short packets (1 us to 1 ms), in- and out-fences (sync_files
+ * and syncobjs, binary and timeline points), waits, allocations; rarely
  * a packet with VWDDM_PACKET_INJECT_HANG or _INJECT_FAULT (one at a time
  * over the whole run, so that resets happen while everything else goes
  * on). A file whose device went into error is kept for invalid calls
@@ -30,6 +32,9 @@
  *    single-defect call gets the defect's errno exactly;
  *  - a failed ioctl changes nothing: CTX_QUERY's submitted and last_fence
  *    still match the model, a failed create leaves no handle behind;
+ *  - syncobjs: a SUBMIT's out-syncobjs get exactly its points (QUERY of
+ *    the last submitted point), a failed one adds none; a binary syncobj
+ *    exported as a sync_file tells the fence's result as WAIT does;
  *  - fences: SUBMIT returns the context's last fence plus its packet
  *    count; WAIT answers -EINVAL for 0 and for values past the last; a
  *    signalled fence keeps its result; once a fence of a context failed no
@@ -115,6 +120,8 @@ struct sync_set_deadline {
 #define FZ_BUDGET_US	4000	/* queued work one thread may have */
 #define FZ_SMALL_ALLOC	(4ULL << 20)	/* allocations packets reference */
 #define FZ_IOC_KINDS	10	/* the 8 driver ioctls, sync_file, other */
+#define FZ_SYNCOBJS	4	/* per tracked file: 2 timelines, 2 binary */
+#define FZ_SO_STALE	0x40000000u	/* syncobj handles no file has */
 
 /* Sizes a mutated ioctl number carries (besides the real one +-). */
 static const uint32_t raw_sizes[] = {
@@ -173,7 +180,7 @@ enum {
 	OP_BAD_CTX_CREATE, OP_BAD_CTX_DESTROY, OP_BAD_ALLOC_CREATE,
 	OP_BAD_ALLOC_DESTROY, OP_BAD_SUBMIT, OP_BAD_WAIT, OP_BAD_CTX_QUERY,
 	OP_BAD_ARG, OP_RO_ARG, OP_RAW_NR, OP_RAW_SIZE, OP_CORE, OP_SYNC, OP_FD,
-	OP_FILE, OP_CHAOS, OP_FORK, OP_LIMITS, OP_NR
+	OP_FILE, OP_CHAOS, OP_FORK, OP_LIMITS, OP_SYNCOBJ, OP_NR
 };
 
 /*
@@ -196,7 +203,7 @@ static const char *const op_names[OP_NR] = {
 	[OP_RO_ARG] = "RO_ARG", [OP_RAW_NR] = "RAW_NR",
 	[OP_RAW_SIZE] = "RAW_SIZE", [OP_CORE] = "CORE", [OP_SYNC] = "SYNC",
 	[OP_FD] = "FD", [OP_FILE] = "FILE", [OP_CHAOS] = "CHAOS",
-	[OP_FORK] = "FORK", [OP_LIMITS] = "LIMITS",
+	[OP_FORK] = "FORK", [OP_LIMITS] = "LIMITS", [OP_SYNCOBJ] = "SYNCOBJ",
 };
 
 static unsigned int op_weights[OP_NR] = {
@@ -209,6 +216,7 @@ static unsigned int op_weights[OP_NR] = {
 	[OP_BAD_ARG] = 60, [OP_RO_ARG] = 6, [OP_RAW_NR] = 70,
 	[OP_RAW_SIZE] = 40, [OP_CORE] = 50, [OP_SYNC] = 30, [OP_FD] = 3,
 	[OP_FILE] = 1, [OP_CHAOS] = 25, [OP_FORK] = 4, [OP_LIMITS] = 0,
+	[OP_SYNCOBJ] = 20,
 };
 
 /* What every process sees (MAP_SHARED): the stop flag and the totals. */
@@ -328,6 +336,18 @@ struct fz_alloc {
 	uint64_t size;
 };
 
+/*
+ * A syncobj of a tracked file (slots 0 and 1 timelines, 2 and 3 binary),
+ * created on first use.
+ */
+struct fz_syncobj {
+	uint32_t handle;	/* 0: not created yet */
+	uint64_t point;		/* a timeline's last point, 0: none */
+	bool fenced;		/* a binary one holds a fence */
+	uint32_t ctx;		/* ... of this context (0: gone) */
+	uint64_t fence;		/* ... this fence */
+};
+
 /* A tracked file: one open of the render node (maybe dup()ed). */
 struct fz_file {
 	bool used, broken;
@@ -338,6 +358,7 @@ struct fz_file {
 	struct fz_alloc alloc[FZ_ALLOCS];
 	uint32_t stale_ctx[FZ_STALE], stale_alloc[FZ_STALE];
 	uint32_t stale_ctx_n, stale_alloc_n;
+	struct fz_syncobj so[FZ_SYNCOBJS];
 };
 
 struct fz_sync {
@@ -345,13 +366,19 @@ struct fz_sync {
 	uint64_t t_ns;
 };
 
-/* A submission being built: its packets and their allocation arrays. */
+/*
+ * A submission being built: its packets and their allocation arrays, its
+ * syncobjs (and the slots of the out ones).
+ */
 struct fz_sub {
 	struct drm_vwddm_packet pk[VWDDM_MAX_PACKETS_PER_SUBMIT];
 	uint32_t ah[VWDDM_MAX_PACKETS_PER_SUBMIT][VWDDM_MAX_PACKET_ALLOCS];
 	uint32_t n;
 	uint64_t est_us;
 	bool inject;
+	struct drm_vwddm_syncobj sin[VWDDM_MAX_SYNCOBJS + 2];
+	struct drm_vwddm_syncobj sout[VWDDM_MAX_SYNCOBJS + 2];
+	uint32_t nin, nout, oslot[FZ_SYNCOBJS];
 };
 
 /* A forked child, killed at @kill_at. */
@@ -1240,6 +1267,8 @@ static void query_check(struct fz_thread *th, struct fz_file *f,
 static void ctx_forget(struct fz_thread *th, struct fz_file *f,
 		       struct fz_ctx *c)
 {
+	uint32_t i;
+
 	while (c->pend_n) {
 		th->inflight_us -= c->pend[c->pend_head].est_us;
 		c->pend_head = (c->pend_head + 1) % FZ_PEND;
@@ -1253,6 +1282,9 @@ static void ctx_forget(struct fz_thread *th, struct fz_file *f,
 			close(c->sync_fd);
 	}
 	stale_push(f, c->handle, true);
+	for (i = 0; i < FZ_SYNCOBJS; i++)
+		if (f->so[i].ctx == c->handle)
+			f->so[i].ctx = 0;
 	*c = f->ctx[--f->nctx];
 }
 
@@ -1576,6 +1608,376 @@ static uint32_t pick_packet_count(struct fz_thread *th)
 	return 17 + below(&th->rng, VWDDM_MAX_PACKETS_PER_SUBMIT - 16);
 }
 
+/* ---- syncobjs ------------------------------------------------------------ */
+
+static bool so_timeline(uint32_t slot)
+{
+	return slot < 2;
+}
+
+/* Slot @i of @f's syncobjs, created if need be; NULL if that failed. */
+static struct fz_syncobj *so_get(struct fz_thread *th, struct fz_file *f,
+				 uint32_t i)
+{
+	struct drm_syncobj_create c = { 0 };
+	int ret;
+
+	if (f->so[i].handle)
+		return &f->so[i];
+	ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_CREATE, &c);
+	expect(th, ret, eb(0) | eb(ENOMEM), "SYNCOBJ_CREATE");
+	if (ret)
+		return NULL;
+	if (!c.handle || c.handle >= FZ_SO_STALE)
+		violation(th, "SYNCOBJ_CREATE returned handle %u", c.handle);
+	f->so[i].handle = c.handle;
+	return &f->so[i];
+}
+
+/* An in-fence entry the kernel must find: false if slot @i has none. */
+static bool so_in_entry(struct fz_thread *th, struct fz_file *f, uint32_t i,
+			struct drm_vwddm_syncobj *e)
+{
+	struct fz_syncobj *so = &f->so[i];
+	uint32_t r = below(&th->rng, 6);
+
+	if (!so->handle || (so_timeline(i) ? !so->point : !so->fenced))
+		return false;
+	memset(e, 0, sizeof(*e));
+	e->handle = so->handle;
+	/* A timeline: its last point (0 says that too), or an earlier one. */
+	if (so_timeline(i))
+		e->point = r == 0 ? 0 : r < 4 ? so->point :
+			   1 + below(&th->rng, (uint32_t)so->point);
+	return true;
+}
+
+/* Valid syncobjs for a SUBMIT on @f, into th->sub: up to two each way. */
+static void so_build(struct fz_thread *th, struct fz_file *f)
+{
+	struct fz_sub *s = &th->sub;
+	struct fz_syncobj *so;
+	uint32_t i, k, start;
+
+	s->nin = 0;
+	s->nout = 0;
+	start = below(&th->rng, FZ_SYNCOBJS);
+	for (k = 0; k < FZ_SYNCOBJS && s->nin < 2; k++)
+		if (below(&th->rng, 2) &&
+		    so_in_entry(th, f, (start + k) % FZ_SYNCOBJS,
+				&s->sin[s->nin]))
+			s->nin++;
+	start = below(&th->rng, FZ_SYNCOBJS);
+	for (k = 0; k < FZ_SYNCOBJS && s->nout < 2; k++) {
+		i = (start + k) % FZ_SYNCOBJS;
+		if (below(&th->rng, 2) || !(so = so_get(th, f, i)))
+			continue;
+		memset(&s->sout[s->nout], 0, sizeof(s->sout[0]));
+		s->sout[s->nout].handle = so->handle;
+		if (so_timeline(i))
+			s->sout[s->nout].point = so->point + 1 +
+						 below(&th->rng, 3);
+		s->oslot[s->nout++] = i;
+	}
+}
+
+/* Put th->sub's syncobjs into @a (the flag when there are any). */
+static void so_place(struct fz_thread *th, struct drm_vwddm_submit *a)
+{
+	struct fz_sub *s = &th->sub;
+
+	if (!s->nin && !s->nout && below(&th->rng, 4))
+		return;
+	a->flags |= VWDDM_SUBMIT_SYNCOBJS;
+	a->num_in_syncobjs = s->nin;
+	a->in_syncobjs_ptr = s->nin ?
+		place_array(th, s->sin, s->nin * sizeof(s->sin[0]), 1) : 0;
+	a->num_out_syncobjs = s->nout;
+	a->out_syncobjs_ptr = s->nout ?
+		place_array(th, s->sout, s->nout * sizeof(s->sout[0]), 2) : 0;
+}
+
+/* A SUBMIT with th->sub's out-syncobjs returned @fence of @c. */
+static void so_signalled(struct fz_thread *th, struct fz_file *f,
+			 struct fz_ctx *c, uint64_t fence)
+{
+	struct fz_sub *s = &th->sub;
+	struct fz_syncobj *so;
+	uint32_t i;
+
+	for (i = 0; i < s->nout; i++) {
+		so = &f->so[s->oslot[i]];
+		if (s->sout[i].point) {
+			so->point = s->sout[i].point;
+		} else {
+			so->fenced = true;
+			so->ctx = c->handle;
+			so->fence = fence;
+		}
+	}
+}
+
+/* Every timeline of @f has exactly the last point the model says. */
+static void so_verify(struct fz_thread *th, struct fz_file *f,
+		      const char *after)
+{
+	struct drm_syncobj_timeline_array q;
+	uint64_t pt;
+	uint32_t i, h;
+	int ret;
+
+	for (i = 0; i < FZ_SYNCOBJS; i++) {
+		if (!so_timeline(i) || !f->so[i].handle)
+			continue;
+		h = f->so[i].handle;
+		pt = ~0ULL;
+		memset(&q, 0, sizeof(q));
+		q.handles = (uintptr_t)&h;
+		q.points = (uintptr_t)&pt;
+		q.count_handles = 1;
+		q.flags = DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED;
+		ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_QUERY, &q);
+		if (!expect(th, ret, eb(0), "SYNCOBJ_QUERY of a live syncobj"))
+			continue;
+		if (pt != f->so[i].point)
+			violation(th, "after %s: syncobj %u's last point is %" PRIu64 ", the model %" PRIu64,
+				  after, h, pt, f->so[i].point);
+	}
+}
+
+/*
+ * A binary syncobj holding a fence of a live context, exported as a
+ * sync_file: once the fence has signalled, its status is what WAIT says.
+ */
+static void so_vs_wait(struct fz_thread *th, struct fz_file *f,
+		       struct fz_syncobj *so)
+{
+	struct drm_syncobj_handle h = {
+		.handle = so->handle,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+	};
+	struct sync_file_info info;
+	struct drm_vwddm_wait w;
+	struct fz_ctx *c = NULL;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < f->nctx; i++)
+		if (so->ctx && f->ctx[i].handle == so->ctx)
+			c = &f->ctx[i];
+	if (!c)
+		return;
+	ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
+	if (!expect(th, ret, eb(0) | eb(ENOMEM) | eb(EMFILE),
+		    "SYNCOBJ_HANDLE_TO_FD EXPORT_SYNC_FILE") || ret)
+		return;
+	memset(&w, 0, sizeof(w));
+	w.ctx = c->handle;
+	w.fence = so->fence;
+	ret = xioctl(th, ffd(th, f), DRM_IOCTL_VWDDM_WAIT, &w);
+	if (ret) {
+		expect(th, ret, eb(ETIME), "WAIT of a syncobj's fence");
+		close(h.fd);
+		return;
+	}
+	learn_result(th, f, c, so->fence, w.error);
+	memset(&info, 0, sizeof(info));
+	ret = xioctl(th, h.fd, SYNC_IOC_FILE_INFO, &info);
+	if (expect(th, ret, eb(0), "SYNC_IOC_FILE_INFO of a syncobj's") &&
+	    info.status != (w.error ? w.error : 1))
+		violation(th, "context %u fence %" PRIu64 ": WAIT says %s, its binary syncobj's sync_file status %d",
+			  c->handle, so->fence, ename(w.error), info.status);
+	close(h.fd);
+}
+
+/* The DRM core's syncobj ioctls on the model of a file's syncobjs. */
+static void op_syncobj(struct fz_thread *th)
+{
+	struct fz_file *f = pick_file(th, false);
+	struct drm_syncobj_timeline_array ta;
+	struct drm_syncobj_timeline_wait tw;
+	struct drm_syncobj_transfer tr;
+	struct drm_syncobj_handle sh_;
+	struct drm_syncobj_destroy sd;
+	struct drm_syncobj_create sc;
+	struct drm_syncobj_array ar;
+	struct drm_syncobj_wait wt;
+	struct fz_syncobj *so, *dst;
+	uint32_t i, h, d;
+	uint64_t pt;
+	int ret;
+
+	if (!f)
+		return;
+	i = below(&th->rng, FZ_SYNCOBJS);
+	so = so_get(th, f, i);
+	if (!so)
+		return;
+	h = so->handle;
+	d = below(&th->rng, 10);
+	switch (d) {
+	case 0:
+		so_verify(th, f, "syncobj ioctls");
+		break;
+	case 1:
+		/* The last signalled point: never past the last one. */
+		memset(&ta, 0, sizeof(ta));
+		pt = ~0ULL;
+		ta.handles = (uintptr_t)&h;
+		ta.points = (uintptr_t)&pt;
+		ta.count_handles = 1;
+		ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_QUERY, &ta);
+		if (expect(th, ret, eb(0), "SYNCOBJ_QUERY") && !ret &&
+		    pt > (so_timeline(i) ? so->point : 0))
+			violation(th, "SYNCOBJ_QUERY of syncobj %u: point %" PRIu64 ", the last is %" PRIu64,
+				  h, pt, so->point);
+		break;
+	case 2:
+		if (!so_timeline(i))
+			break;
+		memset(&tw, 0, sizeof(tw));
+		pt = so->point + (below(&th->rng, 4) ? 0 :
+				  1 + below(&th->rng, 100));
+		tw.handles = (uintptr_t)&h;
+		tw.points = (uintptr_t)&pt;
+		tw.count_handles = 1;
+		ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT,
+			     &tw);
+		expect(th, ret, pt > so->point || !pt ? eb(EINVAL) :
+		       eb(0) | eb(ETIME), "SYNCOBJ_TIMELINE_WAIT, timeout 0");
+		break;
+	case 3:
+		if (so_timeline(i))
+			break;
+		memset(&wt, 0, sizeof(wt));
+		wt.handles = (uintptr_t)&h;
+		wt.count_handles = 1;
+		ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_WAIT, &wt);
+		expect(th, ret, so->fenced ? eb(0) | eb(ETIME) : eb(EINVAL),
+		       "SYNCOBJ_WAIT, timeout 0");
+		break;
+	case 4:
+		if (!so_timeline(i) && so->fenced)
+			so_vs_wait(th, f, so);
+		break;
+	case 5:
+		/* User space signals: a point, or the binary fence (or resets). */
+		memset(&ta, 0, sizeof(ta));
+		memset(&ar, 0, sizeof(ar));
+		pt = so->point + 1;
+		ta.handles = ar.handles = (uintptr_t)&h;
+		ta.points = (uintptr_t)&pt;
+		ta.count_handles = ar.count_handles = 1;
+		if (so_timeline(i)) {
+			ret = xioctl(th, ffd(th, f),
+				     DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &ta);
+			if (expect(th, ret, eb(0) | eb(ENOMEM),
+				   "SYNCOBJ_TIMELINE_SIGNAL") && !ret)
+				so->point = pt;
+		} else if (below(&th->rng, 2)) {
+			ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_SIGNAL,
+				     &ar);
+			if (expect(th, ret, eb(0) | eb(ENOMEM),
+				   "SYNCOBJ_SIGNAL") && !ret) {
+				so->fenced = true;
+				so->ctx = 0;
+			}
+		} else {
+			ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_RESET,
+				     &ar);
+			if (expect(th, ret, eb(0), "SYNCOBJ_RESET") && !ret) {
+				so->fenced = false;
+				so->ctx = 0;
+			}
+		}
+		break;
+	case 6:
+		/* A point of one timeline becomes the next of the other. */
+		dst = so_get(th, f, !i);
+		if (!so_timeline(i) || !so->point || !dst)
+			break;
+		memset(&tr, 0, sizeof(tr));
+		tr.src_handle = h;
+		tr.src_point = 1 + below(&th->rng, (uint32_t)so->point);
+		tr.dst_handle = dst->handle;
+		tr.dst_point = dst->point + 1;
+		ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_TRANSFER, &tr);
+		if (expect(th, ret, eb(0) | eb(ENOMEM), "SYNCOBJ_TRANSFER") &&
+		    !ret)
+			dst->point = tr.dst_point;
+		break;
+	case 7:
+		/* Out as a descriptor, back in under another handle. */
+		memset(&sh_, 0, sizeof(sh_));
+		sh_.handle = h;
+		ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD,
+			     &sh_);
+		if (!expect(th, ret, eb(0) | eb(ENOMEM) | eb(EMFILE),
+			    "SYNCOBJ_HANDLE_TO_FD") || ret)
+			break;
+		sh_.handle = 0;
+		ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE,
+			     &sh_);
+		close(sh_.fd);
+		if (!expect(th, ret, eb(0) | eb(ENOMEM),
+			    "SYNCOBJ_FD_TO_HANDLE") || ret)
+			break;
+		memset(&sd, 0, sizeof(sd));
+		sd.handle = sh_.handle;
+		ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_DESTROY, &sd);
+		expect(th, ret, eb(0), "SYNCOBJ_DESTROY of an imported one");
+		break;
+	default:
+		/* One defect each. */
+		switch (below(&th->rng, 5)) {
+		case 0:
+			memset(&sc, 0, sizeof(sc));
+			sc.flags = 1U << (1 + below(&th->rng, 31));
+			ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_CREATE,
+				     &sc);
+			expect(th, ret, eb(EINVAL), "SYNCOBJ_CREATE flags");
+			break;
+		case 1:
+			memset(&sd, 0, sizeof(sd));
+			sd.handle = FZ_SO_STALE + below(&th->rng, 1000);
+			ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_DESTROY,
+				     &sd);
+			expect(th, ret, eb(EINVAL), "SYNCOBJ_DESTROY stale");
+			break;
+		case 2:
+			memset(&sh_, 0, sizeof(sh_));
+			sh_.handle = h;
+			sh_.flags = 1U << (1 + below(&th->rng, 31));
+			ret = xioctl(th, ffd(th, f),
+				     DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &sh_);
+			expect(th, ret, eb(EINVAL), "SYNCOBJ_HANDLE_TO_FD flags");
+			break;
+		case 3:
+			memset(&ta, 0, sizeof(ta));
+			h = FZ_SO_STALE + below(&th->rng, 1000);
+			ta.handles = (uintptr_t)&h;
+			ta.points = (uintptr_t)&pt;
+			ta.count_handles = 1;
+			ret = xioctl(th, ffd(th, f), DRM_IOCTL_SYNCOBJ_QUERY,
+				     &ta);
+			expect(th, ret, eb(ENOENT), "SYNCOBJ_QUERY stale");
+			break;
+		default:
+			memset(&tw, 0, sizeof(tw));
+			tw.handles = (uintptr_t)&h;
+			tw.points = (uintptr_t)&pt;
+			tw.count_handles = 1;
+			tw.flags = 1U << (4 + below(&th->rng, 28));
+			ret = xioctl(th, ffd(th, f),
+				     DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &tw);
+			expect(th, ret, eb(EINVAL),
+			       "SYNCOBJ_TIMELINE_WAIT flags");
+			break;
+		}
+		break;
+	}
+}
+
 static void op_reap(struct fz_thread *th);
 
 static void op_submit(struct fz_thread *th)
@@ -1617,6 +2019,12 @@ static void op_submit(struct fz_thread *th)
 		a.flags |= VWDDM_SUBMIT_IN_FENCE;
 		a.in_fence_fd = in_fd;
 	}
+	s->nin = 0;
+	s->nout = 0;
+	if (below(&th->rng, 4) == 0) {
+		so_build(th, f);
+		so_place(th, &a);
+	}
 	ret = call_at(th, ffd(th, f), DRM_IOCTL_VWDDM_SUBMIT, &a, sizeof(a),
 		      valid_ap(th));
 	allowed = eb(0) | eb(ENOMEM) | E_STATE;
@@ -1634,6 +2042,7 @@ static void op_submit(struct fz_thread *th)
 		c->last_fence = fence;
 		c->submitted += n;
 		pend_push(th, c, fence, (uint32_t)s->est_us, n);
+		so_signalled(th, f, c, fence);
 		th->st[S_FENCES]++;
 		if (s->inject) {
 			th->st[S_FAULTS]++;
@@ -1672,6 +2081,8 @@ static void op_submit(struct fz_thread *th)
 	}
 	if (below(&th->rng, 2))
 		ctx_verify(th, f, c, "a failed SUBMIT");
+	if (s->nout && below(&th->rng, 2))
+		so_verify(th, f, "a failed SUBMIT");
 }
 
 /* Wait for the oldest unsignalled submission of some context. */
@@ -2231,7 +2642,10 @@ static const char *const submit_defects[] = {
 	"packet bad allocs_ptr", "packet stale/foreign allocation",
 	"packet duration 0", "packet too long", "transfer_bytes w/o TRANSFER",
 	"TRANSFER misuse", "TRANSFER size", "inject without permission",
-	"allocs straddle",
+	"allocs straddle", "syncobj fields without the flag",
+	"too many syncobjs", "syncobj count/pointer mismatch",
+	"bad syncobj pointer", "syncobj flag", "stale syncobj",
+	"in-syncobj without a fence for the point",
 };
 
 static void op_bad_submit(struct fz_thread *th)
@@ -2261,9 +2675,13 @@ static void op_bad_submit(struct fz_thread *th)
 	d = below(&th->rng, ARRAY_SIZE(submit_defects));
 	if (d == 20 && th->can_inject)
 		d = 10;
+	s->nin = 0;
+	s->nout = 0;
+	if (d >= 22)
+		so_build(th, t.f);
 	switch (d) {
 	case 0:
-		a.flags |= 1U << (3 + below(&th->rng, 29));
+		a.flags |= 1U << (4 + below(&th->rng, 28));
 		break;
 	case 1:
 		a.pad = 1 + below(&th->rng, ~0U);
@@ -2373,7 +2791,7 @@ static void op_bad_submit(struct fz_thread *th)
 			    VWDDM_PACKET_INJECT_FAULT;
 		exp_err = EPERM;
 		break;
-	default:
+	case 21:
 		/* The handle array ends in the middle of a PROT_NONE page. */
 		p->num_allocs = 1 + below(&th->rng, 4);
 		for (j = 0; j < p->num_allocs; j++)
@@ -2382,6 +2800,121 @@ static void op_bad_submit(struct fz_thread *th)
 					    (p->num_allocs * 4) / 2);
 		exp_err = EFAULT;
 		break;
+	case 22:
+		so_place(th, &a);
+		a.flags &= ~VWDDM_SUBMIT_SYNCOBJS;
+		switch (below(&th->rng, 4)) {
+		case 0:
+			a.num_in_syncobjs = 1 + below(&th->rng, 8);
+			break;
+		case 1:
+			a.num_out_syncobjs = 1 + below(&th->rng, 8);
+			break;
+		case 2:
+			a.in_syncobjs_ptr = (uintptr_t)s->sin;
+			break;
+		default:
+			a.out_syncobjs_ptr = (uintptr_t)s->sout;
+			break;
+		}
+		break;
+	case 23:
+		so_place(th, &a);
+		a.flags |= VWDDM_SUBMIT_SYNCOBJS;
+		j = VWDDM_MAX_SYNCOBJS + 1 +
+		    below(&th->rng, 2) * below(&th->rng, ~0U - 66);
+		if (below(&th->rng, 2)) {
+			a.num_in_syncobjs = j;
+			a.in_syncobjs_ptr = (uintptr_t)s->sin;
+		} else {
+			a.num_out_syncobjs = j;
+			a.out_syncobjs_ptr = (uintptr_t)s->sout;
+		}
+		break;
+	case 24:
+		so_place(th, &a);
+		a.flags |= VWDDM_SUBMIT_SYNCOBJS;
+		switch (below(&th->rng, 4)) {
+		case 0:
+			a.num_in_syncobjs = 1 + below(&th->rng, 8);
+			a.in_syncobjs_ptr = 0;
+			break;
+		case 1:
+			a.num_out_syncobjs = 1 + below(&th->rng, 8);
+			a.out_syncobjs_ptr = 0;
+			break;
+		case 2:
+			a.num_in_syncobjs = 0;
+			a.in_syncobjs_ptr = (uintptr_t)s->sin;
+			break;
+		default:
+			a.num_out_syncobjs = 0;
+			a.out_syncobjs_ptr = (uintptr_t)s->sout;
+			break;
+		}
+		break;
+	case 25:
+		so_place(th, &a);
+		a.flags |= VWDDM_SUBMIT_SYNCOBJS;
+		j = 1 + below(&th->rng, 4);
+		if (below(&th->rng, 2)) {
+			a.num_in_syncobjs = j;
+			a.in_syncobjs_ptr = bad_ptr_from(th, s->sin,
+							 j * sizeof(s->sin[0]));
+			exp_err = a.in_syncobjs_ptr ? EFAULT : EINVAL;
+		} else {
+			a.num_out_syncobjs = j;
+			a.out_syncobjs_ptr =
+				bad_ptr_from(th, s->sout, j * sizeof(s->sout[0]));
+			exp_err = a.out_syncobjs_ptr ? EFAULT : EINVAL;
+		}
+		break;
+	case 26:
+		if (below(&th->rng, 2)) {
+			memset(&s->sin[s->nin], 0, sizeof(s->sin[0]));
+			s->sin[s->nin].handle = t.f->so[0].handle;
+			s->sin[s->nin++].flags = 1U << (1 + below(&th->rng, 31));
+		} else {
+			memset(&s->sout[s->nout], 0, sizeof(s->sout[0]));
+			s->sout[s->nout].handle = t.f->so[0].handle;
+			s->sout[s->nout].point = 1000000;
+			s->oslot[s->nout] = 0;
+			s->sout[s->nout++].flags = 1U << below(&th->rng, 32);
+		}
+		so_place(th, &a);
+		break;
+	case 27:
+		j = below(&th->rng, 2) ? 0 :
+		    FZ_SO_STALE + below(&th->rng, 1000);
+		if (below(&th->rng, 2)) {
+			memset(&s->sin[s->nin], 0, sizeof(s->sin[0]));
+			s->sin[s->nin++].handle = j;
+		} else {
+			memset(&s->sout[s->nout], 0, sizeof(s->sout[0]));
+			s->oslot[s->nout] = 0;
+			s->sout[s->nout++].handle = j;
+		}
+		so_place(th, &a);
+		exp_err = ENOENT;
+		break;
+	default: {
+		/* A point past the timeline's last, or a binary one's. */
+		uint32_t slot = below(&th->rng, FZ_SYNCOBJS);
+		struct fz_syncobj *so = so_get(th, t.f, slot);
+		struct drm_vwddm_syncobj *e = &s->sin[s->nin];
+
+		memset(e, 0, sizeof(*e));
+		if (!so)
+			break;
+		e->handle = so->handle;
+		if (so_timeline(slot))
+			e->point = so->point + 1 + below(&th->rng, 1000);
+		else if (so->fenced)
+			e->point = 1 + below(&th->rng, 1000);
+		s->nin++;
+		so_place(th, &a);
+		break;
+	}
 	}
 	ret = call_at(th, t.fd, DRM_IOCTL_VWDDM_SUBMIT, &a, sizeof(a),
 		      below(&th->rng, 4) ? AP_STACK : AP_UNALIGNED);
@@ -2393,12 +2926,16 @@ static void op_bad_submit(struct fz_thread *th)
 		t.c->last_fence = a.fence;
 		t.c->submitted += a.num_packets;
 		pend_push(th, t.c, a.fence, 1000, a.num_packets);
+		if (a.flags & VWDDM_SUBMIT_SYNCOBJS)
+			so_signalled(th, t.f, t.c, a.fence);
 		th->st[S_FENCES]++;
 		if (a.flags & VWDDM_SUBMIT_OUT_FENCE && a.out_fence_fd >= 0)
 			close(a.out_fence_fd);
 		return;
 	}
 	after_defect(th, &t, "a SUBMIT with a defect");
+	if (d >= 22 && below(&th->rng, 3) == 0)
+		so_verify(th, t.f, "a SUBMIT with a syncobj defect");
 }
 
 static void op_bad_wait(struct fz_thread *th)
@@ -2822,6 +3359,30 @@ static void op_raw_size(struct fz_thread *th)
 	after_defect(th, &t, "a mutated ioctl");
 }
 
+/*
+ * Where the handle count of a core syncobj ioctl's argument lies, or -1
+ * for one that takes no array.
+ */
+static int syncobj_count_off(uint32_t nr)
+{
+	switch (nr) {
+	case _IOC_NR(DRM_IOCTL_SYNCOBJ_RESET):
+	case _IOC_NR(DRM_IOCTL_SYNCOBJ_SIGNAL):
+		return offsetof(struct drm_syncobj_array, count_handles);
+	case _IOC_NR(DRM_IOCTL_SYNCOBJ_WAIT):
+		return offsetof(struct drm_syncobj_wait, count_handles);
+	case _IOC_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT):
+		return offsetof(struct drm_syncobj_timeline_wait,
+				count_handles);
+	case _IOC_NR(DRM_IOCTL_SYNCOBJ_QUERY):
+	case _IOC_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL):
+		return offsetof(struct drm_syncobj_timeline_array,
+				count_handles);
+	default:
+		return -1;
+	}
+}
+
 /* The core DRM ioctls: a render node takes only a few of them. */
 static void op_core(struct fz_thread *th)
 {
@@ -2905,20 +3466,36 @@ static void op_core(struct fz_thread *th)
 		expect(th, ret, eb(EOPNOTSUPP), "DRM_IOCTL_PRIME_FD_TO_HANDLE");
 		break;
 	case 7:
-		/* DRM_IOCTL_SYNCOBJ_*: the driver has no DRIVER_SYNCOBJ. */
-		nr = 0xbf + below(&th->rng, 0xcf - 0xbf);
+		/*
+		 * DRM_IOCTL_SYNCOBJ_* with junk: on the chaos file, whose
+		 * syncobjs nobody models (op_syncobj does the tracked ones).
+		 * Junk pointers never reach a handle array, so nothing
+		 * blocks; a descriptor it made is closed. Handle counts stay
+		 * small: a huge one makes the core's kmalloc_array() WARN
+		 * (README.md, known kernel bugs).
+		 */
+		nr = 0xbf + below(&th->rng, 0xd0 - 0xbf);
 		fill_junk(th, th->scratch, 128);
+		e = syncobj_count_off(nr);
+		if (e >= 0)
+			((uint32_t *)(th->scratch + e))[0] %= 2 * VWDDM_MAX_SYNCOBJS;
 		cmd = _IOC(_IOC_READ | _IOC_WRITE, DRM_IOCTL_BASE, nr,
 			   below(&th->rng, 2) ? 16 + 8 * below(&th->rng, 5) :
 			   raw_sizes[below(&th->rng, ARRAY_SIZE(raw_sizes))]);
-		ret = xioctl(th, t.fd, cmd, th->scratch);
-		expect(th, ret, eb(EOPNOTSUPP) | eb(EINVAL) | eb(EACCES) |
-		       eb(EFAULT), "DRM_IOCTL_SYNCOBJ_*");
+		pthread_rwlock_rdlock(&gp.lock);
+		ret = xioctl(th, gp.chaos_fd, cmd, th->scratch);
+		pthread_rwlock_unlock(&gp.lock);
+		expect(th, ret, E_ALL, "DRM_IOCTL_SYNCOBJ_* with junk");
+		if (!ret && nr == _IOC_NR(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD) &&
+		    _IOC_SIZE(cmd) >= 12)
+			close(((struct drm_syncobj_handle *)th->scratch)->fd);
 		break;
 	default:
-		/* Any core number, direction and size. */
+		/* Any core number, direction and size (not a syncobj one). */
 		nr = below(&th->rng, 2) ? below(&th->rng, DRM_COMMAND_BASE) :
 		     DRM_COMMAND_END + below(&th->rng, 256 - DRM_COMMAND_END);
+		if (nr >= 0xbf && nr <= 0xcf)
+			nr = below(&th->rng, DRM_COMMAND_BASE);
 		cmd = _IOC(below(&th->rng, 4), DRM_IOCTL_BASE, nr,
 			   raw_sizes[below(&th->rng, ARRAY_SIZE(raw_sizes))]);
 		fill_junk(th, th->scratch, _IOC_SIZE(cmd));
@@ -3967,6 +4544,9 @@ static void run_op(struct fz_thread *th, uint32_t op)
 		break;
 	case OP_SYNC:
 		op_sync(th);
+		break;
+	case OP_SYNCOBJ:
+		op_syncobj(th);
 		break;
 	case OP_FD:
 		op_fd(th);

@@ -211,6 +211,13 @@ int vw_submit(int fd, struct vw_submit *s)
 	}
 	if (s->out_fence)
 		sub.flags |= VWDDM_SUBMIT_OUT_FENCE;
+	if (s->num_in_syncobjs || s->num_out_syncobjs) {
+		sub.flags |= VWDDM_SUBMIT_SYNCOBJS;
+		sub.num_in_syncobjs = s->num_in_syncobjs;
+		sub.in_syncobjs_ptr = (uintptr_t)s->in_syncobjs;
+		sub.num_out_syncobjs = s->num_out_syncobjs;
+		sub.out_syncobjs_ptr = (uintptr_t)s->out_syncobjs;
+	}
 	/*
 	 * Not drmIoctl(): it retries -EAGAIN forever, and -EAGAIN is how a
 	 * full context (VWDDM_MAX_INFLIGHT_PER_CONTEXT) answers.
@@ -283,6 +290,166 @@ int vw_sync_status(int sync_fd, int *status)
 	if (!ret)
 		*status = info.status;
 	return ret;
+}
+
+int vw_sync_status_fences(int sync_fd, int *status, uint32_t *num_fences)
+{
+	struct sync_fence_info fi[16];
+	struct sync_file_info info;
+	int ret;
+
+	memset(&info, 0, sizeof(info));
+	ret = vw_ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info);
+	if (ret)
+		return ret;
+	if (num_fences)
+		*num_fences = info.num_fences;
+	if (info.num_fences > ARRAY_SIZE(fi))
+		return -E2BIG;
+	memset(&info, 0, sizeof(info));
+	memset(fi, 0, sizeof(fi));
+	info.num_fences = ARRAY_SIZE(fi);
+	info.sync_fence_info = (uintptr_t)fi;
+	ret = vw_ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info);
+	if (!ret)
+		*status = info.status;
+	return ret;
+}
+
+int vw_syncobj_create(int fd, uint32_t flags, uint32_t *handle)
+{
+	struct drm_syncobj_create c = { .flags = flags };
+	int ret = vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+
+	if (!ret)
+		*handle = c.handle;
+	return ret;
+}
+
+int vw_syncobj_destroy(int fd, uint32_t handle)
+{
+	struct drm_syncobj_destroy d = { .handle = handle };
+
+	return vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+}
+
+int vw_syncobj_export(int fd, uint32_t handle, int *syncobj_fd)
+{
+	struct drm_syncobj_handle h = { .handle = handle };
+	int ret = vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
+
+	if (!ret)
+		*syncobj_fd = h.fd;
+	return ret;
+}
+
+int vw_syncobj_import(int fd, int syncobj_fd, uint32_t *handle)
+{
+	struct drm_syncobj_handle h = { .fd = syncobj_fd };
+	int ret = vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &h);
+
+	if (!ret)
+		*handle = h.handle;
+	return ret;
+}
+
+int vw_syncobj_transfer(int fd, uint32_t dst, uint64_t dst_point,
+			uint32_t src, uint64_t src_point)
+{
+	struct drm_syncobj_transfer t = {
+		.src_handle = src,
+		.dst_handle = dst,
+		.src_point = src_point,
+		.dst_point = dst_point,
+	};
+
+	return vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_TRANSFER, &t);
+}
+
+int vw_syncobj_to_sync_file(int fd, uint32_t handle, uint64_t point,
+			    int *sync_fd)
+{
+	struct drm_syncobj_handle h = {
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+	};
+	uint32_t tmp = 0;
+	int ret;
+
+	h.handle = handle;
+	if (point) {
+		ret = vw_syncobj_create(fd, 0, &tmp);
+		if (ret)
+			return ret;
+		ret = vw_syncobj_transfer(fd, tmp, 0, handle, point);
+		if (ret) {
+			vw_syncobj_destroy(fd, tmp);
+			return ret;
+		}
+		h.handle = tmp;
+	}
+	ret = vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
+	if (!ret)
+		*sync_fd = h.fd;
+	if (tmp)
+		vw_syncobj_destroy(fd, tmp);
+	return ret;
+}
+
+int vw_syncobj_from_sync_file(int fd, uint32_t handle, int sync_fd)
+{
+	struct drm_syncobj_handle h = {
+		.handle = handle,
+		.flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE,
+		.fd = sync_fd,
+	};
+
+	return vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &h);
+}
+
+int vw_syncobj_timeline_wait(int fd, const uint32_t *handles,
+			     const uint64_t *points, uint32_t n,
+			     uint64_t timeout_ms, uint32_t flags)
+{
+	struct drm_syncobj_timeline_wait w = {
+		.handles = (uintptr_t)handles,
+		.points = (uintptr_t)points,
+		.timeout_nsec = (int64_t)(vw_now_ns() +
+					  timeout_ms * 1000000ULL),
+		.count_handles = n,
+		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL | flags,
+	};
+
+	return vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
+}
+
+int vw_syncobj_query(int fd, uint32_t handle, uint32_t flags,
+		     uint64_t *point)
+{
+	struct drm_syncobj_timeline_array a = {
+		.handles = (uintptr_t)&handle,
+		.points = (uintptr_t)point,
+		.count_handles = 1,
+		.flags = flags,
+	};
+
+	return vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_QUERY, &a);
+}
+
+int vw_syncobj_signal(int fd, uint32_t handle, uint64_t point)
+{
+	struct drm_syncobj_timeline_array t = {
+		.handles = (uintptr_t)&handle,
+		.points = (uintptr_t)&point,
+		.count_handles = 1,
+	};
+	struct drm_syncobj_array a = {
+		.handles = (uintptr_t)&handle,
+		.count_handles = 1,
+	};
+
+	if (point)
+		return vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &t);
+	return vw_ioctl(fd, DRM_IOCTL_SYNCOBJ_SIGNAL, &a);
 }
 
 static void debugfs_path(char *buf, size_t len, int adapter, const char *f)

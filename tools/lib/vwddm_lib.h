@@ -67,6 +67,11 @@ struct vw_submit {
 	uint32_t last_flags;	/* extra VWDDM_PACKET_* for the last one */
 	int in_fence_fd;	/* -1: none */
 	bool out_fence;		/* ask for a sync_file */
+	/* VWDDM_SUBMIT_SYNCOBJS when either count is not 0 */
+	const struct drm_vwddm_syncobj *in_syncobjs;
+	uint32_t num_in_syncobjs;
+	const struct drm_vwddm_syncobj *out_syncobjs;
+	uint32_t num_out_syncobjs;
 	/* out */
 	uint64_t fence;
 	int out_fence_fd;	/* -1 if none */
@@ -85,6 +90,47 @@ int vw_wait(int fd, uint32_t ctx, uint64_t fence, uint64_t timeout_ns,
 /* Sync_file helpers: poll for POLLIN, then its status (1, 0 or -errno). */
 int vw_sync_wait(int sync_fd, int timeout_ms);
 int vw_sync_status(int sync_fd, int *status);
+/*
+ * SYNC_IOC_FILE_INFO as libsync asks it, with room for the fences inside:
+ * the status of the fences a sync_file holds (1 all signalled, 0 one
+ * active, else the first error), which for a timeline point (a
+ * dma_fence_chain) is the point's own fence's, not the chain node's (1
+ * once signalled). *@num_fences (may be NULL): how many there are.
+ */
+int vw_sync_status_fences(int sync_fd, int *status, uint32_t *num_fences);
+
+/*
+ * DRM sync objects (the DRM core's ioctls on the render node; -errno).
+ * Points: 0 is the binary fence (or a timeline's last point).
+ */
+int vw_syncobj_create(int fd, uint32_t flags, uint32_t *handle);
+int vw_syncobj_destroy(int fd, uint32_t handle);
+/* The syncobj itself as a file descriptor, and back (another file). */
+int vw_syncobj_export(int fd, uint32_t handle, int *syncobj_fd);
+int vw_syncobj_import(int fd, int syncobj_fd, uint32_t *handle);
+/*
+ * The fence of @point as a sync_file: a point > 0 goes through a
+ * temporary binary syncobj (DRM_IOCTL_SYNCOBJ_TRANSFER), as Vulkan
+ * drivers export a timeline semaphore's value.
+ */
+int vw_syncobj_to_sync_file(int fd, uint32_t handle, uint64_t point,
+			    int *sync_fd);
+int vw_syncobj_from_sync_file(int fd, uint32_t handle, int sync_fd);
+/*
+ * DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT for @n points (WAIT_ALL and @flags)
+ * with a relative @timeout_ms: 0 once signalled, -ETIME.
+ */
+int vw_syncobj_timeline_wait(int fd, const uint32_t *handles,
+			     const uint64_t *points, uint32_t n,
+			     uint64_t timeout_ms, uint32_t flags);
+/* DRM_IOCTL_SYNCOBJ_QUERY: the last signalled point (or, with
+ * DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED, the last one added). */
+int vw_syncobj_query(int fd, uint32_t handle, uint32_t flags,
+		     uint64_t *point);
+/* DRM_IOCTL_SYNCOBJ_SIGNAL (@point 0) or _TIMELINE_SIGNAL. */
+int vw_syncobj_signal(int fd, uint32_t handle, uint64_t point);
+int vw_syncobj_transfer(int fd, uint32_t dst, uint64_t dst_point,
+			uint32_t src, uint64_t src_point);
 
 /* debugfs of adapter @adapter: /sys/kernel/debug/vwddm/<adapter>/<file>. */
 int vw_debugfs_write(int adapter, const char *file, const char *text);

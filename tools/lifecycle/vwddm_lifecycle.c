@@ -11,6 +11,14 @@
  *                       answers SYNC_IOC_FILE_INFO ("vwddm") after its
  *                       packet ended, and once closed lets rmmod through;
  *                       a child that exits holding one does the same
+ *   syncobj-pins-module the same with DRM syncobjs: a binary and a
+ *                       timeline syncobj given a packet's fence by
+ *                       SUBMIT, exported as syncobj descriptors, outlive
+ *                       the render-node file: rmmod is refused while
+ *                       either holds the fence (signalled or not), and
+ *                       goes through once both are closed; and a process
+ *                       that exits with its render-node file still
+ *                       holding such syncobjs lets it through too
  *   waiter PATH SECONDS a process blocked in WAIT and in poll() on a
  *                       sync_file of a long packet; prints how each wait
  *                       ended (the shell unbinds the adapter meanwhile)
@@ -199,6 +207,102 @@ static int cmd_fence_pins_module(void)
 	if (!in_use(ret))
 		FAIL("rmmod while a child holds an out-fence: %s",
 		     strerror(-ret));
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		FAIL("child failed");
+	ret = rmmod_within(2000);
+	if (ret)
+		FAIL("rmmod after the child exited: %s", strerror(-ret));
+	return failures ? 1 : 0;
+}
+
+/*
+ * One packet of @us on a new context of @fd, its fence given to the
+ * binary syncobj @bin and to point 1 of the timeline syncobj @tl.
+ */
+static int submit_to_syncobjs(int fd, uint64_t us, uint32_t bin, uint32_t tl)
+{
+	struct drm_vwddm_syncobj out[2] = {
+		{ .handle = bin },
+		{ .handle = tl, .point = 1 },
+	};
+	struct vw_submit s = {
+		.num_packets = 1,
+		.duration_ns = us * 1000,
+		.in_fence_fd = -1,
+		.out_syncobjs = out,
+		.num_out_syncobjs = 2,
+	};
+	int ret;
+
+	ret = vw_ctx_create(fd, 0, 0, 0, &s.ctx);
+	if (ret)
+		return ret;
+	n_ioctls++;
+	ret = vw_submit(fd, &s);
+	if (!ret)
+		n_fences++;
+	return ret;
+}
+
+static int cmd_syncobj_pins_module(void)
+{
+	int fd, binfd = -1, tlfd = -1, ret, st = 0;
+	uint32_t bin, tl;
+	pid_t pid;
+
+	fd = dev_open();
+	if (fd < 0 || vw_syncobj_create(fd, 0, &bin) ||
+	    vw_syncobj_create(fd, 0, &tl) ||
+	    submit_to_syncobjs(fd, 200000, bin, tl) ||
+	    vw_syncobj_export(fd, bin, &binfd) ||
+	    vw_syncobj_export(fd, tl, &tlfd)) {
+		FAIL("set-up: open/syncobjs/submit/export");
+		return 1;
+	}
+	close(fd);
+	/* The render node is closed: only the syncobjs hold the fence. */
+	ret = try_rmmod();
+	if (!in_use(ret))
+		FAIL("rmmod with syncobjs holding a live fence: %s (want: in use)",
+		     strerror(-ret));
+	vw_sleep_ms(600);
+	ret = try_rmmod();
+	if (!in_use(ret))
+		FAIL("rmmod with syncobjs holding a signalled fence: %s (want: in use)",
+		     strerror(-ret));
+	close(binfd);
+	ret = try_rmmod();
+	if (!in_use(ret))
+		FAIL("rmmod with a timeline syncobj holding the fence: %s (want: in use)",
+		     strerror(-ret));
+	close(tlfd);
+	ret = rmmod_within(2000);
+	if (ret)
+		FAIL("rmmod after the syncobjs closed: %s", strerror(-ret));
+	printf("lifecycle: syncobjs pinned the module until they closed\n");
+	if (ret)
+		return 1;
+
+	/* A process that exits with them: its file closes, they go. */
+	if (system("insmod /vwddm.ko") != 0) {
+		FAIL("insmod for the second half");
+		return 1;
+	}
+	pid = fork();
+	if (!pid) {
+		fd = dev_open();
+		if (fd < 0 || vw_syncobj_create(fd, 0, &bin) ||
+		    vw_syncobj_create(fd, 0, &tl) ||
+		    submit_to_syncobjs(fd, 100000, bin, tl))
+			_exit(1);
+		vw_sleep_ms(300);
+		_exit(0);
+	}
+	vw_sleep_ms(100);
+	ret = try_rmmod();
+	if (!in_use(ret))
+		FAIL("rmmod while a child holds syncobjs: %s", strerror(-ret));
 	waitpid(pid, &st, 0);
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		FAIL("child failed");
@@ -581,8 +685,8 @@ static int cmd_failnth_ioctls(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vwddm_lifecycle [--device PATH] fence-pins-module | waiter PATH SECONDS |\n"
-		"       kill-mid-wait N | many-contexts N | failnth-ioctls |\n"
+		"usage: vwddm_lifecycle [--device PATH] fence-pins-module | syncobj-pins-module |\n"
+		"       waiter PATH SECONDS | kill-mid-wait N | many-contexts N | failnth-ioctls |\n"
 		"       failfn-probe [--expect-ok]\n");
 	exit(2);
 }
@@ -602,6 +706,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(cmd, "fence-pins-module"))
 		ret = cmd_fence_pins_module();
+	else if (!strcmp(cmd, "syncobj-pins-module"))
+		ret = cmd_syncobj_pins_module();
 	else if (!strcmp(cmd, "waiter") && i + 1 < argc)
 		ret = cmd_waiter(argv[i], atoi(argv[i + 1]));
 	else if (!strcmp(cmd, "kill-mid-wait") && i < argc)

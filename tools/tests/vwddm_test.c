@@ -1262,7 +1262,7 @@ TEST_F(vw, invalid_submit)
 	EXPECT_EQ(err, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s)) \
 		TH_LOG("submit: %s", what); \
 } while (0)
-	RESET(); s.flags = 1u << 3; BAD(-EINVAL, "unknown submit flag");
+	RESET(); s.flags = 1u << 4; BAD(-EINVAL, "unknown submit flag");
 	RESET(); s.flags = 0x80000000u; BAD(-EINVAL, "submit flag 31");
 	RESET(); s.pad = 1; BAD(-EINVAL, "pad");
 	RESET(); s.ctx = 0; BAD(-ENOENT, "ctx 0");
@@ -1734,7 +1734,9 @@ TEST_F(vw, read_only_argument_changes_nothing)
 	long page = sysconf(_SC_PAGESIZE);
 	struct drm_vwddm_ctx_query cq;
 	struct drm_vwddm_packet pkt = { .duration_ns = 100000 };
+	struct drm_vwddm_syncobj so = { 0 };
 	struct drm_vwddm_ctx_create *cc;
+	uint64_t pt = 7;
 	struct drm_vwddm_alloc_create *ac;
 	struct drm_vwddm_submit *sub;
 	uint32_t ctx, h;
@@ -1773,7 +1775,11 @@ TEST_F(vw, read_only_argument_changes_nothing)
 	sub->ctx = ctx;
 	sub->num_packets = 1;
 	sub->packets_ptr = (uintptr_t)&pkt;
-	sub->flags = VWDDM_SUBMIT_OUT_FENCE;
+	sub->flags = VWDDM_SUBMIT_OUT_FENCE | VWDDM_SUBMIT_SYNCOBJS;
+	ASSERT_EQ(0, vw_syncobj_create(fd, 0, &so.handle));
+	so.point = 1;
+	sub->num_out_syncobjs = 1;
+	sub->out_syncobjs_ptr = (uintptr_t)&so;
 	ASSERT_EQ(0, mprotect(mem, page, PROT_READ));
 	fds = count_fds();
 	EXPECT_EQ(-EFAULT, raw(fd, DRM_IOCTL_VWDDM_SUBMIT, sub));
@@ -1781,6 +1787,11 @@ TEST_F(vw, read_only_argument_changes_nothing)
 	ASSERT_EQ(0, vw_ctx_query(fd, ctx, &cq));
 	EXPECT_EQ(0u, cq.submitted);
 	EXPECT_EQ(0u, cq.last_fence);
+	/* The out-syncobj got no point. */
+	ASSERT_EQ(0, vw_syncobj_query(fd, so.handle,
+				      DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED,
+				      &pt));
+	EXPECT_EQ(0u, pt);
 
 	munmap(mem, page);
 	close(fd);
@@ -2280,6 +2291,606 @@ TEST_F(vw, query_adapter_per_client)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* ---- sync objects ------------------------------------------------------- */
+
+/* A binary syncobj entry (point 0) or a timeline point. */
+#define SO(h, pt)	((struct drm_vwddm_syncobj){ .handle = (h), .point = (pt) })
+#define SO_WAIT(h, pt)	((struct drm_vwddm_syncobj){ .handle = (h), \
+			  .flags = VWDDM_SYNCOBJ_WAIT_FOR_SUBMIT, .point = (pt) })
+
+/*
+ * One packet of @us on @ctx waiting for @in (0 or 1 entry) and signalling
+ * @out (0 or 1 entry); a sync_file of its fence in *@sync_fd if asked.
+ */
+static int submit_so(int fd, uint32_t ctx, uint64_t us,
+		     const struct drm_vwddm_syncobj *in,
+		     const struct drm_vwddm_syncobj *out, int *sync_fd,
+		     uint64_t *fence)
+{
+	struct vw_submit s = {
+		.ctx = ctx,
+		.num_packets = 1,
+		.duration_ns = us * 1000,
+		.in_fence_fd = -1,
+		.out_fence = sync_fd != NULL,
+		.in_syncobjs = in,
+		.num_in_syncobjs = in ? 1 : 0,
+		.out_syncobjs = out,
+		.num_out_syncobjs = out ? 1 : 0,
+	};
+	int ret = vw_submit(fd, &s);
+
+	if (!ret && sync_fd)
+		*sync_fd = s.out_fence_fd;
+	if (!ret && fence)
+		*fence = s.fence;
+	return ret;
+}
+
+/* The signal time and driver of the (first) fence of a sync_file. */
+static int sync_fence_info(int sync_fd, uint64_t *ts_ns, char *driver,
+			   size_t len)
+{
+	struct sync_fence_info fi;
+	struct sync_file_info info;
+	int ret;
+
+	memset(&info, 0, sizeof(info));
+	memset(&fi, 0, sizeof(fi));
+	info.num_fences = 1;
+	info.sync_fence_info = (uintptr_t)&fi;
+	ret = raw(sync_fd, SYNC_IOC_FILE_INFO, &info);
+	if (ret)
+		return ret;
+	if (ts_ns)
+		*ts_ns = fi.timestamp_ns;
+	if (driver)
+		snprintf(driver, len, "%s", fi.driver_name);
+	return 0;
+}
+
+static uint64_t drm_cap(int fd, uint64_t cap)
+{
+	struct drm_get_cap c = { .capability = cap };
+
+	return raw(fd, DRM_IOCTL_GET_CAP, &c) ? 0 : c.value;
+}
+
+/* The render node has the DRM core's sync objects, binary and timeline. */
+TEST_F(vw, syncobj_caps)
+{
+	uint32_t h;
+	uint64_t pt = 7;
+
+	EXPECT_EQ(1, drm_cap(self->d.fd, DRM_CAP_SYNCOBJ));
+	EXPECT_EQ(1, drm_cap(self->d.fd, DRM_CAP_SYNCOBJ_TIMELINE));
+	EXPECT_LE(3, self->d.q.version);
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &h));
+	ASSERT_EQ(0, vw_syncobj_query(self->d.fd, h, 0, &pt));
+	EXPECT_EQ(0, pt);
+	EXPECT_EQ(0, vw_syncobj_destroy(self->d.fd, h));
+	EXPECT_EQ(-EINVAL, vw_syncobj_destroy(self->d.fd, h));
+}
+
+/*
+ * Binary syncobjs next to sync_files: the out-syncobj holds the same
+ * vwddm fence as the out-fence; a submission waiting for it (another
+ * node) starts only after it; DRM_IOCTL_SYNCOBJ_WAIT, export and import
+ * as sync_file, reset.
+ */
+TEST_F(vw, syncobj_binary_in_out)
+{
+	const struct drm_vwddm_node_info *na = &self->d.nodes[0];
+	const struct drm_vwddm_node_info *nb =
+		&self->d.nodes[self->d.num_nodes > 1 ? 1 : 0];
+	struct drm_syncobj_array r = { 0 };
+	struct drm_syncobj_wait w = { 0 };
+	uint32_t a, b, sa, sb, si;
+	int async, bsync, xsync, st = 0x7fff;
+	uint64_t afence, bfence, ta = 0, tb = 0, tx = 0, c;
+	char drv[32] = "";
+	int32_t e;
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, na->engine, na->node, 0, &a));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, nb->engine, nb->node, 0, &b));
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &sa));
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &sb));
+	ASSERT_EQ(0, submit_so(self->d.fd, a, LONG_MS * 1000, NULL,
+			       &SO(sa, 0), &async, &afence));
+	ASSERT_EQ(0, submit_so(self->d.fd, b, 1000, &SO(sa, 0), &SO(sb, 0),
+			       &bsync, &bfence));
+	/* 1 ms of work, but it waits for 300 ms of another. */
+	vw_sleep_ms(LONG_MS / 3);
+	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, b, bfence, 0, &e));
+	w.handles = (uintptr_t)&sb;
+	w.count_handles = 1;
+	w.timeout_nsec = 0;
+	EXPECT_EQ(-ETIME, raw(self->d.fd, DRM_IOCTL_SYNCOBJ_WAIT, &w));
+	w.timeout_nsec = vw_now_ns() + limit_ms(self, LONG_MS) * 1000000ULL;
+	ASSERT_EQ(0, raw(self->d.fd, DRM_IOCTL_SYNCOBJ_WAIT, &w));
+	/* The syncobj's fence is the submission's: vwddm's, signalled. */
+	ASSERT_EQ(0, vw_syncobj_to_sync_file(self->d.fd, sa, 0, &xsync));
+	ASSERT_EQ(0, vw_sync_status(xsync, &st));
+	EXPECT_EQ(1, st);
+	ASSERT_EQ(0, sync_fence_info(xsync, &tx, drv, sizeof(drv)));
+	EXPECT_STREQ("vwddm", drv);
+	ASSERT_EQ(0, sync_fence_info(async, &ta, NULL, 0));
+	ASSERT_EQ(0, sync_fence_info(bsync, &tb, NULL, 0));
+	EXPECT_EQ(ta, tx);
+	/* b ran its 1 ms after a had signalled. */
+	EXPECT_LE(ta + 1000000ULL, tb);
+	ASSERT_EQ(0, vw_sync_status(bsync, &st));
+	EXPECT_EQ(1, st);
+	ASSERT_EQ(0, vw_wait(self->d.fd, b, bfence, 0, &e));
+	EXPECT_EQ(0, e);
+	close(xsync);
+
+	/* A sync_file imported into a syncobj is an in-fence too. */
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &si));
+	ASSERT_EQ(0, vw_syncobj_from_sync_file(self->d.fd, si, bsync));
+	ASSERT_EQ(0, submit_so(self->d.fd, a, 1000, &SO(si, 0), NULL, NULL,
+			       &c));
+	ASSERT_EQ(0, wait_ms(self->d.fd, a, c, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	/* Reset: no fence, not an in-fence any more. */
+	r.handles = (uintptr_t)&si;
+	r.count_handles = 1;
+	ASSERT_EQ(0, raw(self->d.fd, DRM_IOCTL_SYNCOBJ_RESET, &r));
+	EXPECT_EQ(-EINVAL, submit_so(self->d.fd, a, 1000, &SO(si, 0), NULL,
+				     NULL, NULL));
+	close(async);
+	close(bsync);
+}
+
+/*
+ * A timeline across two contexts of two files: a's point 1, then b's
+ * point 2 waiting for it, then a's point 3 waiting for that. The syncobj
+ * goes from one file to the other as a file descriptor. Points signal in
+ * order, each after its wait; TIMELINE_WAIT, QUERY (last signalled, last
+ * submitted), TRANSFER into a binary syncobj, and a wait for a point
+ * nobody submitted.
+ */
+TEST_F(vw, syncobj_timeline_two_files)
+{
+	const struct drm_vwddm_node_info *na = &self->d.nodes[0];
+	const struct drm_vwddm_node_info *nb =
+		&self->d.nodes[self->d.num_nodes > 1 ? 1 : 0];
+	int f1, f2, sofd, sync[3], st = 0x7fff, i;
+	uint64_t fence[3], ts[3], pt, p3 = 3, p4 = 4, c;
+	uint32_t a, b, t1, t2, bin;
+	struct drm_vwddm_ctx_query cq;
+	int32_t e;
+
+	f1 = vw_open_path(self->d.path);
+	f2 = vw_open_path(self->d.path);
+	ASSERT_LE(0, f1);
+	ASSERT_LE(0, f2);
+	ASSERT_EQ(0, vw_ctx_create(f1, na->engine, na->node, 0, &a));
+	ASSERT_EQ(0, vw_ctx_create(f2, nb->engine, nb->node, 0, &b));
+	ASSERT_EQ(0, vw_syncobj_create(f1, 0, &t1));
+	ASSERT_EQ(0, vw_syncobj_export(f1, t1, &sofd));
+	ASSERT_EQ(0, vw_syncobj_import(f2, sofd, &t2));
+	close(sofd);
+
+	ASSERT_EQ(0, submit_so(f1, a, LONG_MS * 1000, NULL, &SO(t1, 1),
+			       &sync[0], &fence[0]));
+	ASSERT_EQ(0, submit_so(f2, b, 20000, &SO(t2, 1), &SO(t2, 2),
+			       &sync[1], &fence[1]));
+	ASSERT_EQ(0, submit_so(f1, a, 20000, &SO(t1, 2), &SO(t1, 3),
+			       &sync[2], &fence[2]));
+	/* Every point is there, none has signalled while a's first runs. */
+	ASSERT_EQ(0, vw_syncobj_query(f2, t2,
+				      DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED,
+				      &pt));
+	EXPECT_EQ(3, pt);
+	ASSERT_EQ(0, vw_syncobj_query(f1, t1, 0, &pt));
+	EXPECT_GT(3, pt);
+	EXPECT_EQ(0, vw_syncobj_timeline_wait(f2, &t2, &p3, 1, 0,
+			DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE));
+	EXPECT_EQ(-ETIME, vw_syncobj_timeline_wait(f2, &t2, &p4, 1, 50,
+			DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT));
+	EXPECT_EQ(-EINVAL, vw_syncobj_timeline_wait(f2, &t2, &p4, 1, 0, 0));
+
+	ASSERT_EQ(0, vw_syncobj_timeline_wait(f2, &t2, &p3, 1,
+					      limit_ms(self, LONG_MS + 40), 0));
+	ASSERT_EQ(0, vw_syncobj_query(f1, t1, 0, &pt));
+	EXPECT_EQ(3, pt);
+	ASSERT_EQ(0, vw_syncobj_query(f2, t2, 0, &pt));
+	EXPECT_EQ(3, pt);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, vw_sync_status(sync[i], &st));
+		EXPECT_EQ(1, st) TH_LOG("point %d", i + 1);
+		ASSERT_EQ(0, sync_fence_info(sync[i], &ts[i], NULL, 0));
+		close(sync[i]);
+	}
+	/* Each ran its 20 ms after the point it waited for. */
+	EXPECT_LE(ts[0] + 20000000ULL, ts[1]);
+	EXPECT_LE(ts[1] + 20000000ULL, ts[2]);
+	ASSERT_EQ(0, wait_ms(f1, a, fence[2], 0, &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_ctx_query(f2, b, &cq));
+	EXPECT_EQ(1, cq.completed);
+
+	/* The last point moved into a binary syncobj: an in-fence. */
+	ASSERT_EQ(0, vw_syncobj_create(f2, 0, &bin));
+	ASSERT_EQ(0, vw_syncobj_transfer(f2, bin, 0, t2, 3));
+	ASSERT_EQ(0, submit_so(f2, b, 1000, &SO(bin, 0), &SO(t2, 4), NULL,
+			       &c));
+	ASSERT_EQ(0, vw_syncobj_timeline_wait(f1, &t1, &p4, 1,
+					      limit_ms(self, 10), 0));
+	ASSERT_EQ(0, vw_syncobj_query(f1, t1, 0, &pt));
+	EXPECT_EQ(4, pt);
+	close(f1);
+	close(f2);
+}
+
+/*
+ * VWDDM_SYNCOBJ_WAIT_FOR_SUBMIT: a SUBMIT waiting for a point no one has
+ * submitted blocks (nothing queued) until DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL
+ * (or _SIGNAL for a binary syncobj) gives it a fence; then its work runs
+ * and signals its own point. Without the flag such a point is -EINVAL.
+ */
+TEST_F_TIMEOUT(vw, syncobj_signal_releases_waiting_submit, 60)
+{
+	const struct drm_vwddm_node_info *n = &self->d.nodes[0];
+	struct drm_vwddm_ctx_query cq;
+	uint64_t p2 = 2, pt, f;
+	uint32_t ctx, t, bin, sig;
+	int status, k;
+	int32_t e;
+	pid_t pid;
+
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n->engine, n->node, 0, &ctx));
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &t));
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &bin));
+	EXPECT_EQ(-EINVAL, submit_so(self->d.fd, ctx, 1000, &SO(t, 1),
+				     &SO(t, 2), NULL, NULL));
+	EXPECT_EQ(-EINVAL, submit_so(self->d.fd, ctx, 1000, &SO(bin, 0),
+				     NULL, NULL, NULL));
+	for (k = 0; k < 2; k++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			/* Shares the parent's file, so its syncobj handles. */
+			_exit(submit_so(self->d.fd, ctx, 1000,
+					k ? &SO_WAIT(bin, 0) : &SO_WAIT(t, 1),
+					k ? NULL : &SO(t, 2), NULL, NULL) ?
+			      1 : 0);
+		}
+		vw_sleep_ms(200);
+		ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
+		EXPECT_EQ(k, cq.submitted) TH_LOG("SUBMIT did not wait");
+		EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));
+		ASSERT_EQ(0, vw_syncobj_signal(self->d.fd, k ? bin : t,
+					       k ? 0 : 1));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	ASSERT_EQ(0, vw_syncobj_timeline_wait(self->d.fd, &t, &p2, 1,
+					      limit_ms(self, 10), 0));
+	ASSERT_EQ(0, vw_syncobj_query(self->d.fd, t, 0, &pt));
+	EXPECT_EQ(2, pt);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &cq));
+	EXPECT_EQ(2, cq.submitted);
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, cq.last_fence,
+			     limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	/* A syncobj created signalled waits for nothing. */
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, DRM_SYNCOBJ_CREATE_SIGNALED,
+				       &sig));
+	ASSERT_EQ(0, submit_so(self->d.fd, ctx, 1000, &SO(sig, 0), NULL, NULL,
+			       &f));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, f, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+}
+
+/*
+ * A timeline across a reset. Point 1 is an innocent's, point 2 a guilty
+ * hang (its own file) waiting for point 1, point 3 an innocent's waiting
+ * for point 2 on another node. The hang's point carries -ETIME (seen
+ * through a sync_file of the point taken before it signalled: the DRM
+ * core folds signalled points of a timeline away); point 3 is cancelled
+ * (-ECANCELED, its context RESET by a dependency), as is anything later
+ * that waits for it. An innocent timeline of two contexts on a third
+ * file, on other nodes, runs across the reset and after it.
+ */
+TEST_F_TIMEOUT(vw, syncobj_timeline_across_reset, 180)
+{
+	uint32_t e0 = self->d.nodes[0].engine, n0 = self->d.nodes[0].node;
+	const struct drm_vwddm_node_info *n1, *n2;
+	uint32_t a, b, g, c1, c2, t, tg, u, late;
+	int gfd, ofd, sofd, s2, s3, bsync, st = 0x7fff, i;
+	uint64_t gfence, afence, bfence, wfence, ufence[5], p3 = 3, pt, p;
+	struct drm_vwddm_ctx_query cq;
+	int32_t e;
+
+	NEED_TDR();
+	NEED_INJECT();
+	if (self->d.num_nodes < 3)
+		SKIP(return, "fewer than three nodes");
+	n1 = &self->d.nodes[1];
+	n2 = &self->d.nodes[2];
+	gfd = guilty_file(self);
+	ofd = vw_open_path(self->d.path);
+	ASSERT_LE(0, gfd);
+	ASSERT_LE(0, ofd);
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &a));
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n1->engine, n1->node, 0, &b));
+	ASSERT_EQ(0, vw_ctx_create(gfd, e0, n0, 0, &g));
+	ASSERT_EQ(0, vw_ctx_create(ofd, n1->engine, n1->node, 0, &c1));
+	ASSERT_EQ(0, vw_ctx_create(ofd, n2->engine, n2->node, 0, &c2));
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &t));
+	ASSERT_EQ(0, vw_syncobj_export(self->d.fd, t, &sofd));
+	ASSERT_EQ(0, vw_syncobj_import(gfd, sofd, &tg));
+	close(sofd);
+	ASSERT_EQ(0, vw_syncobj_create(ofd, 0, &u));
+
+	ASSERT_EQ(0, submit_so(self->d.fd, a, SHORT_US, NULL, &SO(t, 1), NULL,
+			       &afence));
+	{
+		struct vw_submit gs = {
+			.ctx = g,
+			.num_packets = 1,
+			.duration_ns = 100000,
+			.pkt_flags = VWDDM_PACKET_INJECT_HANG,
+			.in_fence_fd = -1,
+			.in_syncobjs = &SO(tg, 1),
+			.num_in_syncobjs = 1,
+			.out_syncobjs = &SO(tg, 2),
+			.num_out_syncobjs = 1,
+		};
+
+		ASSERT_EQ(0, vw_submit(gfd, &gs));
+		gfence = gs.fence;
+	}
+	ASSERT_EQ(0, vw_syncobj_to_sync_file(self->d.fd, t, 2, &s2));
+	/* A witness behind it on its node: detection after a quantum. */
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, a, 1, SHORT_US, 0,
+				      &wfence));
+	ASSERT_EQ(0, submit_so(self->d.fd, b, SHORT_US, &SO(t, 2), &SO(t, 3),
+			       &bsync, &bfence));
+	ASSERT_EQ(0, vw_syncobj_to_sync_file(self->d.fd, t, 3, &s3));
+	/* The innocent timeline: c1, c2, c1, c2 on nodes 1 and 2. */
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, submit_so(ofd, i % 2 ? c2 : c1, LONG_MS * 500,
+				       i ? &SO(u, i) : NULL, &SO(u, i + 1),
+				       NULL, &ufence[i]));
+	}
+
+	ASSERT_EQ(0, vw_syncobj_timeline_wait(self->d.fd, &t, &p3, 1,
+					      limit_ms(self, 10), 0))
+		TH_LOG("point 3 not signalled in %llu ms",
+		       (unsigned long long)limit_ms(self, 10));
+	ASSERT_EQ(0, wait_ms(gfd, g, gfence, 0, &e));
+	EXPECT_EQ(-ETIME, e);
+	ASSERT_EQ(0, vw_sync_status_fences(s2, &st, NULL));
+	EXPECT_EQ(-ETIME, st) TH_LOG("point 2: %d", st);
+	ASSERT_EQ(0, vw_sync_status_fences(s3, &st, NULL));
+	EXPECT_EQ(-ECANCELED, st) TH_LOG("point 3: %d", st);
+	ASSERT_EQ(0, vw_sync_status(bsync, &st));
+	EXPECT_EQ(-ECANCELED, st);
+	ASSERT_EQ(0, wait_ms(self->d.fd, b, bfence, 0, &e));
+	EXPECT_EQ(-ECANCELED, e);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, b, &cq));
+	EXPECT_EQ(VWDDM_CTX_STATE_RESET, cq.state);
+	EXPECT_TRUE(cq.reset_flags & VWDDM_CTX_RESET_DEPENDENCY);
+	EXPECT_EQ(0, cq.completed);
+	/* The innocents: point 1, the witness. */
+	ASSERT_EQ(0, wait_ms(self->d.fd, a, afence, 0, &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, wait_ms(self->d.fd, a, wfence, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_syncobj_query(self->d.fd, t, 0, &pt));
+	EXPECT_EQ(3, pt);
+
+	/* Whatever waits for point 3 later is cancelled too. */
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, n1->engine, n1->node, 0,
+				   &late));
+	ASSERT_EQ(0, submit_so(self->d.fd, late, SHORT_US, &SO(t, 3),
+			       &SO(t, 4), NULL, &p));
+	ASSERT_EQ(0, wait_ms(self->d.fd, late, p, limit_ms(self, 10), &e));
+	EXPECT_EQ(-ECANCELED, e);
+
+	/* The innocent timeline went on, and goes on after the reset. */
+	ASSERT_EQ(0, submit_so(ofd, c1, 1000, &SO(u, 4), &SO(u, 5), NULL,
+			       &ufence[4]));
+	p = 5;
+	ASSERT_EQ(0, vw_syncobj_timeline_wait(ofd, &u, &p, 1,
+					      limit_ms(self, 4 * LONG_MS), 0));
+	ASSERT_EQ(0, vw_syncobj_query(ofd, u, 0, &pt));
+	EXPECT_EQ(5, pt);
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, wait_ms(ofd, i % 2 ? c2 : c1, ufence[i], 0, &e));
+		EXPECT_EQ(0, e) TH_LOG("innocent point %d: %s", i + 1,
+				       strerror(-e));
+	}
+	ASSERT_EQ(0, vw_syncobj_to_sync_file(ofd, u, 5, &sofd));
+	ASSERT_EQ(0, vw_sync_status_fences(sofd, &st, NULL));
+	EXPECT_EQ(1, st);
+	close(sofd);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, vw_ctx_query(ofd, i ? c2 : c1, &cq));
+		EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, cq.state);
+		EXPECT_EQ(0, cq.reset_flags & ~VWDDM_CTX_RESET_SEEN);
+	}
+	close(s2);
+	close(s3);
+	close(bsync);
+	close(ofd);
+	close(gfd);
+}
+
+/*
+ * SUBMIT's syncobj fields: each defect alone is its errno, nothing is
+ * queued and no syncobj changes (the out-syncobjs of a failed submission
+ * keep no fence). 64 each way is the limit, and works.
+ */
+TEST_F(vw, invalid_submit_syncobjs)
+{
+	struct drm_vwddm_syncobj in[VWDDM_MAX_SYNCOBJS + 1];
+	struct drm_vwddm_syncobj out[VWDDM_MAX_SYNCOBJS + 1];
+	uint32_t ctx, bin, tl, empty, outs[VWDDM_MAX_SYNCOBJS], theirs = 0;
+	struct drm_vwddm_packet p = { .duration_ns = 1000 };
+	struct drm_vwddm_ctx_query before, after;
+	struct drm_vwddm_submit s;
+	unsigned int i;
+	int other;
+	uint64_t pt;
+	int32_t e;
+
+	other = vw_open_path(self->d.path);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, self->d.nodes[0].engine,
+				   self->d.nodes[0].node, 0, &ctx));
+	/* bin: a signalled binary fence; tl: a timeline at point 1. */
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, DRM_SYNCOBJ_CREATE_SIGNALED,
+				       &bin));
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &tl));
+	ASSERT_EQ(0, vw_syncobj_signal(self->d.fd, tl, 1));
+	ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &empty));
+	for (i = 0; i < VWDDM_MAX_SYNCOBJS; i++)
+		ASSERT_EQ(0, vw_syncobj_create(self->d.fd, 0, &outs[i]));
+	/* A handle of the other file this one does not have. */
+	for (i = 0; i < 2 * VWDDM_MAX_SYNCOBJS; i++)
+		ASSERT_EQ(0, vw_syncobj_create(other, 0, &theirs));
+	ASSERT_LT(outs[VWDDM_MAX_SYNCOBJS - 1], theirs);
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &before));
+
+#define RESET() do { \
+	memset(&s, 0, sizeof(s)); \
+	for (i = 0; i <= VWDDM_MAX_SYNCOBJS; i++) { \
+		in[i] = SO(bin, 0); \
+		out[i] = SO(empty, 0); \
+	} \
+	s.ctx = ctx; \
+	s.num_packets = 1; \
+	s.packets_ptr = (uintptr_t)&p; \
+	s.flags = VWDDM_SUBMIT_SYNCOBJS; \
+	s.num_in_syncobjs = 1; \
+	s.in_syncobjs_ptr = (uintptr_t)in; \
+	s.num_out_syncobjs = 1; \
+	s.out_syncobjs_ptr = (uintptr_t)out; \
+} while (0)
+#define BAD(err, what) do { \
+	EXPECT_EQ(err, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s)) \
+		TH_LOG("submit: %s", what); \
+} while (0)
+	/* Without VWDDM_SUBMIT_SYNCOBJS every field is zero. */
+	RESET(); s.flags = 0; s.num_out_syncobjs = 0; s.out_syncobjs_ptr = 0;
+	BAD(-EINVAL, "in-syncobjs without the flag");
+	RESET(); s.flags = 0; s.num_in_syncobjs = 0; s.in_syncobjs_ptr = 0;
+	BAD(-EINVAL, "out-syncobjs without the flag");
+	RESET(); s.flags = 0; s.num_in_syncobjs = 0; s.num_out_syncobjs = 0;
+	s.out_syncobjs_ptr = 0; BAD(-EINVAL, "in_syncobjs_ptr w/o flag");
+	/* Counts and pointers. */
+	RESET(); s.num_in_syncobjs = VWDDM_MAX_SYNCOBJS + 1;
+	BAD(-EINVAL, "65 in-syncobjs");
+	RESET(); s.num_out_syncobjs = VWDDM_MAX_SYNCOBJS + 1;
+	BAD(-EINVAL, "65 out-syncobjs");
+	RESET(); s.num_in_syncobjs = 0xffffffffu; BAD(-EINVAL, "huge count");
+	RESET(); s.in_syncobjs_ptr = 0; BAD(-EINVAL, "in count w/o pointer");
+	RESET(); s.num_out_syncobjs = 0; BAD(-EINVAL, "out pointer w/o count");
+	RESET(); s.in_syncobjs_ptr = BAD_PTR; BAD(-EFAULT, "in_syncobjs_ptr");
+	RESET(); s.out_syncobjs_ptr = BAD_PTR; BAD(-EFAULT, "out_syncobjs_ptr");
+	/* Entries. */
+	RESET(); in[0].flags = 1u << 1; BAD(-EINVAL, "in flag 1");
+	RESET(); in[0].flags = 1u << 31; BAD(-EINVAL, "in flag 31");
+	RESET(); out[0].flags = VWDDM_SYNCOBJ_WAIT_FOR_SUBMIT;
+	BAD(-EINVAL, "WAIT_FOR_SUBMIT on an out-syncobj");
+	RESET(); in[0].handle = 0; BAD(-ENOENT, "in handle 0");
+	RESET(); in[0].handle = theirs; BAD(-ENOENT, "in: another file's");
+	RESET(); out[0].handle = theirs; BAD(-ENOENT, "out: another file's");
+	RESET(); out[0].handle = 0; BAD(-ENOENT, "out handle 0");
+	RESET(); s.num_in_syncobjs = 3; in[2].handle = theirs + 1000;
+	BAD(-ENOENT, "third in-syncobj unknown");
+	RESET(); in[0] = SO(empty, 0); BAD(-EINVAL, "in: no fence");
+	RESET(); in[0] = SO(tl, 2); BAD(-EINVAL, "in: point not submitted");
+	RESET(); in[0] = SO(bin, 1); BAD(-EINVAL, "in: point on binary");
+	/* Nothing else wrong but the packet: no syncobj changes either. */
+	RESET(); out[0] = SO(tl, 2); p.duration_ns = 0;
+	BAD(-EINVAL, "packet bad, out point 2");
+	p.duration_ns = 1000;
+	RESET(); out[0] = SO(tl, 2); s.ctx = ctx + 1000;
+	BAD(-ENOENT, "context unknown, out point 2");
+#undef BAD
+#undef RESET
+	EXPECT_EQ(-EFAULT, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT,
+			       (void *)BAD_PTR));
+	ASSERT_EQ(0, vw_ctx_query(self->d.fd, ctx, &after));
+	EXPECT_EQ(before.submitted, after.submitted);
+	EXPECT_EQ(before.last_fence, after.last_fence);
+	EXPECT_EQ(VWDDM_CTX_STATE_ACTIVE, after.state);
+	ASSERT_EQ(0, vw_syncobj_query(self->d.fd, tl,
+				      DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED,
+				      &pt));
+	EXPECT_EQ(1, pt);
+	EXPECT_EQ(-EINVAL, vw_syncobj_timeline_wait(self->d.fd, &empty, &pt,
+						    1, 0, 0));
+
+	/* 64 in and 64 out: every out-syncobj gets the fence. */
+	for (i = 0; i < VWDDM_MAX_SYNCOBJS; i++) {
+		in[i] = i % 2 ? SO(bin, 0) : SO(tl, 1);
+		out[i] = SO(outs[i], i % 2 ? 0 : 5);
+	}
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	s.num_packets = 1;
+	s.packets_ptr = (uintptr_t)&p;
+	s.flags = VWDDM_SUBMIT_SYNCOBJS;
+	s.num_in_syncobjs = VWDDM_MAX_SYNCOBJS;
+	s.in_syncobjs_ptr = (uintptr_t)in;
+	s.num_out_syncobjs = VWDDM_MAX_SYNCOBJS;
+	s.out_syncobjs_ptr = (uintptr_t)out;
+	ASSERT_EQ(0, raw(self->d.fd, DRM_IOCTL_VWDDM_SUBMIT, &s));
+	ASSERT_EQ(0, wait_ms(self->d.fd, ctx, s.fence, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	for (i = 0; i < VWDDM_MAX_SYNCOBJS; i++) {
+		pt = i % 2 ? 0 : 5;
+		EXPECT_EQ(0, vw_syncobj_timeline_wait(self->d.fd, &outs[i],
+						      &pt, 1, 0, 0))
+			TH_LOG("out-syncobj %u", i);
+	}
+	close(other);
+}
+
+/*
+ * A SUBMIT of version 2's size (before the syncobj fields): the kernel
+ * zero-fills the rest, and it works as it did.
+ */
+TEST_F(vw, syncobj_v2_submit_size)
+{
+	const size_t v2 = offsetof(struct drm_vwddm_submit, num_in_syncobjs);
+	struct drm_vwddm_packet p = { .duration_ns = 1000 };
+	struct drm_vwddm_submit s = {
+		.num_packets = 1,
+		.packets_ptr = (uintptr_t)&p,
+		.flags = VWDDM_SUBMIT_OUT_FENCE,
+	};
+	unsigned long cmd = _IOC(_IOC_READ | _IOC_WRITE, DRM_IOCTL_BASE,
+				 DRM_COMMAND_BASE + DRM_VWDDM_SUBMIT, v2);
+	int st = 0x7fff;
+	int32_t e;
+
+	ASSERT_EQ(40, v2);
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, 0, 0, 0, &s.ctx));
+	/* Garbage where the new fields would be is not read. */
+	s.num_in_syncobjs = 0xdead;
+	s.in_syncobjs_ptr = BAD_PTR;
+	ASSERT_EQ(0, raw(self->d.fd, cmd, &s));
+	ASSERT_LE(0, s.out_fence_fd);
+	ASSERT_EQ(0, wait_ms(self->d.fd, s.ctx, s.fence, limit_ms(self, 10),
+			     &e));
+	EXPECT_EQ(0, e);
+	ASSERT_EQ(0, vw_sync_wait(s.out_fence_fd, 1000));
+	ASSERT_EQ(0, vw_sync_status(s.out_fence_fd, &st));
+	EXPECT_EQ(1, st);
+	close(s.out_fence_fd);
+	/* The flag with version 2's size: no fields to go with it. */
+	s.flags = VWDDM_SUBMIT_SYNCOBJS;
+	EXPECT_EQ(0, raw(self->d.fd, cmd, &s));
 }
 
 TEST_HARNESS_MAIN

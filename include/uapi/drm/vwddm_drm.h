@@ -36,8 +36,14 @@ extern "C" {
  *    restarts, a failed fence makes its context fail (state RESET with
  *    VWDDM_CTX_RESET_DEPENDENCY for a failed in-fence), and guilt belongs
  *    to the device: every context of a guilty device is HUNG.
+ * 3: the render node has DRM sync objects (DRIVER_SYNCOBJ and
+ *    DRIVER_SYNCOBJ_TIMELINE: DRM_CAP_SYNCOBJ, DRM_CAP_SYNCOBJ_TIMELINE),
+ *    and SUBMIT takes binary and timeline syncobjs as in- and out-fences
+ *    (VWDDM_SUBMIT_SYNCOBJS, struct drm_vwddm_syncobj). A SUBMIT of
+ *    version 2's size still works; a kernel of version 2 refuses the flag
+ *    (-EINVAL).
  */
-#define VWDDM_UAPI_VERSION		2
+#define VWDDM_UAPI_VERSION		3
 
 #define DRM_VWDDM_QUERY_ADAPTER		0x00
 #define DRM_VWDDM_CTX_CREATE		0x01
@@ -56,6 +62,7 @@ extern "C" {
 #define VWDDM_MAX_PACKETS_PER_SUBMIT	64	/* -EINVAL */
 #define VWDDM_MAX_PACKET_ALLOCS		16	/* -EINVAL */
 #define VWDDM_MAX_PACKET_NS		(10ULL * 1000 * 1000 * 1000) /* -EINVAL */
+#define VWDDM_MAX_SYNCOBJS		64	/* in, and out: -EINVAL */
 #define VWDDM_MAX_INFLIGHT_PER_CONTEXT	1024	/* SUBMIT waits, or -EBUSY */
 #define VWDDM_PRIORITY_MIN		(-1023)
 #define VWDDM_PRIORITY_MAX		1023	/* above 0: CAP_SYS_NICE */
@@ -261,9 +268,43 @@ struct drm_vwddm_packet {
 #define VWDDM_SUBMIT_OUT_FENCE		(1U << 1)	/* return @out_fence_fd */
 /* A full context (VWDDM_MAX_INFLIGHT_PER_CONTEXT) is -EBUSY, not a wait. */
 #define VWDDM_SUBMIT_NONBLOCK		(1U << 2)
+/* Wait for @in_syncobjs_ptr, signal @out_syncobjs_ptr (version 3). */
+#define VWDDM_SUBMIT_SYNCOBJS		(1U << 3)
 #define VWDDM_SUBMIT_FLAGS		(VWDDM_SUBMIT_IN_FENCE | \
 					 VWDDM_SUBMIT_OUT_FENCE | \
-					 VWDDM_SUBMIT_NONBLOCK)
+					 VWDDM_SUBMIT_NONBLOCK | \
+					 VWDDM_SUBMIT_SYNCOBJS)
+
+/* struct drm_vwddm_syncobj.flags */
+/*
+ * In-fences only: a point (or a binary syncobj) that has no fence yet is
+ * waited for, as DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT does: at most 5 s
+ * (the DRM core's limit; then -ETIME), interruptibly. Without it, -EINVAL.
+ */
+#define VWDDM_SYNCOBJ_WAIT_FOR_SUBMIT	(1U << 0)
+#define VWDDM_SYNCOBJ_IN_FLAGS		VWDDM_SYNCOBJ_WAIT_FOR_SUBMIT
+#define VWDDM_SYNCOBJ_OUT_FLAGS		0
+
+/**
+ * struct drm_vwddm_syncobj - a DRM sync object a submission waits for or
+ *	signals
+ * @handle: a syncobj handle of this file (DRM_IOCTL_SYNCOBJ_CREATE, or
+ *	DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE); none: -ENOENT
+ * @flags: VWDDM_SYNCOBJ_IN_FLAGS for an in-fence, VWDDM_SYNCOBJ_OUT_FLAGS
+ *	(none) for an out-fence; any other bit: -EINVAL
+ * @point: 0: a binary syncobj (an in-fence of 0 on a timeline syncobj waits
+ *	for its last point); else a timeline point. In: the syncobj must have
+ *	a fence for it (else -EINVAL, or the wait of
+ *	VWDDM_SYNCOBJ_WAIT_FOR_SUBMIT), and a point on a syncobj that holds
+ *	a binary fence is -EINVAL. Out: 0 replaces the syncobj's fence, a
+ *	point adds that point to its timeline (points should increase, as
+ *	for every DRM driver).
+ */
+struct drm_vwddm_syncobj {
+	__u32 handle;
+	__u32 flags;
+	__u64 point;
+};
 
 /**
  * struct drm_vwddm_submit - DRM_IOCTL_VWDDM_SUBMIT
@@ -283,12 +324,25 @@ struct drm_vwddm_packet {
  * @out_fence_fd: out: with VWDDM_SUBMIT_OUT_FENCE, a sync_file (O_CLOEXEC)
  *	of @fence; its status (poll, SYNC_IOC_FILE_INFO) carries the error
  * @pad: zero
+ * @num_in_syncobjs: in: with VWDDM_SUBMIT_SYNCOBJS, entries in
+ *	@in_syncobjs_ptr, 0..VWDDM_MAX_SYNCOBJS; else zero
+ * @num_out_syncobjs: in: with VWDDM_SUBMIT_SYNCOBJS, entries in
+ *	@out_syncobjs_ptr, 0..VWDDM_MAX_SYNCOBJS; else zero
+ * @in_syncobjs_ptr: in: array of struct drm_vwddm_syncobj: fences the
+ *	submission waits for, next to @in_fence_fd and like it (one that
+ *	fails cancels the submission; for a timeline point, that point's own
+ *	fence counts); 0 when @num_in_syncobjs is 0, else zero
+ * @out_syncobjs_ptr: in: array of struct drm_vwddm_syncobj, each given
+ *	@fence (the last packet's) once the packets are queued; 0 when
+ *	@num_out_syncobjs is 0, else zero
  *
  * All or nothing: when SUBMIT fails nothing was queued (the paging
- * transfers making allocations resident excepted) and no file descriptor
- * was created. A context holds at most VWDDM_MAX_INFLIGHT_PER_CONTEXT
- * packets that have not signalled: SUBMIT waits (interruptibly) until the
- * new ones fit, or fails with -EBUSY under VWDDM_SUBMIT_NONBLOCK.
+ * transfers making allocations resident excepted), no file descriptor
+ * was created and no syncobj changed. Every syncobj is looked up (and
+ * every timeline point's chain node allocated) before anything is queued.
+ * A context holds at most VWDDM_MAX_INFLIGHT_PER_CONTEXT packets that have
+ * not signalled: SUBMIT waits (interruptibly) until the new ones fit, or
+ * fails with -EBUSY under VWDDM_SUBMIT_NONBLOCK.
  */
 struct drm_vwddm_submit {
 	__u32 flags;
@@ -299,6 +353,10 @@ struct drm_vwddm_submit {
 	__u64 fence;
 	__s32 out_fence_fd;
 	__u32 pad;
+	__u32 num_in_syncobjs;
+	__u32 num_out_syncobjs;
+	__u64 in_syncobjs_ptr;
+	__u64 out_syncobjs_ptr;
 };
 
 /* struct drm_vwddm_wait.flags */

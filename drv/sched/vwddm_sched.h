@@ -867,6 +867,13 @@ struct vwddm_sched_dump {
  *	is lost, to send the WEDGED uevent; returns 0 if it was sent. Set
  *	once, before any reset, with vwddm_sched_set_lost_notify().
  * @lost_arg: its argument
+ * @replug_notify: called by the reset worker once per platform-level
+ *	reset that power-cycled the adapter and from which it came back
+ *	(@rail: another adapter on the rail asked for it): the device is
+ *	reported missing and the layer above tears its stack down and builds
+ *	a fresh one, out of the reset path. Set once, before any reset, with
+ *	vwddm_sched_set_replug_notify().
+ * @replug_arg: its argument
  * @hws_culprit: hardware scheduling: the device of the context the running
  *	engine reset invalidated as the culprit (referenced), or NULL; under
  *	@reset_lock
@@ -913,6 +920,8 @@ struct vwddm_sched {
 	struct list_head rail_link;
 	int (*lost_notify)(void *arg);
 	void *lost_arg;
+	void (*replug_notify)(void *arg, bool rail);
+	void *replug_arg;
 	struct vwddm_device *hws_culprit;
 	bool hws_fault;
 	struct vwddm_sched_node nodes[];
@@ -1045,6 +1054,8 @@ void vwddm_sched_tdr_stats(struct vwddm_sched *sched,
 			   struct vwddm_bugcheck *bugcheck);
 void vwddm_sched_set_lost_notify(struct vwddm_sched *sched,
 				 int (*fn)(void *arg), void *arg);
+void vwddm_sched_set_replug_notify(struct vwddm_sched *sched,
+				   void (*fn)(void *arg, bool rail), void *arg);
 bool vwddm_sched_is_lost(struct vwddm_sched *sched);
 const char *vwddm_tdr_rung_name(u32 rung);
 

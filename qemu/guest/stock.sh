@@ -103,6 +103,8 @@ check ladder-fldr-recovers ladder_fldr_recovers
 check ladder-fldr-os-restores-config ladder_fldr_recovers os
 check ladder-all-fail-adapter-lost ladder_all_fail_lost
 check ladder-pldr-resets-the-rail ladder_pldr_rail
+check ladder-pldr-rmmod-at-once ladder_pldr_rmmod
+check ladder-pldr-unbind-races-replug ladder_pldr_unbind
 
 # The user-space tools on this kernel: vwddmctl smoke checks and a subset
 # of vwddm_test (guilty/innocent, sync_file, the invalid-argument sweep).
@@ -113,7 +115,8 @@ if load_for_tools; then
 	run_tap tools "$VWDDM_TOOLS/vwddm_test" -t submit_every_node \
 		-t four_files_one_guilty -t sync_file_poll_error \
 		-t invalid_query_adapter -t invalid_ctx -t invalid_submit \
-		-t invalid_wait -t invalid_alloc -t invalid_foreign_handles
+		-t invalid_wait -t invalid_alloc -t invalid_foreign_handles \
+		-t pldr_replug
 	heading "benchmarks (vwddm_bench on $(uname -r); numbers only)"
 	check vwddm-bench "$VWDDM_TOOLS/vwddm_bench" --iterations 2000
 	check unload-after-tools rmmod vwddm

@@ -21,7 +21,8 @@
  *                "<hang|fault|nopreempt>_<running|next> node=N [engine=E]"
  *                and "engine_tdr node=N [engine=E]"
  *   last_dump (r) the last TDR dump (also published as a devcoredump)
- *   tdr_stats (r) resets by rung and kind, step-time histograms, events
+ *   tdr_stats (r) resets by rung and kind (and the platform device's
+ *                replugs), step-time histograms, events
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -297,15 +298,17 @@ static int tdr_stats_show(struct seq_file *m, void *unused)
 	struct vwddm_adapter *adev = m->private;
 	struct vwddm_tdr_stats *t;
 	struct vwddm_bugcheck bc;
-	u32 i, b, total;
+	u32 i, b, total, replugs, last_replug;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	vwddm_sched_tdr_stats(adev->sched, t, &bc);
-	seq_printf(m, "rungs engine_reset=%llu adapter_reset=%llu function_reset=%llu platform_reset=%llu adapter_lost=%d\n",
+	vwddm_slot_replugs(adev, &replugs, &last_replug);
+	seq_printf(m, "rungs engine_reset=%llu adapter_reset=%llu function_reset=%llu platform_reset=%llu adapter_lost=%d replugs=%u\n",
 		   t->engine_resets, t->adapter_resets, t->function_resets,
-		   t->platform_resets, vwddm_sched_is_lost(adev->sched));
+		   t->platform_resets, vwddm_sched_is_lost(adev->sched),
+		   replugs);
 	seq_printf(m, "failures adapter_reset=%llu function_reset=%llu platform_reset=%llu\n",
 		   t->adapter_reset_failures, t->function_reset_failures,
 		   t->platform_reset_failures);

@@ -207,7 +207,7 @@ ladder_fldr_recovers() {
 	echo "engine=0 node=1 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
 	cat $d/idle >/dev/null || return 1
 	cat $d/tdr_stats
-	grep -q '^rungs engine_reset=1 adapter_reset=0 function_reset=1 platform_reset=0 adapter_lost=0$' \
+	grep -q '^rungs engine_reset=1 adapter_reset=0 function_reset=1 platform_reset=0 adapter_lost=0 replugs=0$' \
 		$d/tdr_stats || return 1
 	grep -q '^context client=1 engine=0 ordinal=1 state=active submitted=20 completed=20 ' \
 		$d/status || return 1

@@ -1996,10 +1996,10 @@ static ssize_t read_text(const char *path, char *buf, size_t len)
 TEST_F_TIMEOUT(vw, pldr_replug, 180)
 {
 	uint32_t e0 = self->d.nodes[0].engine, n0 = self->d.nodes[0].node;
-	int adapter = (int)self->d.q.adapter, pfd[2], status, fd;
+	int adapter = (int)self->d.q.adapter, pfd[2], rfd[2], status, fd;
 	uint64_t fence, f, end;
 	struct drm_vwddm_query_adapter q;
-	char path[PATH_MAX], *dump;
+	char path[PATH_MAX], *dump, ready;
 	int64_t before;
 	int32_t res[2], e;
 	uint32_t ctx, c2;
@@ -2015,25 +2015,35 @@ TEST_F_TIMEOUT(vw, pldr_replug, 180)
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
 	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 40, 10000, 0, &fence));
 	ASSERT_EQ(0, pipe(pfd));
+	ASSERT_EQ(0, pipe(rfd));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		/* The waiter, on the same open file. */
 		close(pfd[0]);
+		close(rfd[0]);
+		if (write(rfd[1], "r", 1) != 1)
+			_exit(1);
 		res[0] = vw_wait(self->d.fd, ctx, fence, 60 * 1000000000ULL,
 				 &res[1]);
 		_exit(write(pfd[1], res, sizeof(res)) == sizeof(res) ? 0 : 1);
 	}
 	close(pfd[1]);
-	/* Its first packet is on the hardware. */
-	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, ctx, fence, 20 * 1000000ULL,
+	close(rfd[1]);
+	ASSERT_EQ(1, read(rfd[0], &ready, 1));
+	close(rfd[0]);
+	/* Its first packet is on the hardware; the waiter is in WAIT. */
+	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, ctx, fence, 100 * 1000000ULL,
 				  &e));
 	ASSERT_EQ(0, vw_debugfs_write(adapter, "inject",
 				      "reset_from_timeout_fail=1"));
 	ASSERT_EQ(0, vw_debugfs_write(adapter, "inject", "fldr_fail=1"));
 	ASSERT_EQ(0, vw_debugfs_write(adapter, "inject", "adapter_reset"));
 
-	/* The waiter woke with an error: the reset's, or the unplug's. */
+	/*
+	 * The waiter woke with an error: the reset's, or the unplug's (it
+	 * may also have reached the ioctl only after the unplug).
+	 */
 	ASSERT_EQ((ssize_t)sizeof(res), read(pfd[0], res, sizeof(res)));
 	close(pfd[0]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));

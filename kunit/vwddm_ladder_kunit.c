@@ -5,10 +5,12 @@
  * function-level device reset -> platform-level device reset of the rail
  * -> adapter lost, each rung only when the one below failed (injected
  * failures), both ways of restoring the per-node configuration (and a
- * failed restore), a rail of two adapters, and a second hang in the
- * middle of a recovery.
+ * failed restore), a rail of two adapters, a second hang in the middle of
+ * a recovery, and the replug request (the device reported missing) after
+ * each platform-level reset, and only then.
  */
 #include <linux/dma-fence.h>
+#include <linux/string.h>
 
 #include "vwddm_kunit.h"
 
@@ -100,6 +102,45 @@ static void scene_put(struct scene *sc)
 	dma_fence_put(sc->fb);
 	dma_fence_put(sc->fc);
 	dma_fence_put(sc->fc2);
+}
+
+/*
+ * What the replug notifications said, per rig of a case (a, b, c); reset
+ * by replug_watch().
+ */
+struct replug_count {
+	u32 calls;
+	u32 rail_calls;
+	bool bad_context;
+};
+
+static struct replug_count replugs[3];
+
+static void count_replug(void *arg, bool rail)
+{
+	struct replug_count *rc = arg;
+
+	rc->calls++;
+	if (rail)
+		rc->rail_calls++;
+	/* The reset worker: process context, interrupts on. */
+	if (!in_task() || irqs_disabled())
+		rc->bad_context = true;
+}
+
+/* Count the replug notifications of @rig in replugs[@i]. */
+static void replug_watch(struct vwddm_rig *rig, u32 i)
+{
+	replugs[i] = (struct replug_count){};
+	vwddm_sched_set_replug_notify(rig->sched, count_replug, &replugs[i]);
+}
+
+static void expect_replugs(struct kunit *test, u32 i, u32 calls,
+			   u32 rail_calls)
+{
+	KUNIT_EXPECT_EQ(test, calls, replugs[i].calls);
+	KUNIT_EXPECT_EQ(test, rail_calls, replugs[i].rail_calls);
+	KUNIT_EXPECT_FALSE(test, replugs[i].bad_context);
 }
 
 /* New work on the idle context completes: the adapter runs again. */
@@ -353,6 +394,9 @@ static void ladder_platform_resets_the_rail(struct kunit *test)
 	vwddm_rig_start_sched(b, 1, 1, QUANTUM_US);
 	c->rail = OTHER_RAIL;
 	vwddm_rig_start_sched(c, 1, 1, QUANTUM_US);
+	replug_watch(a, 0);
+	replug_watch(b, 1);
+	replug_watch(c, 2);
 	bc = vwddm_rig_context(b, 0, RIG_MID, 0);
 	bidle = vwddm_rig_context(b, 0, RIG_DMA, 0);
 	cc = vwddm_rig_context(c, 0, RIG_MID, 0);
@@ -390,6 +434,14 @@ static void ladder_platform_resets_the_rail(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
 	s = vwddm_rig_tdr_stats(test, c, NULL);
 	KUNIT_EXPECT_EQ(test, 0ull, s->platform_resets);
+
+	/*
+	 * Both adapters power-cycled are reported missing, once each: a for
+	 * its own reset, b for the rail's; c is not.
+	 */
+	expect_replugs(test, 0, 1, 0);
+	expect_replugs(test, 1, 1, 1);
+	expect_replugs(test, 2, 0, 0);
 	scene_put(&sc);
 	dma_fence_put(fb);
 	dma_fence_put(fb2);
@@ -416,6 +468,8 @@ static void ladder_platform_rail_member_lost(struct kunit *test)
 	b->rail = TEST_RAIL;
 	vwddm_rig_start_sched(b, 8, 1, QUANTUM_US);
 	vwddm_kmd_inject_add(b->kmd, &binj);
+	replug_watch(a, 0);
+	replug_watch(b, 1);
 	bc = vwddm_rig_context(b, 0, RIG_MID, 0);
 	fb = vwddm_rig_run(b, bc, 1500, 0);
 	scene_start(a, &sc);
@@ -430,6 +484,9 @@ static void ladder_platform_rail_member_lost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)VWDDM_LOST_LADDER, s->lost_reason);
 	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_fence_result(fb));
 	KUNIT_EXPECT_EQ(test, -ENODEV, vwddm_rig_submit_errno(bc));
+	/* The lost adapter stays as it is: only the one back is replugged. */
+	expect_replugs(test, 0, 1, 0);
+	expect_replugs(test, 1, 0, 0);
 	scene_put(&sc);
 	dma_fence_put(fb);
 }
@@ -637,6 +694,101 @@ static void ladder_second_hang_mid_ladder(struct kunit *test)
 	dma_fence_put(fd);
 }
 
+/*
+ * The replug request after each rung: only a platform-level reset the
+ * adapter came back from reports it missing, once; the engine, adapter
+ * and function-level resets recover in place, and a lost adapter stays
+ * lost (WEDGED, no replug).
+ */
+struct replug_param {
+	const char *name;
+	struct vwddm_kmd_inject inj;
+	u32 rung;
+	u32 replugs;
+};
+
+static const struct replug_param replug_params[] = {
+	{ "engine", {}, VWDDM_RUNG_ENGINE, 0 },
+	{ "adapter", { .reset_engine_fail = 1 }, VWDDM_RUNG_ADAPTER, 0 },
+	{ "function", { .reset_engine_fail = 1, .reset_from_timeout_fail = 1 },
+	  VWDDM_RUNG_FUNCTION, 0 },
+	{ "platform", { .reset_engine_fail = 1, .reset_from_timeout_fail = 1,
+			.fldr_fail = 1 }, VWDDM_RUNG_PLATFORM, 1 },
+	{ "lost", { .reset_engine_fail = 1, .reset_from_timeout_fail = 1,
+		    .fldr_fail = 1, .pldr_fail = 1 }, VWDDM_RUNG_LOST, 0 },
+};
+
+static void replug_param_desc(const struct replug_param *p, char *desc)
+{
+	strscpy(desc, p->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(replug, replug_params, replug_param_desc);
+
+static void ladder_replug_only_after_platform_rung(struct kunit *test)
+{
+	const struct replug_param *p = test->param_value;
+	struct vwddm_rig *rig = ladder_setup(test, 0, &p->inj);
+	struct vwddm_tdr_stats *s;
+	struct scene sc;
+
+	replug_watch(rig, 0);
+	scene_start(rig, &sc);
+	vwddm_rig_run_to(rig, TDR_AT_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, p->rung, s->rung);
+	expect_replugs(test, 0, p->replugs, 0);
+	/* Nothing more later: the request was made once, by that reset. */
+	vwddm_rig_run_to(rig, 3 * TDR_AT_US);
+	expect_replugs(test, 0, p->replugs, 0);
+	scene_put(&sc);
+}
+
+/*
+ * Once per platform-level reset: a second one (the first ones' injected
+ * failures used up, injected again) requests a second replug, for every
+ * adapter of the rail; an engine reset in between requests none.
+ */
+static void ladder_replug_once_per_platform_reset(struct kunit *test)
+{
+	struct vwddm_kmd_inject inj = { .reset_engine_fail = 1,
+					.reset_from_timeout_fail = 1,
+					.fldr_fail = 1 };
+	struct vwddm_rig *a = ladder_setup(test, TEST_RAIL, &inj);
+	struct vwddm_rig *b = vwddm_rig_create(test, true, 1);
+	struct dma_fence *fa, *fb;
+	struct scene sc;
+	u32 round;
+	u64 t;
+
+	b->rail = TEST_RAIL;
+	vwddm_rig_start_sched(b, 8, 1, QUANTUM_US);
+	replug_watch(a, 0);
+	replug_watch(b, 1);
+	scene_start(a, &sc);
+	vwddm_rig_run_to(a, TDR_AT_US);
+	expect_replugs(test, 0, 1, 0);
+	expect_replugs(test, 1, 1, 1);
+	/* Round 0: an engine reset (nothing injected); round 1: a PLDR. */
+	for (round = 0; round < 2; round++) {
+		if (round)
+			vwddm_kmd_inject_add(a->kmd, &inj);
+		t = div_u64(vwddm_clock_now(&a->clock), NSEC_PER_USEC);
+		fa = vwddm_rig_run(a, vwddm_rig_context(a, 0, RIG_MID, 0), 10,
+				   VWDDM_HW_PKT_HANG);
+		fb = vwddm_rig_run(a, vwddm_rig_context(a, 0, RIG_MID, 0), 10,
+				   0);
+		vwddm_rig_run_to(a, t + TDR_AT_US + 100);
+		KUNIT_EXPECT_EQ(test, round ? -ECANCELED : -ETIME,
+				vwddm_rig_fence_result(fa));
+		dma_fence_put(fa);
+		dma_fence_put(fb);
+	}
+	expect_replugs(test, 0, 2, 0);
+	expect_replugs(test, 1, 2, 2);
+	scene_put(&sc);
+}
+
 static struct kunit_case vwddm_ladder_cases[] = {
 	KUNIT_CASE(ladder_engine_rung),
 	KUNIT_CASE(ladder_adapter_rung),
@@ -651,6 +803,9 @@ static struct kunit_case vwddm_ladder_cases[] = {
 	KUNIT_CASE(ladder_config_restore_failure_escalates),
 	KUNIT_CASE(ladder_second_hang_mid_engine_reset),
 	KUNIT_CASE(ladder_second_hang_mid_ladder),
+	KUNIT_CASE_PARAM(ladder_replug_only_after_platform_rung,
+			 replug_gen_params),
+	KUNIT_CASE(ladder_replug_once_per_platform_reset),
 	{}
 };
 

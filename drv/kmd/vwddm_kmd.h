@@ -11,6 +11,7 @@
 #define _VWDDM_KMD_H_
 
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "../../include/vwddm/vwddm_ddi.h"
@@ -152,10 +153,15 @@ struct vwddm_kmd_inject {
  * @os: the OS side's handle for @cb
  * @dpc_wq: the workqueue the DPC runs on (BH where the kernel has it)
  * @dpc: the device's one DPC
+ * @dpc_idle: woken when a run of the DPC ends (vwddm_kmd_flush_dpc())
  * @isr_lock: the interrupt spinlock: held by the interrupt routine, and by
  *	vwddm_kmd_synchronize_execution() callers. Protects @nodes,
- *	@node_cfg, @restores_config, @stats and @inject. A raw spinlock taken
- *	in hardirq context; nests outside the hardware's locks.
+ *	@node_cfg, @restores_config, @stats, @inject, @dpc_req and
+ *	@dpc_done. A raw spinlock taken in hardirq context; nests outside the
+ *	hardware's locks.
+ * @dpc_req: requests to run the DPC so far (vwddm_kmd_queue_dpc() calls)
+ * @dpc_done: the value of @dpc_req when the last finished run of the DPC
+ *	started: every request up to it has been served
  * @nodes: per node (engine * nodes + ordinal) fence bookkeeping
  * @node_cfg: per node, the configuration last set by the OS side (the
  *	miniport's copy, from which it restores the registers)
@@ -174,8 +180,11 @@ struct vwddm_kmd {
 	void *os;
 	struct workqueue_struct *dpc_wq;
 	struct work_struct dpc;
+	wait_queue_head_t dpc_idle;
 
 	raw_spinlock_t isr_lock;
+	u64 dpc_req;
+	u64 dpc_done;
 	struct vwddm_kmd_node nodes[VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];
 	struct vwddm_ddi_set_node_config
 		node_cfg[VWDDM_HW_MAX_ENGINES * VWDDM_HW_MAX_NODES];

@@ -109,15 +109,24 @@ static void vwddm_kmd_dpc(struct work_struct *work)
 {
 	struct vwddm_kmd *kmd = container_of(work, struct vwddm_kmd, dpc);
 	unsigned long flags;
+	u64 req;
 
 	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
 	kmd->stats.dpc_runs++;
 	if (in_hardirq())
 		kmd->stats.dpc_in_hardirq++;
+	/* This run serves every request made so far. */
+	req = kmd->dpc_req;
 	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
 	WARN_ON_ONCE(in_hardirq());
 
 	kmd->cb->notify_dpc(kmd->os);
+
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	kmd->dpc_done = req;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	if (wq_has_sleeper(&kmd->dpc_idle))
+		wake_up_all(&kmd->dpc_idle);
 }
 
 /**
@@ -130,9 +139,14 @@ static void vwddm_kmd_dpc(struct work_struct *work)
  */
 bool vwddm_kmd_queue_dpc(struct vwddm_kmd *kmd)
 {
-	bool queued = queue_work(kmd->dpc_wq, &kmd->dpc);
 	unsigned long flags;
+	bool queued;
 
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	kmd->dpc_req++;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	/* A run that starts after this sees the request. */
+	queued = queue_work(kmd->dpc_wq, &kmd->dpc);
 	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
 	if (queued)
 		kmd->stats.dpc_queued++;
@@ -143,24 +157,39 @@ bool vwddm_kmd_queue_dpc(struct vwddm_kmd *kmd)
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_queue_dpc);
 
+/* Every DPC request up to @req has been served by a run that ended. */
+static bool dpc_served(struct vwddm_kmd *kmd, u64 req)
+{
+	unsigned long flags;
+	bool served;
+
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	served = kmd->dpc_done >= req;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	return served;
+}
+
 /**
  * vwddm_kmd_flush_dpc() - make sure a queued DPC has run
  * @kmd: the device
  *
- * A DPC still queued is taken off its workqueue and run here (bottom
- * halves off, as on its BH workqueue); one running is waited for. Not a
- * flush: the reset worker calls this, and a WQ_MEM_RECLAIM work must not
- * flush the (BH, so never WQ_MEM_RECLAIM) DPC workqueue.
+ * Waits for a run of the DPC that started after the last request made
+ * before the call, as flush_work() would. It does not use flush_work():
+ * the reset worker calls it from a WQ_MEM_RECLAIM workqueue, and the DPC's
+ * workqueue (BH) cannot have WQ_MEM_RECLAIM, which flush_work() objects
+ * to; a BH work needs no rescuer to make progress.
  *
- * Context: process context, not from the DPC itself.
+ * Context: process context; not from the DPC itself.
  */
 void vwddm_kmd_flush_dpc(struct vwddm_kmd *kmd)
 {
-	if (!cancel_work_sync(&kmd->dpc))
-		return;
-	local_bh_disable();
-	vwddm_kmd_dpc(&kmd->dpc);
-	local_bh_enable();
+	unsigned long flags;
+	u64 req;
+
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	req = kmd->dpc_req;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	wait_event(kmd->dpc_idle, dpc_served(kmd, req));
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_flush_dpc);
 
@@ -202,6 +231,7 @@ int vwddm_kmd_irq_init(struct vwddm_kmd *kmd)
 
 	raw_spin_lock_init(&kmd->isr_lock);
 	INIT_WORK(&kmd->dpc, vwddm_kmd_dpc);
+	init_waitqueue_head(&kmd->dpc_idle);
 	kmd->dpc_wq = alloc_workqueue("%s-dpc", VWDDM_DPC_WQ_FLAGS, 0,
 				      cfg->name);
 	if (!kmd->dpc_wq)
@@ -235,6 +265,7 @@ err_destroy_wq:
 void vwddm_kmd_irq_fini(struct vwddm_kmd *kmd)
 {
 	const struct vwddm_hw_config *cfg = vwddm_hw_config(kmd->hw);
+	unsigned long flags;
 	u32 e, n;
 
 	for (e = 0; e < cfg->engines; e++)
@@ -245,4 +276,9 @@ void vwddm_kmd_irq_fini(struct vwddm_kmd *kmd)
 	/* No interrupt can queue the DPC any more. */
 	cancel_work_sync(&kmd->dpc);
 	destroy_workqueue(kmd->dpc_wq);
+	/* A request the cancel dropped is not waited for. */
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	kmd->dpc_done = kmd->dpc_req;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	wake_up_all(&kmd->dpc_idle);
 }

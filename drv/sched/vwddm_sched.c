@@ -541,8 +541,8 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_node_config);
  *
  * Leaves the rail registry (a platform-level reset of the rail in
  * progress finishes first), later submissions fail with -ENODEV; the
- * scheduler's timers stop, a reset in progress finishes. Called before the
- * miniport stops.
+ * scheduler's timers stop, a reset in progress finishes and its dump is
+ * published. Called before the miniport stops.
  *
  * Context: process context.
  */
@@ -570,6 +570,11 @@ void vwddm_sched_stop(struct vwddm_sched *sched)
 	vwddm_timer_cancel(&sched->group_timer);
 	flush_workqueue(sched->reset_wq);
 	flush_work(&sched->notify_work);
+	/*
+	 * The last reset's dump becomes a devcoredump before the adapter
+	 * goes: it outlives it (a replug after a platform-level reset).
+	 */
+	flush_delayed_work(&sched->dump.publish_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_stop);
 

@@ -1062,6 +1062,13 @@ struct vwddm_wedge_info {
  * @wedge_recovered: a reset recovered since the last notification; under
  *	@lock
  * @wedge_lost_sent: the adapter's loss was notified; under @lock
+ * @replug_notify: called by the reset worker once per platform-level
+ *	reset that power-cycled the adapter and from which it came back
+ *	(@rail: another adapter on the rail asked for it): the device is
+ *	reported missing and the layer above tears its stack down and builds
+ *	a fresh one, out of the reset path. Set once, before any reset, with
+ *	vwddm_sched_set_replug_notify().
+ * @replug_arg: its argument
  * @hws_culprit: hardware scheduling: the device of the context the running
  *	engine reset invalidated as the culprit (referenced), or NULL; under
  *	@reset_lock
@@ -1113,6 +1120,8 @@ struct vwddm_sched {
 	struct vwddm_wedge_info wedge_suspect;
 	bool wedge_recovered;
 	bool wedge_lost_sent;
+	void (*replug_notify)(void *arg, bool rail);
+	void *replug_arg;
 	struct vwddm_device *hws_culprit;
 	bool hws_fault;
 	struct vwddm_sched_node nodes[];
@@ -1247,6 +1256,8 @@ void vwddm_sched_set_wedge_notify(struct vwddm_sched *sched,
 				  int (*fn)(void *arg,
 					    const struct vwddm_wedge_info *info),
 				  void *arg);
+void vwddm_sched_set_replug_notify(struct vwddm_sched *sched,
+				   void (*fn)(void *arg, bool rail), void *arg);
 bool vwddm_sched_is_lost(struct vwddm_sched *sched);
 const char *vwddm_tdr_rung_name(u32 rung);
 

@@ -12,7 +12,9 @@
  * platform-level device reset of every adapter on the rail (PLDR), and
  * finally the adapter is lost. A device reset ends the work in flight as
  * the adapter reset does, and the per-node configuration is restored by
- * the miniport or, when it answers AddressingReset, by the OS side.
+ * the miniport or, when it answers AddressingReset, by the OS side. After
+ * a platform-level reset every adapter that came back is reported missing
+ * (replug_notify): the layer above rebuilds its whole driver stack.
  *
  * The system device is never put in error: its paging context loses what
  * it had on the hardware and resumes after every reset. Telling user space
@@ -376,17 +378,35 @@ static enum rung_result device_reset(struct vwddm_sched *sched,
 }
 
 /*
+ * An adapter came back from a platform-level reset: the device was
+ * reported missing from the bus, so its driver stack is torn down and
+ * rebuilt (reference wddm.md 4.1). The layer above does that, out of the
+ * reset path; here it is only told (@rail: another adapter's PLDR).
+ */
+static void request_replug(struct vwddm_sched *sched, bool rail)
+{
+	if (!sched->replug_notify)
+		return;
+	pr_notice("%s: platform-level reset: the adapter is reported missing; its driver stack is rebuilt\n",
+		  sched->name);
+	sched->replug_notify(sched->replug_arg, rail);
+}
+
+/*
  * The platform-level reset: the rail is power-cycled, so every adapter on
  * it is reset, and every one must come back. Each other adapter is taken
  * off its nodes first (the rail goes down for all at once); one whose
  * reset fails is lost on its own. The reset worker holds the rail lock, so
  * no other adapter on the rail is resetting or going away meanwhile, and
- * takes each other adapter's reset lock for the time of the reset.
+ * takes each other adapter's reset lock for the time of the reset. Every
+ * adapter that came back is then re-enumerated (request_replug()), still
+ * under the rail lock: none of them has left the rail.
  */
 static enum rung_result platform_reset(struct vwddm_sched *sched)
 {
 	struct vwddm_sched *m[VWDDM_RAIL_MAX_MEMBERS];
-	enum rung_result res;
+	bool back[VWDDM_RAIL_MAX_MEMBERS] = {};
+	enum rung_result res, mres;
 	u32 nm, i;
 
 	nm = vwddm_rail_members(sched, m, ARRAY_SIZE(m));
@@ -400,13 +420,20 @@ static enum rung_result platform_reset(struct vwddm_sched *sched)
 			quiesce_adapter(m[i]);
 	}
 	res = device_reset(sched, VWDDM_RESET_PLATFORM_LEVEL, false);
+	back[0] = res == RUNG_OK;
 	for (i = 1; i < nm; i++) {
-		if (!vwddm_sched_is_lost(m[i]) &&
-		    device_reset(m[i], VWDDM_RESET_PLATFORM_LEVEL, true) ==
-		    RUNG_FAILED)
-			vwddm_tdr_adapter_lost(m[i], VWDDM_LOST_LADDER);
+		if (!vwddm_sched_is_lost(m[i])) {
+			mres = device_reset(m[i], VWDDM_RESET_PLATFORM_LEVEL,
+					    true);
+			if (mres == RUNG_FAILED)
+				vwddm_tdr_adapter_lost(m[i], VWDDM_LOST_LADDER);
+			back[i] = mres == RUNG_OK;
+		}
 		vwddm_rail_unlock_member(m[i]);
 	}
+	for (i = 0; i < nm; i++)
+		if (back[i])
+			request_replug(m[i], i > 0);
 	return res;
 }
 

@@ -293,3 +293,29 @@ void vwddm_sched_printk(const struct vwddm_sched *sched, const char *level,
 		   sched->cfg.drm ? " " : ": ", &vaf);
 	va_end(args);
 }
+/**
+ * vwddm_sched_set_replug_notify() - who hears that the adapter must be
+ *	re-enumerated after a platform-level reset
+ * @sched: the scheduler
+ * @fn: called by the reset worker once per platform-level reset that
+ *	power-cycled the adapter and from which it came back, with @rail
+ *	true when another adapter on the rail asked for the reset. A PLDR
+ *	reports the device missing (reference wddm.md 4.1): the layer above
+ *	unplugs the adapter and probes a fresh one. @fn runs in process
+ *	context, on the reset worker of the adapter that ran the PLDR,
+ *	which holds the reset locks (and the rail lock) inside a
+ *	fence-signalling section: it must not block, allocate or wait, only
+ *	schedule the replug elsewhere (never on the adapter's reset
+ *	workqueue, which the teardown flushes). Never called for the other
+ *	rungs, nor for an adapter that is lost.
+ * @arg: its first argument
+ *
+ * Context: before the first reset (at probe).
+ */
+void vwddm_sched_set_replug_notify(struct vwddm_sched *sched,
+				   void (*fn)(void *arg, bool rail), void *arg)
+{
+	sched->replug_notify = fn;
+	sched->replug_arg = arg;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_set_replug_notify);

@@ -4,7 +4,9 @@
  * generation and interrupt fault injection. Root only.
  *
  *   status  (r)  "adapter", "tdr", "ladder", then "node" and "context"
- *                lines, each a list of key=value pairs
+ *                lines, each a list of key=value pairs; the ladder line
+ *                ends with the platform device's replugs, which outlive
+ *                the adapter (everything else is this adapter's)
  *   submit  (w)  "engine=E node=N count=C us=D [ctx=0|1] [hang=1]
  *                [fault=1] [nopreempt=1]": queue C packets of D us
  *   idle    (r)  wait (up to 30 s) until all work retired; prints "idle"
@@ -19,7 +21,8 @@
  *                "<hang|fault|nopreempt>_<running|next> node=N [engine=E]"
  *                and "engine_tdr node=N [engine=E]"
  *   last_dump (r) the last TDR dump (also published as a devcoredump)
- *   tdr_stats (r) resets by rung and kind, step-time histograms, events
+ *   tdr_stats (r) resets by rung and kind (and the platform device's
+ *                replugs), step-time histograms, events
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -92,7 +95,7 @@ static int status_show(struct seq_file *m, void *unused)
 	struct vwddm_tdr_stats *tdr;
 	struct vwddm_kmd_stats ks;
 	struct vwddm_bugcheck bc;
-	u32 c, e, i, n;
+	u32 c, e, i, n, replugs, last_replug;
 
 	tdr = kzalloc(sizeof(*tdr), GFP_KERNEL);
 	if (!tdr)
@@ -113,7 +116,8 @@ static int status_show(struct seq_file *m, void *unused)
 		   tdr->guilty_contexts, tdr->devices_in_error, bc.code, bc.p1,
 		   bc.count, tdr->blocked_processes, tdr->last_blocked_pid,
 		   tdr->last_reason, tdr->last_dbg_reason);
-	seq_printf(m, "ladder lost=%d rung=%s lost_rung=%s lost_reason=%s rail=%u function_resets=%llu platform_resets=%llu rail_resets=%llu adapter_reset_failures=%llu function_reset_failures=%llu platform_reset_failures=%llu kmd_config_restores=%llu os_config_restores=%llu wedged_uevents=%d recovered_uevents=%d\n",
+	vwddm_slot_replugs(adev, &replugs, &last_replug);
+	seq_printf(m, "ladder lost=%d rung=%s lost_rung=%s lost_reason=%s rail=%u function_resets=%llu platform_resets=%llu rail_resets=%llu adapter_reset_failures=%llu function_reset_failures=%llu platform_reset_failures=%llu kmd_config_restores=%llu os_config_restores=%llu wedged_uevents=%d recovered_uevents=%d replugs=%u last_replug=%s\n",
 		   vwddm_sched_is_lost(adev->sched),
 		   vwddm_tdr_rung_name(tdr->rung),
 		   vwddm_tdr_rung_name(tdr->lost_rung),
@@ -125,7 +129,9 @@ static int status_show(struct seq_file *m, void *unused)
 		   tdr->platform_reset_failures, tdr->kmd_config_restores,
 		   tdr->os_config_restores,
 		   atomic_read(&adev->wedged_uevents),
-		   atomic_read(&adev->recovered_uevents));
+		   atomic_read(&adev->recovered_uevents), replugs,
+		   last_replug == VWDDM_REPLUG_PLATFORM ? "platform" :
+		   last_replug == VWDDM_REPLUG_RAIL ? "rail" : "none");
 	show_tdr_events(m, "last_reset", tdr, 4);
 	for (e = 0; e < cfg->engines; e++) {
 		for (n = 0; n < cfg->nodes; n++) {
@@ -293,15 +299,17 @@ static int tdr_stats_show(struct seq_file *m, void *unused)
 	struct vwddm_adapter *adev = m->private;
 	struct vwddm_tdr_stats *t;
 	struct vwddm_bugcheck bc;
-	u32 i, b, total;
+	u32 i, b, total, replugs, last_replug;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	vwddm_sched_tdr_stats(adev->sched, t, &bc);
-	seq_printf(m, "rungs engine_reset=%llu adapter_reset=%llu function_reset=%llu platform_reset=%llu adapter_lost=%d\n",
+	vwddm_slot_replugs(adev, &replugs, &last_replug);
+	seq_printf(m, "rungs engine_reset=%llu adapter_reset=%llu function_reset=%llu platform_reset=%llu adapter_lost=%d replugs=%u\n",
 		   t->engine_resets, t->adapter_resets, t->function_resets,
-		   t->platform_resets, vwddm_sched_is_lost(adev->sched));
+		   t->platform_resets, vwddm_sched_is_lost(adev->sched),
+		   replugs);
 	seq_printf(m, "failures adapter_reset=%llu function_reset=%llu platform_reset=%llu\n",
 		   t->adapter_reset_failures, t->function_reset_failures,
 		   t->platform_reset_failures);

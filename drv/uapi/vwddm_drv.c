@@ -2,6 +2,14 @@
 /*
  * vwddm_drv.c - module entry: platform devices, the DRM render-only device,
  * and the composition of hw/, kmd/ and sched/ into an adapter.
+ *
+ * Lifetimes: the platform devices and their records (struct vwddm_slot)
+ * live from module load to unload. An adapter lives from probe to remove
+ * (and its DRM device and scheduler until the last open file is closed).
+ * After a platform-level reset the adapter is replugged: a work item of
+ * its slot, on vwddm_replug_wq, unbinds it (remove: the DRM device is
+ * unplugged, every open file gets -ENODEV, every pending fence ends) and
+ * probes a fresh one with a new render node and debugfs directory.
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -25,6 +33,10 @@
 static struct vwddm_params vwddm_params;
 static struct platform_device *vwddm_pdevs[VWDDM_MAX_ADAPTERS];
 static struct dentry *vwddm_debugfs_root;
+/* Per platform device id; each slot has its own lock. */
+static struct vwddm_slot vwddm_slots[VWDDM_MAX_ADAPTERS];
+/* Runs the slots' replug works, one at a time. */
+static struct workqueue_struct *vwddm_replug_wq;
 
 static const struct file_operations vwddm_drm_fops = {
 	.owner		= THIS_MODULE,
@@ -118,6 +130,100 @@ static int vwddm_wedge_notify(void *arg, const struct vwddm_wedge_info *info)
 	return ret;
 }
 
+/*
+ * The reset worker says a platform-level reset power-cycled the adapter:
+ * the device is reported missing and its stack must be rebuilt. Runs on
+ * the reset worker inside its fence-signalling section: only queue the
+ * replug (the adapter is alive: it is on the rail, or its worker runs).
+ */
+static void vwddm_replug_notify(void *arg, bool rail)
+{
+	struct vwddm_adapter *adev = arg;
+	struct vwddm_slot *slot = adev->slot;
+
+	spin_lock(&slot->lock);
+	if (!slot->closed) {
+		slot->replug_gen = adev->gen;
+		slot->replug_rail = rail;
+		queue_work(vwddm_replug_wq, &slot->replug_work);
+	}
+	spin_unlock(&slot->lock);
+}
+
+/*
+ * The replug: unbind the adapter that asked for it, as if its device had
+ * left the bus, and bind the driver again, as when the device comes back
+ * and is enumerated afresh. Nothing happens if that adapter is no longer
+ * bound (unbound through sysfs, or already replaced). Unbind and bind
+ * take the device lock themselves: a sysfs unbind landing between the
+ * check and the unbind is undone by the bind, as a real device that comes
+ * back is bound again.
+ */
+static void vwddm_replug_work(struct work_struct *work)
+{
+	struct vwddm_slot *slot = container_of(work, struct vwddm_slot,
+					       replug_work);
+	struct platform_device *pdev;
+	struct vwddm_adapter *adev;
+	bool rail, ours;
+	u32 gen;
+	int ret;
+
+	spin_lock(&slot->lock);
+	gen = slot->replug_gen;
+	rail = slot->replug_rail;
+	slot->replug_gen = 0;
+	pdev = slot->pdev;
+	spin_unlock(&slot->lock);
+	if (!gen || !pdev)
+		return;
+	device_lock(&pdev->dev);
+	adev = pdev->dev.driver ? platform_get_drvdata(pdev) : NULL;
+	ours = adev && adev->gen == gen;
+	device_unlock(&pdev->dev);
+	if (!ours)
+		return;
+	dev_notice(&pdev->dev, "replug after a platform-level reset%s: unbinding the adapter, binding a fresh one\n",
+		   rail ? " of its rail" : "");
+	device_release_driver(&pdev->dev);
+	spin_lock(&slot->lock);
+	slot->replugs++;
+	slot->last_replug = rail ? VWDDM_REPLUG_RAIL : VWDDM_REPLUG_PLATFORM;
+	spin_unlock(&slot->lock);
+	ret = device_attach(&pdev->dev);
+	if (ret <= 0)
+		dev_err(&pdev->dev, "replug: the adapter did not come back (%d)\n",
+			ret);
+}
+
+/**
+ * vwddm_slot_replugs() - what the platform device of an adapter went through
+ * @adev: the adapter
+ * @replugs: set to the replugs done so far
+ * @last: set to the VWDDM_REPLUG_* of the last one
+ */
+void vwddm_slot_replugs(struct vwddm_adapter *adev, u32 *replugs, u32 *last)
+{
+	spin_lock(&adev->slot->lock);
+	*replugs = adev->slot->replugs;
+	*last = adev->slot->last_replug;
+	spin_unlock(&adev->slot->lock);
+}
+
+/* No replug is queued from now on; wait for the one running. */
+static void vwddm_replug_stop(void)
+{
+	u32 i;
+
+	for (i = 0; i < VWDDM_MAX_ADAPTERS; i++) {
+		spin_lock(&vwddm_slots[i].lock);
+		vwddm_slots[i].closed = true;
+		spin_unlock(&vwddm_slots[i].lock);
+	}
+	for (i = 0; i < VWDDM_MAX_ADAPTERS; i++)
+		cancel_work_sync(&vwddm_slots[i].replug_work);
+}
+
 static int vwddm_probe(struct platform_device *pdev)
 {
 	const struct vwddm_params *p = &vwddm_params;
@@ -143,19 +249,29 @@ static int vwddm_probe(struct platform_device *pdev)
 		.nodes = p->nodes,
 	};
 	struct vwddm_adapter *adev;
+	struct vwddm_slot *slot;
 	char name[16];
 	int ret;
 
+	/* Only the module's own devices, vwddm.0 to vwddm.<adapters - 1>. */
+	if (pdev->id < 0 || pdev->id >= VWDDM_MAX_ADAPTERS)
+		return -ENODEV;
+	slot = &vwddm_slots[pdev->id];
 	adev = devm_drm_dev_alloc(&pdev->dev, &vwddm_drm_driver,
 				  struct vwddm_adapter, drm);
 	if (IS_ERR(adev))
 		return PTR_ERR(adev);
 	adev->index = pdev->id;
+	adev->slot = slot;
+	spin_lock(&slot->lock);
+	slot->pdev = pdev;
+	adev->gen = ++slot->gen;
+	spin_unlock(&slot->lock);
 	atomic_set(&adev->wedged_uevents, 0);
 	atomic_set(&adev->recovered_uevents, 0);
 	mutex_init(&adev->workload_lock);
-	scfg.rail = adev->index < VWDDM_MAX_ADAPTERS ? p->rail[adev->index] : 0;
-	scfg.hws = adev->index < VWDDM_MAX_ADAPTERS && p->hws[adev->index];
+	scfg.rail = p->rail[adev->index];
+	scfg.hws = p->hws[adev->index];
 	hcfg.hws = scfg.hws;
 	adev->params = p;
 	vwddm_clock_init(&adev->clock, false);
@@ -195,6 +311,7 @@ static int vwddm_probe(struct platform_device *pdev)
 	vwddm_kmd_set_restores_config(adev->kmd, p->kmd_restores_config);
 	vwddm_sched_set_miniport(adev->sched, adev->kmd);
 	vwddm_sched_set_wedge_notify(adev->sched, vwddm_wedge_notify, adev);
+	vwddm_sched_set_replug_notify(adev->sched, vwddm_replug_notify, adev);
 
 	ret = vwddm_workload_create(adev);
 	if (ret)
@@ -266,6 +383,13 @@ static int __init vwddm_init(void)
 	ret = vwddm_params_parse(&vwddm_params);
 	if (ret)
 		return ret;
+	for (i = 0; i < VWDDM_MAX_ADAPTERS; i++) {
+		spin_lock_init(&vwddm_slots[i].lock);
+		INIT_WORK(&vwddm_slots[i].replug_work, vwddm_replug_work);
+	}
+	vwddm_replug_wq = alloc_ordered_workqueue("vwddm-replug", 0);
+	if (!vwddm_replug_wq)
+		return -ENOMEM;
 	vwddm_fence_lockdep_prime();
 	vwddm_debugfs_root = debugfs_create_dir(DRIVER_NAME, NULL);
 	ret = platform_driver_register(&vwddm_platform_driver);
@@ -287,18 +411,26 @@ static int __init vwddm_init(void)
 	return 0;
 
 err_unregister_devices:
+	vwddm_replug_stop();
 	vwddm_unregister_devices();
 	platform_driver_unregister(&vwddm_platform_driver);
 err_remove_debugfs:
 	debugfs_remove_recursive(vwddm_debugfs_root);
+	destroy_workqueue(vwddm_replug_wq);
 	return ret;
 }
 
 static void __exit vwddm_exit(void)
 {
+	/*
+	 * A replug queued or running ends first; a platform-level reset that
+	 * the removals below wait for queues none.
+	 */
+	vwddm_replug_stop();
 	vwddm_unregister_devices();
 	platform_driver_unregister(&vwddm_platform_driver);
 	debugfs_remove_recursive(vwddm_debugfs_root);
+	destroy_workqueue(vwddm_replug_wq);
 	/* Fences are freed from RCU callbacks in this module's code. */
 	rcu_barrier();
 }

@@ -9,11 +9,14 @@
 #include <drm/drm_device.h>
 #include <drm/drm_ioctl.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "../base/vwddm_clock.h"
 #include "../hw/vwddm_hw.h"
 
 struct drm_file;
+struct platform_device;
 struct vwddm_context;
 struct vwddm_device;
 struct vwddm_kmd;
@@ -74,6 +77,41 @@ struct vwddm_params {
 	bool hws[VWDDM_MAX_ADAPTERS];
 };
 
+/* What struct vwddm_slot.last_replug says. */
+#define VWDDM_REPLUG_NONE	0	/* no replug yet */
+#define VWDDM_REPLUG_PLATFORM	1	/* the adapter's own PLDR */
+#define VWDDM_REPLUG_RAIL	2	/* another adapter's PLDR of the rail */
+
+/**
+ * struct vwddm_slot - what outlives the adapters of one platform device
+ *	(vwddm.N): a platform-level reset reports the device missing, and the
+ *	adapter is unbound and a fresh one probed (a replug); the platform
+ *	device, this record and the devcoredumps stay
+ * @lock: protects every field below except @replug_work
+ * @pdev: the platform device, set by its first probe
+ * @gen: probes of @pdev so far: the bound adapter has this generation
+ * @closed: the module is going away: no replug is queued any more
+ * @replug_gen: the generation of the adapter a queued replug is for (0:
+ *	none); a replug whose adapter is no longer bound does nothing
+ * @replug_rail: the queued replug is for another adapter's PLDR
+ * @replugs: replugs done: adapters unbound for a fresh one
+ * @last_replug: VWDDM_REPLUG_* of the last one
+ * @replug_work: unbinds the adapter and probes a fresh one, on the module's
+ *	replug workqueue (never the adapter's reset workqueue: the teardown
+ *	flushes that); cancelled before the platform device is unregistered
+ */
+struct vwddm_slot {
+	spinlock_t lock; /* see above */
+	struct platform_device *pdev;
+	u32 gen;
+	bool closed;
+	u32 replug_gen;
+	bool replug_rail;
+	u32 replugs;
+	u32 last_replug;
+	struct work_struct replug_work;
+};
+
 /**
  * struct vwddm_adapter - one logical adapter
  * @drm: the DRM device (render node)
@@ -92,6 +130,8 @@ struct vwddm_params {
  * @debugfs: the adapter's debugfs directory
  * @wedged_uevents: WEDGED=rebind uevents sent for the lost adapter
  * @recovered_uevents: WEDGED=none uevents sent for resets that recovered
+ * @slot: the record of its platform device, which outlives it
+ * @gen: its generation: the probe of the platform device that made it
  */
 struct vwddm_adapter {
 	struct drm_device drm;
@@ -108,6 +148,8 @@ struct vwddm_adapter {
 	struct dentry *debugfs;
 	atomic_t wedged_uevents;
 	atomic_t recovered_uevents;
+	struct vwddm_slot *slot;
+	u32 gen;
 };
 
 int vwddm_params_parse(struct vwddm_params *p);
@@ -139,5 +181,8 @@ struct vwddm_context *vwddm_workload_ready(struct vwddm_adapter *adev, u32 c,
 
 void vwddm_debugfs_adapter_init(struct vwddm_adapter *adev,
 				struct dentry *root);
+
+/* vwddm_drv.c */
+void vwddm_slot_replugs(struct vwddm_adapter *adev, u32 *replugs, u32 *last);
 
 #endif /* _VWDDM_DRV_H_ */

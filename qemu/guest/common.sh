@@ -207,7 +207,7 @@ ladder_fldr_recovers() {
 	echo "engine=0 node=1 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
 	cat $d/idle >/dev/null || return 1
 	cat $d/tdr_stats
-	grep -q '^rungs engine_reset=1 adapter_reset=0 function_reset=1 platform_reset=0 adapter_lost=0$' \
+	grep -q '^rungs engine_reset=1 adapter_reset=0 function_reset=1 platform_reset=0 adapter_lost=0 replugs=0$' \
 		$d/tdr_stats || return 1
 	grep -q '^context client=1 engine=0 ordinal=1 state=active submitted=20 completed=20 ' \
 		$d/status || return 1
@@ -227,7 +227,7 @@ ladder_all_fail_lost() {
 	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
 	cat $d/idle >/dev/null || return 1
 	grep -E '^(ladder|context client=. engine=0 ordinal=[01] )' $d/status
-	grep -q '^ladder lost=1 rung=lost lost_rung=platform lost_reason=ladder .* platform_reset_failures=1 .* wedged_uevents=1 recovered_uevents=0$' \
+	grep -q '^ladder lost=1 rung=lost lost_rung=platform lost_reason=ladder .* platform_reset_failures=1 .* wedged_uevents=1 recovered_uevents=0 replugs=0 last_replug=none$' \
 		$d/status || return 1
 	grep -q '^context client=1 engine=0 ordinal=1 state=lost ' $d/status ||
 		return 1
@@ -240,32 +240,140 @@ ladder_all_fail_lost() {
 	! grep -q '^vwddm ' /proc/modules
 }
 
+# ladder_field ADAPTER KEY: KEY's value on the adapter's debugfs ladder
+# line (empty while there is no adapter: during a replug).
+ladder_field() {
+	sed -n "s/^ladder .* $2=\([^ ]*\).*/\1/p" "$VWDDM_DBG/$1/status" 2>/dev/null
+}
+
+# wait_replugs ADAPTER N [SECONDS]: poll (default 60 s) until the
+# adapter's platform device was replugged N times and the fresh adapter
+# is up (its debugfs directory is made last by probe).
+wait_replugs() {
+	i=0
+	while [ "$(ladder_field "$1" replugs)" != "$2" ]; do
+		i=$((i + 1))
+		if [ $i -gt $((${3:-60} * 10)) ]; then
+			echo "adapter $1: replugs=$(ladder_field "$1" replugs) after ${3:-60} s, waited for $2"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# dismiss_devcoredumps: dismiss every devcoredump (the kernel keeps one per
+# failing device: a new one is dropped while an older one is there).
+dismiss_devcoredumps() {
+	for f in /sys/class/devcoredump/devcd*/data; do
+		[ -f "$f" ] && echo 1 >"$f" 2>/dev/null
+	done
+	i=0
+	while ls /sys/class/devcoredump/devcd* >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && { echo "devcoredumps not dismissed"; return 1; }
+		sleep 0.1
+	done
+}
+
+# devcoredump_of PDEV: the data file of the devcoredump of platform device
+# PDEV (vwddm.N), if there is one.
+devcoredump_of() {
+	for c in /sys/class/devcoredump/devcd*; do
+		[ "$(readlink -f "$c/failing_device" 2>/dev/null)" = "/sys/devices/platform/$1" ] &&
+			echo "$c/data" && return 0
+	done
+	return 1
+}
+
 # ladder_pldr_rail: adapters 0 and 1 on rail 1; adapter 0's engine,
 # adapter and function-level resets fail, so its platform-level reset
-# power-cycles the rail: both adapters are reset and both come back
-# (adapter 1's work in flight is aborted, new work runs on it).
+# power-cycles the rail: both adapters are reset, both come back, and
+# both are reported missing and replugged (wddm.md 4.1): a render-node
+# file held open across it is left with the old device, each debugfs
+# directory comes back with a fresh adapter (replugs=1, last_replug
+# platform for adapter 0, rail for adapter 1; every other statistic is
+# the new adapter's), new work runs on both, and the reset's devcoredump
+# (0x117, TdrReason 9) survives the replug.
 ladder_pldr_rail() {
 	insmod /vwddm.ko adapters=2 rails=1,1 tdr_delay_ms=300 quantum_us=5000 ||
 		return 1
 	d=$VWDDM_DBG/0
 	d1=$VWDDM_DBG/1
+	dismiss_devcoredumps || return 1
 	for k in reset_engine_fail reset_from_timeout_fail fldr_fail; do
 		echo "$k=1" >$d/inject || return 1
 	done
+	exec 3<>/dev/dri/renderD128 || return 1
 	echo "engine=0 node=2 ctx=1 count=1000 us=10000" >$d1/submit || return 1
 	echo "engine=0 node=0 ctx=1 count=20 us=10000" >$d/submit || return 1
 	echo "engine=0 node=0 ctx=0 count=1 us=100 hang=1" >$d/submit || return 1
-	cat $d/idle >/dev/null && cat $d1/idle >/dev/null || return 1
-	grep -E '^(ladder|context client=. engine=0 ordinal=2 )' $d/status $d1/status
-	grep -q '^ladder lost=0 rung=platform .* rail=1 .* platform_resets=1 rail_resets=0 ' \
+	wait_replugs 0 1 && wait_replugs 1 1 || { exec 3>&-; return 1; }
+	exec 3>&-
+	dmesg | grep -E 'vwddm.*(platform-level|replug)'
+	grep -E '^ladder' $d/status $d1/status
+	grep -q '^ladder lost=0 rung=none .* rail=1 .* platform_resets=0 .* replugs=1 last_replug=platform$' \
 		$d/status || return 1
-	grep -q '^ladder lost=0 rung=platform .* rail=1 .* platform_resets=1 rail_resets=1 ' \
+	grep -q '^ladder lost=0 rung=none .* rail=1 .* platform_resets=0 .* replugs=1 last_replug=rail$' \
 		$d1/status || return 1
-	grep -q '^context client=1 engine=0 ordinal=2 state=reset ' $d1/status ||
+	dmesg | grep -q 'vwddm0: platform-level device reset done' &&
+		dmesg | grep -q 'vwddm1: platform-level device reset (another adapter on the rail' &&
+		dmesg | grep -q 'vwddm.0: replug after a platform-level reset:' &&
+		dmesg | grep -q 'vwddm.1: replug after a platform-level reset of its rail:' ||
 		return 1
-	echo "engine=0 node=2 ctx=0 count=5 us=1000" >$d1/submit || return 1
-	cat $d1/idle >/dev/null || return 1
-	grep -q '^context client=0 engine=0 ordinal=2 state=active submitted=5 completed=5 ' \
-		$d1/status || return 1
+	for a in 0 1; do
+		echo "engine=0 node=2 ctx=0 count=5 us=1000" >$VWDDM_DBG/$a/submit || return 1
+		cat $VWDDM_DBG/$a/idle >/dev/null || return 1
+		grep -q '^context client=0 engine=0 ordinal=2 state=active submitted=5 completed=5 ' \
+			$VWDDM_DBG/$a/status || return 1
+	done
+	test -c /dev/dri/renderD129 || return 1
+	f=$(devcoredump_of vwddm.0) || { echo "no devcoredump of vwddm.0"; return 1; }
+	head -n 4 "$f"
+	grep -q '^reason: 0x117 VIDEO_TDR_TIMEOUT_DETECTED$' "$f" &&
+		grep -q '^tdr_type: 9$' "$f" || return 1
+	echo 1 >"$f"
+	rmmod vwddm
+}
+
+# pldr_forced ADAPTER: a platform-level reset without a hang: a forced
+# adapter reset whose adapter and function-level resets fail.
+pldr_forced() {
+	echo reset_from_timeout_fail=1 >"$VWDDM_DBG/$1/inject" &&
+		echo fldr_fail=1 >"$VWDDM_DBG/$1/inject" &&
+		echo adapter_reset >"$VWDDM_DBG/$1/inject"
+}
+
+# ladder_pldr_rmmod: rmmod right after a platform-level reset of a rail of
+# two adapters, and after short delays (the replug queued, running, done):
+# it is cancelled or finishes, and the module unloads cleanly.
+ladder_pldr_rmmod() {
+	for delay in 0 0.05 0.2 0.5 2; do
+		insmod /vwddm.ko adapters=2 rails=1,1 tdr_delay_ms=300 quantum_us=5000 ||
+			return 1
+		pldr_forced 0 || return 1
+		[ $delay = 0 ] || sleep $delay
+		rmmod vwddm || return 1
+		! grep -q '^vwddm ' /proc/modules || return 1
+		echo "rmmod ${delay}s after the platform-level reset: clean"
+	done
+}
+
+# ladder_pldr_unbind: a sysfs unbind of the adapter racing the replug of a
+# platform-level reset (at once, and a little later): whichever wins, the
+# adapter is bound again (by the replug, or here) and works.
+ladder_pldr_unbind() {
+	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
+	for delay in 0 0.1 0.3; do
+		pldr_forced 0 || return 1
+		[ $delay = 0 ] || sleep $delay
+		echo vwddm.0 >/sys/bus/platform/drivers/vwddm/unbind 2>/dev/null
+		sleep 2
+		if [ ! -e /sys/bus/platform/drivers/vwddm/vwddm.0 ]; then
+			echo vwddm.0 >/sys/bus/platform/drivers/vwddm/bind || return 1
+		fi
+		echo "unbind ${delay}s after the platform-level reset: replugs=$(ladder_field 0 replugs)"
+		echo "engine=0 node=0 ctx=0 count=3 us=1000" >$VWDDM_DBG/0/submit || return 1
+		cat $VWDDM_DBG/0/idle >/dev/null || return 1
+	done
 	rmmod vwddm
 }

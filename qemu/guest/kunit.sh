@@ -75,6 +75,8 @@ check ladder-fldr-recovers ladder_fldr_recovers
 check ladder-fldr-os-restores-config ladder_fldr_recovers os
 check ladder-all-fail-adapter-lost ladder_all_fail_lost
 check ladder-pldr-resets-the-rail ladder_pldr_rail
+check ladder-pldr-rmmod-at-once ladder_pldr_rmmod
+check ladder-pldr-unbind-races-replug ladder_pldr_unbind
 
 # Hardware scheduling (sched_mode=hw): a hang on node 0 behind which a
 # second context waits makes the firmware raise GPU_ENGINE_TIMEOUT; the

@@ -118,6 +118,8 @@ check ladder-fldr-recovers ladder_fldr_recovers
 check ladder-fldr-os-restores-config ladder_fldr_recovers os
 check ladder-all-fail-adapter-lost ladder_all_fail_lost
 check ladder-pldr-resets-the-rail ladder_pldr_rail
+check ladder-pldr-rmmod-at-once ladder_pldr_rmmod
+check ladder-pldr-unbind-races-replug ladder_pldr_unbind
 
 # The user-space tools on this kernel: vwddmctl smoke checks and a subset
 # of vwddm_test (guilty/innocent, sync_file, syncobjs, the invalid-argument
@@ -136,7 +138,8 @@ if load_for_tools; then
 		-t syncobj_caps -t syncobj_binary_in_out \
 		-t syncobj_timeline_two_files \
 		-t syncobj_signal_releases_waiting_submit \
-		-t invalid_submit_syncobjs -t syncobj_v2_submit_size
+		-t invalid_submit_syncobjs -t syncobj_v2_submit_size \
+		-t pldr_replug
 	heading "benchmarks (vwddm_bench on $(uname -r); numbers only)"
 	check vwddm-bench "$VWDDM_TOOLS/vwddm_bench" --iterations 2000
 	check unload-after-tools rmmod vwddm

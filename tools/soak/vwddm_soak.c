@@ -40,6 +40,15 @@
  * CTX_QUERY: LOST, ADAPTER_LOST) and every pending fence must signal; with
  * --module the epoch ends there: everything drains and is checked, every
  * file is closed, the module is reloaded with --params and the run goes on.
+ * A platform-level reset replugs every adapter of its rail (the device is
+ * reported missing, a fresh adapter is bound): the monitor sees its
+ * debugfs files go and come back with "replugs" one higher, and the
+ * adapter is gone for the epoch as a lost one is, except that its old
+ * files answer every ioctl (CTX_QUERY, WAIT, destroys too) with -ENODEV.
+ * Its timeline ends with the last counters read before, plus the replug
+ * (an adapter-wide reset for the innocents' errors); the checks that
+ * counters grew at least as much as what the clients saw are not made
+ * for it (the last read may predate the last resets).
  *
  * At the end (of the run or of an epoch) submissions and injections stop.
  * Phase 1: every fence gets --drain/2 s to signal by itself (a spurious
@@ -138,6 +147,10 @@
 #define NS_PER_MS		(1000ULL * 1000)
 #define STALL_NS		(5000ULL * NS_PER_MS)
 #define STUCK_NS		(10000ULL * NS_PER_MS)
+/* How long a replug may keep the debugfs files away; how long a client
+ * whose file answered -ENODEV waits for the monitor to see the replug. */
+#define UNREAD_NS		(20000ULL * NS_PER_MS)
+#define REPLUG_WAIT_MS		25000
 
 /* ------------------------------------------------------------------ */
 /* Options, randomness, time, findings                                 */
@@ -675,7 +688,7 @@ enum {
 	V_ENG, V_ADP, V_FLR, V_PLR, V_LOST, V_FAIL_A, V_FAIL_F, V_FAIL_P,
 	V_TIMEOUTS, V_FAULTS, V_DRAINED, V_PROMOTED, V_GUILTY, V_DEVERR,
 	V_BLOCKED, V_BUGCHECKS, V_HW_TIMEOUTS, V_HW_RESETS, V_COLLATERAL,
-	V_UNEXPECTED, NV
+	V_UNEXPECTED, V_REPLUGS, NV
 };
 
 static const struct {
@@ -702,6 +715,7 @@ static const struct {
 	[V_HW_RESETS]	= { "hws ", "engine_resets" },
 	[V_COLLATERAL]	= { "hws ", "collateral_contexts" },
 	[V_UNEXPECTED]	= { "hws ", "unexpected_irqs" },
+	[V_REPLUGS]	= { "rungs ", "replugs" },
 };
 
 /* One read of tdr_stats: @t0 before the read, @t1 after it. */
@@ -715,11 +729,15 @@ enum expl {
 	EXPL_LATE, EXPL_BAD_ERRNO
 };
 
-/* Adapter-wide resets and their failures: what may cancel innocents. */
+/*
+ * Adapter-wide resets and their failures: what may cancel innocents. A
+ * replug follows a platform-level reset.
+ */
 static uint64_t wide(const struct sample *s)
 {
 	return s->v[V_ADP] + s->v[V_FLR] + s->v[V_PLR] + s->v[V_LOST] +
-	       s->v[V_FAIL_A] + s->v[V_FAIL_F] + s->v[V_FAIL_P];
+	       s->v[V_FAIL_A] + s->v[V_FAIL_F] + s->v[V_FAIL_P] +
+	       s->v[V_REPLUGS];
 }
 
 enum inj {
@@ -742,8 +760,10 @@ struct adapter {
 	pthread_mutex_t lock;
 	struct sample *s;
 	size_t ns, caps;
-	atomic_int lost;
+	atomic_int lost;		/* lost or replugged: gone */
+	atomic_int replugged;		/* replugged (set before lost) */
 	uint64_t t_lost;
+	uint64_t t_unread;		/* tdr_stats unreadable since */
 	/* injections accepted (adds up the counts) and refused, by kind */
 	atomic_ullong inj[I_COUNT];
 	atomic_ullong inj_n[I_COUNT];
@@ -1012,7 +1032,8 @@ struct client {
 	uint32_t *pend;			/* frecs not F_DONE */
 	size_t npend, cappend;
 	uint32_t inflight;		/* not observed */
-	bool lost;			/* saw its adapter lost */
+	bool lost;			/* saw its adapter lost (or gone) */
+	bool unplugged;			/* ... replugged: -ENODEV for all */
 	uint64_t reopens, recreates, submits, submit_errors, inj_pkts;
 };
 
@@ -1037,6 +1058,34 @@ static void enter_lost(struct client *s, const char *why);
 static void file_retire(struct client *s, const char *why);
 static void live_push(int adapter, uint32_t engine, uint32_t node,
 		      const struct frec *f);
+
+/*
+ * A file of the adapter answered -ENODEV, or its render node is gone:
+ * was it replugged? The monitor says so once the debugfs files are back
+ * with "replugs" one higher; wait for it (REPLUG_WAIT_MS at most).
+ */
+static bool adapter_replugged(struct adapter *a)
+{
+	int i;
+
+	for (i = 0; i < REPLUG_WAIT_MS / SAMPLE_MS &&
+	     !atomic_load(&a->replugged) && !atomic_load(&a->lost); i++)
+		vw_sleep_ms(SAMPLE_MS);
+	return atomic_load(&a->replugged);
+}
+
+/*
+ * @ret is an ioctl's error: true if it is the -ENODEV of a file whose
+ * adapter was replugged (the client then stops as for a lost adapter).
+ */
+static bool unplugged(struct client *s, int ret)
+{
+	if (ret != -ENODEV)
+		return false;
+	if (!s->lost)
+		enter_lost(s, "ioctl -ENODEV");
+	return s->unplugged;
+}
 
 /* A context on @engine/@node in the current file. */
 static int ctx_add(struct client *s, uint32_t engine, uint32_t node)
@@ -1105,8 +1154,10 @@ static int file_open(struct client *s)
 	fd = open(a->path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		if (ret == -ENODEV)
-			enter_lost(s, "open -ENODEV");
+		if (ret == -ENODEV ||
+		    (ret == -ENOENT && adapter_replugged(a)))
+			enter_lost(s, ret == -ENODEV ? "open -ENODEV" :
+				   "render node gone");
 		else
 			violation("client %d: open %s: %s", s->id, a->path,
 				  strerror(-ret));
@@ -1137,8 +1188,9 @@ static int file_open(struct client *s)
 
 			ret = xioctl(fd, DRM_IOCTL_VWDDM_ALLOC_CREATE, &ac);
 			if (ret) {
-				violation("client %d: ALLOC_CREATE: %s", s->id,
-					  strerror(-ret));
+				if (!unplugged(s, ret))
+					violation("client %d: ALLOC_CREATE: %s",
+						  s->id, strerror(-ret));
 				break;
 			}
 			fl->alloc[fl->nalloc++] = ac.handle;
@@ -1184,8 +1236,9 @@ static void ctx_final(struct client *s, uint32_t ci)
 		return;
 	ret = ctx_query(fl->fd, c->handle, &q);
 	if (ret) {
-		violation("client %d ctx %u: CTX_QUERY: %s", s->id, ci,
-			  strerror(-ret));
+		if (!unplugged(s, ret))
+			violation("client %d ctx %u: CTX_QUERY: %s", s->id,
+				  ci, strerror(-ret));
 		return;
 	}
 	full = c->nobserved == c->nfences;
@@ -1273,6 +1326,34 @@ static void file_retire(struct client *s, const char *why)
 }
 
 /*
+ * The adapter was replugged: the device of the client's file is gone, so
+ * every ioctl of that file fails with -ENODEV; the client stops and
+ * drains (its fences all signal: the sync_files outlive the device).
+ */
+static void enter_unplugged(struct client *s, const char *why)
+{
+	struct drm_vwddm_ctx_query cq;
+	int i, ret;
+
+	s->lost = true;
+	s->unplugged = true;
+	verbose("client %d (%s): adapter %d replugged (%s)\n", s->id,
+		cls_name(s->cls), s->adapter, why);
+	if (s->cur < 0)
+		return;
+	for (i = 0; i < s->fl[s->cur].nctx; i++) {
+		struct crec *c = &s->c[s->fl[s->cur].ctx[i]];
+
+		if (!c->alive)
+			continue;
+		ret = ctx_query(s->fl[s->cur].fd, c->handle, &cq);
+		if (ret != -ENODEV)
+			violation("client %d: adapter replugged, CTX_QUERY gave %d, not -ENODEV",
+				  s->id, ret);
+	}
+}
+
+/*
  * The adapter is lost: submissions, contexts and opens must fail with
  * -ENODEV, the contexts report LOST; the client stops and drains.
  */
@@ -1295,6 +1376,18 @@ static void enter_lost(struct client *s, const char *why)
 		struct sample smp;
 
 		lost = !read_sample(s->adapter, &smp) && smp.v[V_LOST];
+	}
+	if (!lost) {
+		/*
+		 * Or the adapter is being replugged (the open said -ENODEV,
+		 * or the file's query did): that takes a while.
+		 */
+		adapter_replugged(a);
+		lost = atomic_load(&a->lost);
+	}
+	if (atomic_load(&a->replugged)) {
+		enter_unplugged(s, why);
+		return;
 	}
 	if (!lost) {
 		violation("client %d (%s, adapter %d): %s, but the adapter is not lost",
@@ -1431,13 +1524,15 @@ static void observe(struct client *s, uint32_t fi)
 	if (c->alive) {
 		ret = vw_wait(fl->fd, c->handle, f->seqno, 0, &werr);
 		atomic_fetch_add(&n_ioctls, 1);
-		if (ret == -ETIME) {
+		if (unplugged(s, ret)) {
+			/* the file's device is gone; the sync_file says */
+		} else if (ret == -ETIME) {
 			violation("client %d ctx %u fence %llu: the sync_file signalled, WAIT with timeout 0 says not yet",
 				  s->id, f->ctx, (unsigned long long)f->seqno);
 			ret = vw_wait(fl->fd, c->handle, f->seqno,
 				      1000 * NS_PER_MS, &werr);
 		}
-		if (ret || werr != (st == 1 ? 0 : st))
+		if (!s->unplugged && (ret || werr != (st == 1 ? 0 : st)))
 			violation("client %d ctx %u fence %llu: WAIT ret %d error %d, the sync_file says %s",
 				  s->id, f->ctx, (unsigned long long)f->seqno,
 				  ret, werr, err_name(st));
@@ -1662,7 +1757,7 @@ static void process_retire(struct client *s)
 		ctx_final(s, ci);
 		ret = vw_ctx_destroy(fl->fd, c->handle);
 		atomic_fetch_add(&n_ioctls, 1);
-		if (ret)
+		if (ret && !unplugged(s, ret))
 			violation("client %d ctx %u: CTX_DESTROY: %s", s->id,
 				  ci, strerror(-ret));
 		c->alive = false;
@@ -1863,7 +1958,7 @@ static void guilty_churn(struct client *s)
 		ctx_final(s, ci);
 		ret = vw_ctx_destroy(fl->fd, s->c[ci].handle);
 		atomic_fetch_add(&n_ioctls, 1);
-		if (ret)
+		if (ret && !unplugged(s, ret))
 			violation("client %d: CTX_DESTROY: %s", s->id,
 				  strerror(-ret));
 		s->c[ci].alive = false;
@@ -1873,7 +1968,7 @@ static void guilty_churn(struct client *s)
 		i = (int)rng_below(&s->rng, fl->nalloc);
 		ret = vw_alloc_destroy(fl->fd, fl->alloc[i]);
 		atomic_fetch_add(&n_ioctls, 1);
-		if (ret)
+		if (ret && !unplugged(s, ret))
 			violation("client %d: ALLOC_DESTROY: %s", s->id,
 				  strerror(-ret));
 		fl->alloc[i] = fl->alloc[--fl->nalloc];
@@ -2010,6 +2105,31 @@ static atomic_int stop_monitor, epoch_end;
 static uint64_t stall_max_ns, stall_max_at;
 static unsigned int nstalls;
 
+/*
+ * The monitor read the counters of a fresh adapter (@smp): the adapter
+ * was replugged after a platform-level reset. The timeline ends with the
+ * last counters of the old one and the replug.
+ */
+static void mark_replugged(struct adapter *a, const struct sample *smp)
+{
+	struct sample last;
+
+	pthread_mutex_lock(&a->lock);
+	last = a->s[a->ns - 1];
+	pthread_mutex_unlock(&a->lock);
+	last.t0 = smp->t0;
+	last.t1 = smp->t1;
+	last.v[V_REPLUGS] = smp->v[V_REPLUGS];
+	timeline_add(a, &last);
+	a->t_lost = smp->t0;
+	atomic_store(&a->replugged, 1);
+	atomic_store(&a->lost, 1);
+	info("adapter %d replugged after a platform-level reset, seen at t=%.3f\n",
+	     a->index, rel_s(smp->t0));
+	if (opt.module)
+		atomic_store(&epoch_end, 1);
+}
+
 static void *monitor_main(void *arg)
 {
 	struct sched_param sp = { .sched_priority = 10 };
@@ -2045,14 +2165,26 @@ static void *monitor_main(void *arg)
 		for (i = 0; i < nad; i++) {
 			struct adapter *a = &ad[i];
 
+			if (atomic_load(&a->replugged))
+				continue;
 			ret = read_sample(i, &smp);
-			if (ret) {
-				if (!warned[i])
-					violation("adapter %d: tdr_stats: %s",
-						  i, strerror(-ret));
-				warned[i] = true;
+			if (!ret && smp.v[V_REPLUGS] != a->s[0].v[V_REPLUGS]) {
+				mark_replugged(a, &smp);
 				continue;
 			}
+			if (ret) {
+				/* a replug takes the files away for a while */
+				if (!a->t_unread)
+					a->t_unread = smp.t0;
+				if (smp.t0 - a->t_unread > UNREAD_NS &&
+				    !warned[i]) {
+					violation("adapter %d: tdr_stats: %s",
+						  i, strerror(-ret));
+					warned[i] = true;
+				}
+				continue;
+			}
+			a->t_unread = 0;
 			timeline_add(a, &smp);
 			if (smp.v[V_LOST] && !atomic_load(&a->lost)) {
 				a->t_lost = smp.t0;
@@ -2271,6 +2403,10 @@ static int inject_text(struct adapter *a, int k, uint32_t cnt,
 		return ret;
 	}
 	if (ret) {
+		/* the debugfs files go away while the adapter is replugged */
+		if ((ret == -ENOENT || ret == -EIO || ret == -ENODEV) &&
+		    adapter_replugged(a))
+			return ret;
 		violation("adapter %d: inject \"%s\": %s", a->index, text,
 			  strerror(-ret));
 		return ret;
@@ -2559,6 +2695,12 @@ static void check_counters(struct adapter *a, const struct astat *st)
 
 	for (k = 0; k < I_COUNT; k++)
 		inj[k] = atomic_load(&a->inj[k]);
+	/*
+	 * At least what the clients saw: not for a replugged adapter, whose
+	 * counters were last read some time before it went.
+	 */
+	if (atomic_load(&a->replugged))
+		goto upper_bounds;
 	if (dv(a, V_GUILTY) < st->guilty_ctx)
 		violation("adapter %d: guilty_contexts grew by %llu, %llu contexts saw -ETIME/-EFAULT",
 			  a->index, (unsigned long long)dv(a, V_GUILTY),
@@ -2576,6 +2718,7 @@ static void check_counters(struct adapter *a, const struct astat *st)
 		violation("adapter %d: devices_in_error grew by %llu, %llu files were blocked",
 			  a->index, (unsigned long long)dv(a, V_DEVERR),
 			  (unsigned long long)st->blocked_files);
+upper_bounds:
 	if (dv(a, V_FAIL_A) > inj[I_RFT_FAIL] + inj[I_RESTART_FAIL])
 		violation("adapter %d: %llu adapter resets failed, %llu failures injected",
 			  a->index, (unsigned long long)dv(a, V_FAIL_A),
@@ -2642,12 +2785,13 @@ static void report_adapter(struct adapter *a, const struct astat *st)
 	     (unsigned long long)st->i_late, (unsigned long long)st->ictx,
 	     (unsigned long long)st->ictx_survived,
 	     (unsigned long long)st->ictx_resets);
-	info("adapter %d counters: engine_resets=%llu adapter_resets=%llu function_resets=%llu platform_resets=%llu lost=%llu failures=%llu/%llu/%llu timeouts=%llu faults=%llu drained=%llu promoted=%llu guilty_contexts=%llu devices_in_error=%llu bugchecks=%llu hws_timeouts=%llu hws_resets=%llu collateral=%llu unexpected_irqs=%llu\n",
+	info("adapter %d counters: engine_resets=%llu adapter_resets=%llu function_resets=%llu platform_resets=%llu lost=%llu replugs=%llu failures=%llu/%llu/%llu timeouts=%llu faults=%llu drained=%llu promoted=%llu guilty_contexts=%llu devices_in_error=%llu bugchecks=%llu hws_timeouts=%llu hws_resets=%llu collateral=%llu unexpected_irqs=%llu\n",
 	     a->index, (unsigned long long)dv(a, V_ENG),
 	     (unsigned long long)dv(a, V_ADP),
 	     (unsigned long long)dv(a, V_FLR),
 	     (unsigned long long)dv(a, V_PLR),
 	     (unsigned long long)dv(a, V_LOST),
+	     (unsigned long long)dv(a, V_REPLUGS),
 	     (unsigned long long)dv(a, V_FAIL_A),
 	     (unsigned long long)dv(a, V_FAIL_F),
 	     (unsigned long long)dv(a, V_FAIL_P),
@@ -2775,7 +2919,9 @@ static void run_epoch(unsigned int epoch, uint64_t deadline)
 		adapter_split(ap, epoch);
 		ap->ns = 0;
 		atomic_store(&ap->lost, 0);
+		atomic_store(&ap->replugged, 0);
 		ap->t_lost = 0;
+		ap->t_unread = 0;
 		ap->last_pldr = 0;
 		ap->last_snc = 0;
 		for (i = 0; i < I_COUNT; i++) {
@@ -2861,7 +3007,13 @@ static void run_epoch(unsigned int epoch, uint64_t deadline)
 		info("t=%.3f: %lld fence(s) still pending; reading idle\n",
 		     rel_s(vw_now_ns()), (long long)atomic_load(&n_unobserved));
 	for (a = 0; a < nad; a++) {
-		ret = vw_debugfs_read(a, "idle", &text);
+		uint64_t t0 = vw_now_ns();
+
+		/* while a replug takes the files away, wait for them */
+		while ((ret = vw_debugfs_read(a, "idle", &text)) &&
+		       (ret == -ENOENT || ret == -EIO) &&
+		       vw_now_ns() - t0 < UNREAD_NS)
+			vw_sleep_ms(100);
 		if (ret) {
 			violation("adapter %d: idle: %s", a, strerror(-ret));
 			continue;
@@ -2889,8 +3041,13 @@ static void run_epoch(unsigned int epoch, uint64_t deadline)
 	atomic_store(&stop_monitor, 1);
 	pthread_join(mon, NULL);
 	for (a = 0; a < nad; a++) {
-		if (!read_sample(a, &smp))
+		/* a replugged adapter's counters started again */
+		if (atomic_load(&ad[a].replugged) || read_sample(a, &smp))
+			continue;
+		if (smp.v[V_REPLUGS] == ad[a].s[0].v[V_REPLUGS])
 			timeline_add(&ad[a], &smp);
+		else
+			mark_replugged(&ad[a], &smp);
 	}
 	pool_reset(&pool_innocent);
 	pool_reset(&pool_any);

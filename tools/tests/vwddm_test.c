@@ -12,8 +12,10 @@
  *
  *   vwddm_test [-l] [-t TEST]...     (harness options, -h for all)
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -2891,6 +2893,205 @@ TEST_F(vw, syncobj_v2_submit_size)
 	/* The flag with version 2's size: no fields to go with it. */
 	s.flags = VWDDM_SUBMIT_SYNCOBJS;
 	EXPECT_EQ(0, raw(self->d.fd, cmd, &s));
+}
+
+/* ---- platform-level reset ---------------------------------------------- */
+
+/* The replugs of adapter @adapter's platform device (debugfs), or -errno. */
+static int64_t replugs_of(int adapter)
+{
+	uint64_t v;
+	char *text;
+	int ret;
+
+	ret = vw_debugfs_read(adapter, "status", &text);
+	if (ret)
+		return ret;
+	ret = vw_kv_get_u64(text, "ladder ", "replugs", &v);
+	free(text);
+	return ret ? ret : (int64_t)v;
+}
+
+#define DEVCD_DIR	"/sys/class/devcoredump"
+
+/*
+ * The data file of the devcoredump of vwddm.<adapter> into @path (the
+ * kernel keeps at most one per device): 0, -ENOENT if there is none,
+ * -ENOTDIR without devcoredump support.
+ */
+static int devcd_of(int adapter, char *path, size_t len)
+{
+	char want[64], link[PATH_MAX], real[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	int ret = -ENOENT;
+
+	dir = opendir(DEVCD_DIR);
+	if (!dir)
+		return -ENOTDIR;
+	snprintf(want, sizeof(want), "/sys/devices/platform/vwddm.%d", adapter);
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "devcd", 5))
+			continue;
+		snprintf(link, sizeof(link), DEVCD_DIR "/%s/failing_device",
+			 de->d_name);
+		if (!realpath(link, real) || strcmp(real, want))
+			continue;
+		snprintf(path, len, DEVCD_DIR "/%s/data", de->d_name);
+		ret = 0;
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
+/* Dismiss the devcoredump of vwddm.<adapter>, if any; wait until gone. */
+static void devcd_dismiss(int adapter)
+{
+	char path[PATH_MAX];
+	int i, fd;
+
+	for (i = 0; i < 100 && !devcd_of(adapter, path, sizeof(path)); i++) {
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (write(fd, "1", 1) < 0)
+				fprintf(stderr, "# dismiss %s: %s\n", path,
+					strerror(errno));
+			close(fd);
+		}
+		vw_sleep_ms(50);
+	}
+}
+
+/* Read up to @len - 1 bytes of @path, NUL terminated; bytes or -errno. */
+static ssize_t read_text(const char *path, char *buf, size_t len)
+{
+	ssize_t n, got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)got < len - 1 &&
+	       (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+/*
+ * A platform-level reset reports the device missing (wddm.md 4.1): its
+ * driver stack is torn down and rebuilt. Forced here without a hang: an
+ * adapter reset (debugfs "adapter_reset", FORCETDR) whose
+ * DxgkDdiResetFromTimeout and function-level reset fail. A process
+ * waiting for long work wakes with an error; the open file then answers
+ * -ENODEV to every ioctl; the render node comes back (another minor while
+ * the old file is open) with a fresh adapter that works; debugfs counts
+ * one more replug; the reset's devcoredump (0x117, forced) survives.
+ */
+TEST_F_TIMEOUT(vw, pldr_replug, 180)
+{
+	uint32_t e0 = self->d.nodes[0].engine, n0 = self->d.nodes[0].node;
+	int adapter = (int)self->d.q.adapter, pfd[2], rfd[2], status, fd;
+	uint64_t fence, f, end;
+	struct drm_vwddm_query_adapter q;
+	char path[PATH_MAX], *dump, ready;
+	int64_t before;
+	int32_t res[2], e;
+	uint32_t ctx, c2;
+	pid_t pid;
+	int ret;
+
+	NEED_RECOVERY();
+	before = replugs_of(adapter);
+	if (before == -ENOENT || before == -EACCES || before == -EPERM)
+		SKIP(return, "debugfs status: %s", strerror((int)-before));
+	ASSERT_LE(0, before) TH_LOG("replugs: %s", strerror((int)-before));
+	devcd_dismiss(adapter);
+	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 40, 10000, 0, &fence));
+	ASSERT_EQ(0, pipe(pfd));
+	ASSERT_EQ(0, pipe(rfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* The waiter, on the same open file. */
+		close(pfd[0]);
+		close(rfd[0]);
+		if (write(rfd[1], "r", 1) != 1)
+			_exit(1);
+		res[0] = vw_wait(self->d.fd, ctx, fence, 60 * 1000000000ULL,
+				 &res[1]);
+		_exit(write(pfd[1], res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(pfd[1]);
+	close(rfd[1]);
+	ASSERT_EQ(1, read(rfd[0], &ready, 1));
+	close(rfd[0]);
+	/* Its first packet is on the hardware; the waiter is in WAIT. */
+	EXPECT_EQ(-ETIME, vw_wait(self->d.fd, ctx, fence, 100 * 1000000ULL,
+				  &e));
+	ASSERT_EQ(0, vw_debugfs_write(adapter, "inject",
+				      "reset_from_timeout_fail=1"));
+	ASSERT_EQ(0, vw_debugfs_write(adapter, "inject", "fldr_fail=1"));
+	ASSERT_EQ(0, vw_debugfs_write(adapter, "inject", "adapter_reset"));
+
+	/*
+	 * The waiter woke with an error: the reset's, or the unplug's (it
+	 * may also have reached the ioctl only after the unplug).
+	 */
+	ASSERT_EQ((ssize_t)sizeof(res), read(pfd[0], res, sizeof(res)));
+	close(pfd[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	TH_LOG("waiter: WAIT %d, fence error %d", res[0], res[1]);
+	EXPECT_TRUE(res[0] ? res[0] == -ENODEV :
+		    res[1] == -ECANCELED || res[1] == -ENODEV);
+
+	/* The open file: -ENODEV for everything once the device is gone. */
+	end = vw_now_ns() + limit_ms(self, 10000) * 1000000ULL;
+	while ((ret = vw_query(self->d.fd, &q, NULL, 0)) != -ENODEV) {
+		ASSERT_EQ(0, ret) TH_LOG("query: %s", strerror(-ret));
+		ASSERT_GT(end, vw_now_ns()) TH_LOG("never unplugged");
+		vw_sleep_ms(20);
+	}
+	EXPECT_EQ(-ENODEV, vw_ctx_create(self->d.fd, e0, n0, 0, &c2));
+	EXPECT_EQ(-ENODEV, vw_submit_simple(self->d.fd, ctx, 1, SHORT_US, 0,
+					    NULL));
+	EXPECT_EQ(-ENODEV, vw_wait(self->d.fd, ctx, fence, 0, &e));
+	EXPECT_EQ(-ENODEV, vw_ctx_destroy(self->d.fd, ctx));
+
+	/* The render node comes back with a fresh adapter that works. */
+	while ((fd = vw_open_adapter(adapter, path)) < 0) {
+		ASSERT_GT(end, vw_now_ns()) TH_LOG("no render node came back (%s)",
+						   strerror(-fd));
+		vw_sleep_ms(50);
+	}
+	TH_LOG("adapter %d is back as %s", adapter, path);
+	EXPECT_NE(0, strcmp(path, self->d.path));
+	ASSERT_EQ(0, vw_query(fd, &q, NULL, 0));
+	EXPECT_EQ(0, q.lost);
+	EXPECT_EQ(0, q.adapter_resets);
+	ASSERT_EQ(0, vw_ctx_create(fd, e0, n0, 0, &c2));
+	ASSERT_EQ(0, vw_submit_simple(fd, c2, 2, SHORT_US, 0, &f));
+	ASSERT_EQ(0, wait_ms(fd, c2, f, limit_ms(self, 10), &e));
+	EXPECT_EQ(0, e);
+	EXPECT_EQ(before + 1, replugs_of(adapter));
+	close(fd);
+
+	/* The devcoredump of the reset outlived the adapter. */
+	ret = devcd_of(adapter, path, sizeof(path));
+	if (ret == -ENOTDIR)
+		SKIP(return, "no " DEVCD_DIR);
+	ASSERT_EQ(0, ret) TH_LOG("no devcoredump of vwddm.%d", adapter);
+	dump = calloc(1, 4096);
+	ASSERT_NE(NULL, dump);
+	ASSERT_LT(0, read_text(path, dump, 4096));
+	EXPECT_EQ(dump, strstr(dump, "vwddm devcoredump 1\n"));
+	EXPECT_NE(NULL, strstr(dump, "\nreason: 0x117 "));
+	EXPECT_NE(NULL, strstr(dump, "\ntdr_type: 1\n"));
+	free(dump);
+	devcd_dismiss(adapter);
 }
 
 TEST_HARNESS_MAIN

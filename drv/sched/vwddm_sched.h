@@ -198,7 +198,8 @@ struct vwddm_tdr_event {
  * @timeouts: preemption requests not acknowledged within TdrDelay
  * @faults: DMA page faults handled
  * @engine_resets: successful engine (node) resets
- * @engine_reset_noops: timeouts whose queue drained before the reset
+ * @engine_reset_noops: timeouts whose queue drained before the reset, or
+ *	whose work an adapter-wide reset ended before their own reset
  * @adapter_resets: adapter-wide resets
  * @promoted: engine resets promoted to adapter resets (TdrReason 9)
  * @guilty_contexts: contexts put in error as guilty

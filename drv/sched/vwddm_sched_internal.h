@@ -226,5 +226,6 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 
 /* vwddm_tdr_worker.c: the reset worker */
 void vwddm_sched_reset_work(struct work_struct *work);
+void vwddm_tdr_note_moot(struct vwddm_sched *sched, u64 timeouts, u64 faults);
 
 #endif /* _VWDDM_SCHED_INTERNAL_H_ */

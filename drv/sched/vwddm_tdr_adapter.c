@@ -219,6 +219,7 @@ static void drop_inflight(struct vwddm_sched *sched)
 {
 	u32 i, count = vwddm_sched_node_count(sched);
 	struct vwddm_allocation *alloc;
+	u64 moot_timeouts, moot_faults;
 	unsigned long flags;
 	LIST_HEAD(done);
 
@@ -227,11 +228,14 @@ static void drop_inflight(struct vwddm_sched *sched)
 	 * handled later they would find new work in flight and blame it.
 	 */
 	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	moot_timeouts = sched->reset_pending;
+	moot_faults = sched->fault_pending;
 	sched->reset_pending = 0;
 	sched->fault_pending = 0;
 	sched->forced_pending = 0;
 	sched->preempt_failed = 0;
 	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+	vwddm_tdr_note_moot(sched, moot_timeouts, moot_faults);
 	sched->adapter_gen++;
 	for (i = 0; i < count; i++) {
 		struct vwddm_sched_node *n = &sched->nodes[i];
@@ -387,8 +391,8 @@ static void request_replug(struct vwddm_sched *sched, bool rail)
 {
 	if (!sched->replug_notify)
 		return;
-	pr_notice("%s: platform-level reset: the adapter is reported missing; its driver stack is rebuilt\n",
-		  sched->name);
+	vwddm_sched_log(sched, notice,
+			"platform-level reset: the adapter is reported missing; its driver stack is rebuilt\n");
 	sched->replug_notify(sched->replug_arg, rail);
 }
 

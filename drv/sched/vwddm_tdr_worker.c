@@ -47,6 +47,31 @@ static void note_detected(struct vwddm_sched *sched, u64 mask, bool fault)
 	}
 }
 
+/**
+ * vwddm_tdr_note_moot() - detections an adapter-wide reset made moot
+ * @sched: the scheduler
+ * @timeouts: nodes whose timeout was detected but not handled yet
+ * @faults: nodes whose DMA fault was detected but not handled yet
+ *
+ * The adapter-wide reset ended the work they were about: each counts as
+ * detected, and as an engine reset with nothing left to do
+ * (&vwddm_tdr_stats.engine_reset_noops), never as a reset of the work
+ * resubmitted since.
+ *
+ * Context: the reset worker.
+ */
+void vwddm_tdr_note_moot(struct vwddm_sched *sched, u64 timeouts, u64 faults)
+{
+	unsigned long bit;
+
+	note_detected(sched, timeouts, false);
+	note_detected(sched, faults, true);
+	for_each_set_bit(bit, (unsigned long *)&timeouts, VWDDM_SCHED_MAX_NODES)
+		vwddm_sched_count(sched, &sched->tdr.engine_reset_noops);
+	for_each_set_bit(bit, (unsigned long *)&faults, VWDDM_SCHED_MAX_NODES)
+		vwddm_sched_count(sched, &sched->tdr.engine_reset_noops);
+}
+
 /* DxgkDdiPreemptCommand failed on the nodes of @mask: 0x119/0x2. */
 static void preempt_failed(struct vwddm_sched *sched, u64 mask)
 {
@@ -162,8 +187,8 @@ void vwddm_sched_reset_work(struct work_struct *work)
 			 */
 			if (sched->adapter_gen != gen) {
 				rest = ~(BIT_ULL(bit) - 1);
-				note_detected(sched, timeouts & rest, false);
-				note_detected(sched, faults & rest, true);
+				vwddm_tdr_note_moot(sched, timeouts & rest,
+						    faults & rest);
 				break;
 			}
 			/* The nodes left wait for the waiting reset. */

@@ -315,8 +315,8 @@ ladder_pldr_rail() {
 		$d/status || return 1
 	grep -q '^ladder lost=0 rung=none .* rail=1 .* platform_resets=0 .* replugs=1 last_replug=rail$' \
 		$d1/status || return 1
-	dmesg | grep -q 'vwddm0: platform-level device reset done' &&
-		dmesg | grep -q 'vwddm1: platform-level device reset (another adapter on the rail' &&
+	dmesg | grep -q 'vwddm\.0: \[drm\] platform-level device reset done' &&
+		dmesg | grep -q 'vwddm\.1: \[drm\] platform-level device reset (another adapter on the rail' &&
 		dmesg | grep -q 'vwddm.0: replug after a platform-level reset:' &&
 		dmesg | grep -q 'vwddm.1: replug after a platform-level reset of its rail:' ||
 		return 1

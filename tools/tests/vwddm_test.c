@@ -2605,9 +2605,10 @@ TEST_F_TIMEOUT(vw, syncobj_timeline_across_reset, 180)
 	const struct drm_vwddm_node_info *n1, *n2;
 	uint32_t a, b, g, c1, c2, t, tg, u, late;
 	int gfd, ofd, sofd, s2, s3, bsync, st = 0x7fff, i;
-	uint64_t gfence, afence, bfence, wfence, ufence[5], p3 = 3, pt, p;
+	uint64_t gfence, afence, bfence, wfence = 0, ufence[5], p3 = 3, pt, p;
 	struct drm_vwddm_ctx_query cq;
 	int32_t e;
+	bool hws;
 
 	NEED_TDR();
 	NEED_INJECT();
@@ -2649,9 +2650,16 @@ TEST_F_TIMEOUT(vw, syncobj_timeline_across_reset, 180)
 		gfence = gs.fence;
 	}
 	ASSERT_EQ(0, vw_syncobj_to_sync_file(self->d.fd, t, 2, &s2));
-	/* A witness behind it on its node: detection after a quantum. */
-	ASSERT_EQ(0, vw_submit_simple(self->d.fd, a, 1, SHORT_US, 0,
-				      &wfence));
+	/*
+	 * A witness behind it on its node: detection after a quantum. Not
+	 * with hardware scheduling: the firmware detects a lone hang itself,
+	 * and a witness it switched out mid-packet would be collateral
+	 * damage (RESET), which is not what this test is about.
+	 */
+	hws = self->d.q.sched_mode == VWDDM_SCHED_MODE_HARDWARE;
+	if (!hws)
+		ASSERT_EQ(0, vw_submit_simple(self->d.fd, a, 1, SHORT_US, 0,
+					      &wfence));
 	ASSERT_EQ(0, submit_so(self->d.fd, b, SHORT_US, &SO(t, 2), &SO(t, 3),
 			       &bsync, &bfence));
 	ASSERT_EQ(0, vw_syncobj_to_sync_file(self->d.fd, t, 3, &s3));
@@ -2683,8 +2691,11 @@ TEST_F_TIMEOUT(vw, syncobj_timeline_across_reset, 180)
 	/* The innocents: point 1, the witness. */
 	ASSERT_EQ(0, wait_ms(self->d.fd, a, afence, 0, &e));
 	EXPECT_EQ(0, e);
-	ASSERT_EQ(0, wait_ms(self->d.fd, a, wfence, limit_ms(self, 10), &e));
-	EXPECT_EQ(0, e);
+	if (!hws) {
+		ASSERT_EQ(0, wait_ms(self->d.fd, a, wfence, limit_ms(self, 10),
+				     &e));
+		EXPECT_EQ(0, e);
+	}
 	ASSERT_EQ(0, vw_syncobj_query(self->d.fd, t, 0, &pt));
 	EXPECT_EQ(3, pt);
 
@@ -3087,7 +3098,8 @@ TEST_F_TIMEOUT(vw, pldr_replug, 180)
 	dump = calloc(1, 4096);
 	ASSERT_NE(NULL, dump);
 	ASSERT_LT(0, read_text(path, dump, 4096));
-	EXPECT_EQ(dump, strstr(dump, "vwddm devcoredump 1\n"));
+	EXPECT_EQ(dump, strstr(dump, "**** vwddm devcoredump ****\n"));
+	EXPECT_NE(NULL, strstr(dump, "\nversion: 2\n"));
 	EXPECT_NE(NULL, strstr(dump, "\nreason: 0x117 "));
 	EXPECT_NE(NULL, strstr(dump, "\ntdr_type: 1\n"));
 	free(dump);

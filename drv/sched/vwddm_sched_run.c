@@ -494,6 +494,7 @@ int vwddm_sched_preempt_locked(struct vwddm_sched_node *n)
 	return ret;
 }
 
+/* Context: hardirq (real clock) or the manual clock's advance. */
 static void quantum_timer_fn(struct vwddm_timer *timer)
 {
 	struct vwddm_sched_node *n = container_of(timer,
@@ -542,13 +543,17 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 		raw_spin_unlock(&sched->irq_lock);
 		goto out_unlock;
 	}
-	/* TdrDelay: the preemption must be acknowledged by then. */
+	/*
+	 * TdrDelay from the request: the preemption must be acknowledged by
+	 * then. A request made late (this timer ran after it was due) still
+	 * gives the hardware its whole TdrDelay.
+	 */
 	if (sched->cfg.tdr_level != VWDDM_TDR_OFF) {
 		raw_spin_lock(&sched->irq_lock);
 		n->irq.tdr_watch = n->preempt_fence_id;
 		raw_spin_unlock(&sched->irq_lock);
 		vwddm_timer_start(&n->tdr_timer,
-				  due + sched->cfg.tdr_delay_ns);
+				  max(now, due) + sched->cfg.tdr_delay_ns);
 	}
 out_unlock:
 	spin_unlock_irqrestore(&n->lock, flags);
@@ -562,8 +567,12 @@ out_unlock:
  */
 void vwddm_sched_quantum_timer_init(struct vwddm_sched_node *n)
 {
+	/*
+	 * A hard timer: the preemption request is not left to the softirq,
+	 * which under load runs in ksoftirqd, milliseconds late.
+	 */
 	vwddm_timer_init(&n->quantum_timer, n->sched->cfg.clock,
-			 quantum_timer_fn, false);
+			 quantum_timer_fn, true);
 }
 
 /**

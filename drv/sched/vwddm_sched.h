@@ -32,6 +32,15 @@ struct drm_device;
 #define VWDDM_SCHED_MAX_NODES		32
 #define VWDDM_SCHED_MAX_ENGINES		4
 #define VWDDM_SCHED_MAX_ENGINE_NODES	8
+
+/*
+ * The quantum timer (the preemption request) runs in hardirq context
+ * unless the node's spinlock_t may sleep there (PREEMPT_RT) or lockdep
+ * checks it as if it could (PROVE_RAW_LOCK_NESTING).
+ */
+#define VWDDM_QUANTUM_TIMER_HARD \
+	(!IS_ENABLED(CONFIG_PREEMPT_RT) && \
+	 !IS_ENABLED(CONFIG_PROVE_RAW_LOCK_NESTING))
 #define VWDDM_SCHED_DEFAULT_HW_DEPTH	8
 #define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000
 /* Allocations one packet may reference. */
@@ -649,8 +658,9 @@ struct vwddm_sched_irq_state {
  * @kick_work: looks again at the contexts on @wake and pumps the node
  * @wake: contexts whose awaited fence signalled (lockless)
  * @lock: protects every field below it up to @irq, and the node's
- *	contexts' queues, states and timelines; irq-safe, never taken in
- *	hardirq context; nests outside the miniport's locks
+ *	contexts' queues, states and timelines; irq-safe; taken in hardirq
+ *	context by the quantum timer only (VWDDM_QUANTUM_TIMER_HARD: never
+ *	on PREEMPT_RT); nests outside the miniport's locks
  * @last_fence_id: last SubmissionFenceId issued (also preemption fences)
  * @last_submitted_id: fence of the last packet given to the miniport
  * @contexts: every context on this node

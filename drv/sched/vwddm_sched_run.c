@@ -494,7 +494,10 @@ int vwddm_sched_preempt_locked(struct vwddm_sched_node *n)
 	return ret;
 }
 
-/* Context: hardirq (real clock) or the manual clock's advance. */
+/*
+ * Context: hardirq (real clock, VWDDM_QUANTUM_TIMER_HARD), softirq (real
+ * clock otherwise) or the manual clock's advance.
+ */
 static void quantum_timer_fn(struct vwddm_timer *timer)
 {
 	struct vwddm_sched_node *n = container_of(timer,
@@ -569,10 +572,12 @@ void vwddm_sched_quantum_timer_init(struct vwddm_sched_node *n)
 {
 	/*
 	 * A hard timer: the preemption request is not left to the softirq,
-	 * which under load runs in ksoftirqd, milliseconds late.
+	 * which under load runs in ksoftirqd, milliseconds late. It takes
+	 * the node's lock, a spinlock_t: where that may sleep (PREEMPT_RT),
+	 * or where lockdep checks it as if it could, the timer stays soft.
 	 */
 	vwddm_timer_init(&n->quantum_timer, n->sched->cfg.clock,
-			 quantum_timer_fn, true);
+			 quantum_timer_fn, VWDDM_QUANTUM_TIMER_HARD);
 }
 
 /**

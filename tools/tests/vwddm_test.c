@@ -3020,7 +3020,8 @@ TEST_F_TIMEOUT(vw, pldr_replug, 180)
 	ASSERT_LE(0, before) TH_LOG("replugs: %s", strerror((int)-before));
 	devcd_dismiss(adapter);
 	ASSERT_EQ(0, vw_ctx_create(self->d.fd, e0, n0, 0, &ctx));
-	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 40, 10000, 0, &fence));
+	/* 4 s of work: still running when the reset comes on a slow VM. */
+	ASSERT_EQ(0, vw_submit_simple(self->d.fd, ctx, 40, 100000, 0, &fence));
 	ASSERT_EQ(0, pipe(pfd));
 	ASSERT_EQ(0, pipe(rfd));
 	pid = fork();

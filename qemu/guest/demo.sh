@@ -35,7 +35,7 @@ scenario() {
 	C=$!
 	sleep 0.2
 	mark "guilty client submits its hang"
-	"$CTL" submit --node 0 --count 1 --us 1000 --hang --wait >/tmp/guilty.out 2>&1 &
+	"$CTL" submit --node 0 --ctx 2 --count 1 --us 1000 --hang --wait >/tmp/guilty.out 2>&1 &
 	G=$!
 	echo "[$(stamp)] the guilty client submitted its hanging packet on the 3d node"
 
@@ -115,7 +115,8 @@ grep -E 'CPU|vwddm' /proc/interrupts
 heading "The clients (three processes, each with its own render-node file)"
 echo "  renderer : 3d node,      40 x 25 ms  (innocent, shares the node with the guilty one)"
 echo "  compute  : compute node, 30 x 25 ms  (innocent)"
-echo "  guilty   : 3d node,      one packet that never completes (VWDDM_PACKET_INJECT_HANG)"
+echo "  guilty   : 3d node,      two contexts: one packet that never completes"
+echo "                            (VWDDM_PACKET_INJECT_HANG), and one packet behind it"
 echo "  recorded by: vwddmctl trace -o $OUT --keep-text -- sh /demo.sh scenario"
 "$CTL" trace -o $OUT --keep-text \
 	--title "make demo: a hang on the 3d node, detected and recovered" \
@@ -145,8 +146,10 @@ for c in renderer compute guilty; do
 	sed 's/^/    /' /tmp/$c.out
 done
 echo
-echo "  The guilty program's context now refuses work (EIO); a new context"
-echo "  in a new file works:"
+echo "  Guilt belongs to the device (the guilty program's render-node file):"
+echo "  both its contexts are in error, the one that hung and the one whose"
+echo "  packet only waited behind it, and they refuse work (EIO); the renderer,"
+echo "  another device on the same node, lost nothing. A new file works:"
 "$CTL" submit --node 0 --count 2 --us 1000 --wait | sed 's/^/    /'
 
 heading "Reset statistics (tdr_stats)"

@@ -293,6 +293,7 @@ void vwddm_sched_printk(const struct vwddm_sched *sched, const char *level,
 		   sched->cfg.drm ? " " : ": ", &vaf);
 	va_end(args);
 }
+
 /**
  * vwddm_sched_set_replug_notify() - who hears that the adapter must be
  *	re-enumerated after a platform-level reset

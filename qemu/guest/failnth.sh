@@ -2,16 +2,20 @@
 #  - fail-nth (failslab and fail_page_alloc) over open and every ioctl:
 #    the n-th allocation of the call fails, for every n until none does;
 #    each call ends with a clean errno and nothing changed, or works;
-#  - fail_function over module load: each of the module's constructors
-#    (ALLOW_ERROR_INJECTION sites) fails in turn, the load fails cleanly
-#    and the next load works. (fail-nth over the whole finit_module call
-#    reaches the kernel's own loader, tracing and irq proc code, which
-#    WARN on their own under allocation failure: that is not vwddm's.)
+#  - fail_function over the adapter's probe, the part of the module load
+#    that builds an adapter: each constructor (ALLOW_ERROR_INJECTION site)
+#    fails in turn while the platform device is bound again through
+#    sysfs; the bind fails cleanly, leaves no adapter behind, and the next
+#    bind works. (fail_function needs the function loaded, so it cannot
+#    fail a constructor during insmod itself; and fail-nth over the whole
+#    finit_module call reaches the kernel's own loader, tracing and irq
+#    proc code, which WARN on their own under allocation failure: that is
+#    not vwddm's.)
 #  - fail_function on the runtime sites (device, context, allocation,
 #    submission) under an open/create/submit probe.
 # No splat allowed; kmemleak (scanned by /init) clean.
 
-# Constructors of the module load, each an ALLOW_ERROR_INJECTION site.
+# Constructors of an adapter (its probe), each an ALLOW_ERROR_INJECTION site.
 FAILNTH_LOAD_FNS="vwddm_hw_create vwddm_kmd_start vwddm_sched_create vwddm_workload_create"
 
 # failfn_arm FN TIMES: make FN return -ENOMEM the next TIMES calls.
@@ -28,22 +32,23 @@ failfn_clear() {
 	echo >/sys/kernel/debug/fail_function/inject
 }
 
-# failnth_load FN: the load fails while FN fails, and works after.
+# failnth_load FN: binding adapter 0 fails while FN fails, leaves nothing
+# behind, and works after (the module stays loaded; adapter 1 untouched).
 failnth_load() {
+	drv=/sys/bus/platform/drivers/vwddm
+	echo vwddm.0 >$drv/unbind || return 1
 	failfn_arm "$1" 1 || return 1
-	if insmod /vwddm.ko 2>/tmp/insmod.err; then
+	if echo vwddm.0 >$drv/bind 2>/tmp/bind.err; then
 		failfn_clear
-		echo "insmod worked although $1 failed"
-		rmmod vwddm
+		echo "bind worked although $1 failed"
 		return 1
 	fi
 	failfn_clear
-	cat /tmp/insmod.err
-	grep -q '^vwddm ' /proc/modules && return 1
-	insmod /vwddm.ko tdr_delay_ms=300 quantum_us=5000 || return 1
-	/tools/vwddm_lifecycle failfn-probe --expect-ok >>/tmp/failnth.out 2>&1 ||
-		return 1
-	rmmod vwddm
+	cat /tmp/bind.err
+	[ -e $drv/vwddm.0 ] && { echo "vwddm.0 bound after a failed probe"; return 1; }
+	[ -d $VWDDM_DBG/0 ] && { echo "debugfs of adapter 0 left behind"; return 1; }
+	echo vwddm.0 >$drv/bind || return 1
+	/tools/vwddm_lifecycle failfn-probe --expect-ok >>/tmp/failnth.out 2>&1
 }
 
 # failnth_runtime FN: every probe step ends cleanly while FN fails.
@@ -87,10 +92,10 @@ stress_failnth() {
 			grep -q "^$fn " $inj || { check_fail "failfn-$fn" "not injectable"; continue; }
 			check "failfn-$fn" failnth_runtime "$fn" || fails=$((fails + 1))
 		done
-		rmmod vwddm || { check_fail failnth-rmmod; fails=$((fails + 1)); }
 		for fn in $FAILNTH_LOAD_FNS; do
-			check "failfn-load-$fn" failnth_load "$fn" || fails=$((fails + 1))
+			check "failfn-probe-$fn" failnth_load "$fn" || fails=$((fails + 1))
 		done
+		rmmod vwddm || { check_fail failnth-rmmod; fails=$((fails + 1)); }
 	else
 		check_fail stress-failnth-fail-function "no fail_function"
 		rmmod vwddm

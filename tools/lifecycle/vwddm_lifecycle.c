@@ -375,14 +375,18 @@ static int cmd_kill_mid_wait(int n)
 		fd = dev_open();
 		if (fd < 0 || vw_ctx_create(fd, 0, i % 2, 0, &ctx))
 			_exit(1);
+		/*
+		 * 8 s of work: still running when the kill comes 0.3 s
+		 * later, even on a VM the host stalls for seconds.
+		 */
 		switch (i % 3) {
 		case 0:	/* WAIT */
-			if (submit(fd, ctx, 4, 100000, NULL, &fence))
+			if (submit(fd, ctx, 4, 2000000, NULL, &fence))
 				_exit(1);
 			vw_wait(fd, ctx, fence, 60ULL * 1000000000ULL, &err);
 			break;
 		case 1:	/* poll() on a sync_file */
-			if (submit(fd, ctx, 4, 100000, &sync, NULL))
+			if (submit(fd, ctx, 4, 2000000, &sync, NULL))
 				_exit(1);
 			vw_sync_wait(sync, 60000);
 			break;

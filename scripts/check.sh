@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `make check`: the whole vwddm test run.
 #   deps -> test kernel (cached) -> static checkers -> stock 6.1/6.12 builds
-#   and boots -> KUnit on the debug test kernel -> summary.
+#   and boots -> KUnit on the debug test kernel -> the short stress run
+#   (fuzz, soak, fail-nth, lifecycle) on the debug test kernel -> summary.
+# Env: VWDDM_STRESS_DURATION (seconds per timed stress part, default 20),
+#      VWDDM_STRESS_SEED (default 2026: the same run every time).
 # Keeps going after a failing phase so the summary is complete.  Ends with
 # exactly one line "N passed, N failed" (KUnit cases + VWDDM-CHECK lines +
 # checker results + build results; every kernel splat is a failure) and
@@ -50,6 +53,10 @@ vw_add_results "$logdir/phase-stock.log"
 if ((kernel_ok)); then
 	phase kunit "$REPO/scripts/kunit.sh" || true
 	vw_add_results "$logdir/phase-kunit.log"
+	phase stress "$REPO/scripts/stress.sh" \
+		--duration "${VWDDM_STRESS_DURATION:-20}" \
+		--seed "${VWDDM_STRESS_SEED:-2026}" || true
+	vw_add_results "$logdir/phase-stress.log"
 fi
 
 echo

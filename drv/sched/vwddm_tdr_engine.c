@@ -619,6 +619,8 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 	n = vwddm_sched_node(sched, ctx->engine, ctx->node);
 	spin_lock_irqsave(&n->lock, flags);
 	vwddm_context_note_reset(sched, ctx);
+	/* Its hardware context, and any suspension of it, is gone. */
+	ctx->hw_suspended = false;
 	if (culprit) {
 		make_guilty_locked(n, ctx, &done);
 		if (!sched->hws_culprit) {

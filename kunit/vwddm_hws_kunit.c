@@ -1281,34 +1281,45 @@ static void hws_stack_suspend_timeouts_race(struct kunit *test)
 }
 
 /*
- * Closing a context whose packet runs: it is suspended, and once it is off
- * the engine (the preemption point) its work ends with -ECANCELED and its
- * hardware context goes; the node runs the others.
+ * Closing does not suspend (a packet on the hardware runs to its end):
+ * a context closed while its suspension is pending is resumed once it is
+ * acknowledged, one closed while suspended at once; their work runs out.
  */
 static void hws_stack_suspend_on_close(struct kunit *test)
 {
 	struct vwddm_rig *rig = hws_suspend_stack(test, true, false);
 	struct vwddm_device *dev = vwddm_device_create(rig->sched);
-	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
-	struct vwddm_context *a;
-	struct dma_fence *fa, *fa2, *fc;
+	struct vwddm_context *a, *b;
+	struct dma_fence *fa, *fa2, *fb, *fo;
+	const u64 ack = 100 + SUSPEND_LATENCY_US;
 	struct vwddm_tdr_stats *s;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	a = vwddm_context_create(dev, 0, RIG_MID, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	b = vwddm_context_create(dev, 0, RIG_DMA, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
 	fa = vwddm_rig_run(rig, a, 1000, 0);
 	fa2 = vwddm_rig_run(rig, a, 1000, 0);
+	fo = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_DMA, 0), 50, 0);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	vwddm_rig_run_to(rig, 5);
+	/* b's packet waits behind another's: not on the engine. */
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_suspend_context(b));
 	vwddm_rig_run_to(rig, 100);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fo));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS, vwddm_sched_suspend_context(a));
 	vwddm_context_destroy(a);
-	vwddm_rig_run_to(rig, 100 + SUSPEND_LATENCY_US - 1);
+	vwddm_context_destroy(b);
+	/* a: acknowledged at 110 and resumed then: 890 us left. */
+	vwddm_rig_run_to(rig, ack + 890 - 1);
 	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fa));
-	vwddm_rig_run_to(rig, 100 + SUSPEND_LATENCY_US);
-	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fa));
-	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fa2));
-	fc = vwddm_rig_run(rig, c, 50, 0);
-	vwddm_rig_run_to(rig, 100 + SUSPEND_LATENCY_US + 50);
-	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	vwddm_rig_run_to(rig, ack + 890);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
+	vwddm_rig_run_to(rig, ack + 1890);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa2));
 	vwddm_rig_run_to(rig, 3 * RIG_TDR_DELAY_US);
 	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 1ull, s->hw_suspends_pending);
@@ -1316,7 +1327,8 @@ static void hws_stack_suspend_on_close(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
 	dma_fence_put(fa);
 	dma_fence_put(fa2);
-	dma_fence_put(fc);
+	dma_fence_put(fb);
+	dma_fence_put(fo);
 	vwddm_device_put(dev);
 }
 

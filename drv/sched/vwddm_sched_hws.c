@@ -22,8 +22,9 @@
  *
  * Suspension (DxgkDdiSuspendContext, a preemption without a grace
  * period): the OS side suspends a context on request
- * (vwddm_sched_suspend_context(), debugfs) and when its owner closes it
- * with work on the hardware. A suspended context takes no new packet. The
+ * (vwddm_sched_suspend_context(), debugfs); closing a context resumes it
+ * (its work on the hardware runs out). A suspended context takes no new
+ * packet. The
  * miniport answers STATUS_SUCCESS (off the engine: suspended) or
  * STATUS_PENDING; then the node's TDR timer watches the suspension, and
  * SUSPEND_CONTEXT_COMPLETED with the ContextSuspendFence issued ends the
@@ -423,58 +424,41 @@ static int hws_suspend_locked(struct vwddm_sched_node *n,
 	return ret;
 }
 
-/*
- * A closed context is off the engine: its work on the hardware never runs
- * (-ECANCELED) and its hardware context goes. What completed is retired
- * first.
- */
-static void hws_drop_locked(struct vwddm_sched_node *n,
-			    struct vwddm_context *ctx, struct list_head *done)
+/* DxgkDdiResumeContext for @ctx, which is not pending; no more suspended. */
+static int hws_resume_locked(struct vwddm_sched_node *n,
+			     struct vwddm_context *ctx, struct list_head *done)
 {
-	struct vwddm_packet *pkt, *tmp;
+	struct vwddm_sched *sched = n->sched;
+	int ret = 0;
 
 	lockdep_assert_held(&n->lock);
-	vwddm_sched_hws_retire_locked(n->sched, n, done);
-	list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
-		if (pkt->ctx != ctx)
-			continue;
-		list_del_init(&pkt->link);
-		n->hw_queued--;
-		ctx->hw_inflight--;
-		vwddm_packet_end_locked(n, pkt, -ECANCELED, done);
-	}
-	vwddm_sched_hws_sync_completed_locked(n->sched, n);
-	vwddm_sched_hws_destroy_locked(n, ctx, done);
+	if (ctx->hw_context && !sched->dead)
+		ret = sched->cfg.ddi->resume_context(sched->cfg.miniport,
+						     ctx->hw_context);
+	ctx->hw_suspended = false;
+	vwddm_context_update_locked(n, ctx, done);
+	return ret;
 }
 
 /**
- * vwddm_sched_hws_close_locked() - its owner closed a context that may
- *	have work on the hardware
+ * vwddm_sched_hws_close_locked() - its owner closed a context
  * @n: its node; the lock is held
  * @ctx: the context, closed, its software queue cancelled
  * @done: packets that ended go here
  *
- * The context is suspended: off the engine at once, its work on the
- * hardware ends (-ECANCELED) and its hardware context goes; pending, the
- * acknowledgment does the same (vwddm_sched_hws_suspended_locked()), or
- * the engine reset TdrDelay later. While a reset owns the node, or
- * another context's suspension is pending on it, the work runs out as it
- * would without suspension.
+ * Closing does not suspend: as the uAPI says, a packet on the hardware
+ * runs to its end (or to the reset that ends it). A suspended context is
+ * therefore resumed now, or, if its suspension is pending, once it is
+ * acknowledged (vwddm_sched_hws_suspended_locked()).
  */
 void vwddm_sched_hws_close_locked(struct vwddm_sched_node *n,
 				  struct vwddm_context *ctx,
 				  struct list_head *done)
 {
-	struct vwddm_sched *sched = n->sched;
-
 	lockdep_assert_held(&n->lock);
-	if (!sched->cfg.hws || sched->dead || n->resetting || ctx->system ||
-	    !ctx->hw_context || !ctx->hw_inflight || n->suspend_ctx ||
-	    !sched->cfg.ddi->suspend_context)
+	if (!n->sched->cfg.hws || !ctx->hw_suspended || n->suspend_ctx == ctx)
 		return;
-	ctx->hw_suspended = true;
-	if (!hws_suspend_locked(n, ctx))
-		hws_drop_locked(n, ctx, done);
+	hws_resume_locked(n, ctx, done);
 }
 
 /**
@@ -483,8 +467,8 @@ void vwddm_sched_hws_close_locked(struct vwddm_sched_node *n,
  * @n: the node; the lock is held
  * @done: packets that ended go here
  *
- * The watch ends. A closed context's work on the hardware ends
- * (-ECANCELED) and its hardware context goes.
+ * The watch ends. A context closed meanwhile is resumed: its work on the
+ * hardware runs out.
  *
  * Context: the DPC's work (vwddm_sched_process_node()).
  * Return: the context, whose reference the caller drops once the node's
@@ -504,7 +488,7 @@ vwddm_sched_hws_suspended_locked(struct vwddm_sched_node *n,
 	vwddm_sched_dbg(n->sched, "node %u.%u: context %u suspended\n",
 			n->engine, n->ordinal, ctx->id);
 	if (ctx->closed)
-		hws_drop_locked(n, ctx, done);
+		hws_resume_locked(n, ctx, done);
 	return ctx;
 }
 
@@ -642,11 +626,7 @@ int vwddm_sched_resume_context(struct vwddm_context *ctx)
 	} else if (sched->dead || n->resetting || n->suspend_ctx == ctx) {
 		ret = -EBUSY;
 	} else {
-		if (ctx->hw_context)
-			ret = sched->cfg.ddi->resume_context
-				(sched->cfg.miniport, ctx->hw_context);
-		ctx->hw_suspended = false;
-		vwddm_context_update_locked(n, ctx, &done);
+		ret = hws_resume_locked(n, ctx, &done);
 		vwddm_sched_kick_locked(n, &done);
 	}
 	spin_unlock_irqrestore(&n->lock, flags);

@@ -490,8 +490,7 @@ ALLOW_ERROR_INJECTION(vwddm_context_create, ERRNO);
  *
  * Work still in its software queue is cancelled (-ECANCELED); work on the
  * hardware runs out (or is handled by a reset) and holds the context until
- * it ends. In hardware scheduling the context is suspended first: once it
- * is off the engine its work on the hardware is cancelled too
+ * it ends; a suspended context is resumed for that
  * (vwddm_sched_hws_close_locked()). Drops the owner's reference.
  *
  * Context: process context.

@@ -197,6 +197,73 @@ static void hws_fw_no_lone_watchdog(struct kunit *test)
 			  VWDDM_HW_INT_ENGINE_TIMEOUT);
 }
 
+/*
+ * Suspension in the firmware: a slot not owning the node is suspended at
+ * once (register written, no interrupt); the owner is acknowledged at the
+ * packet's end on a DMA-buffer node (CTX_SUSPENDED, the fence in its
+ * register); an ignore-preemption packet drops the request (never
+ * acknowledged, even once it ended); a suspended slot runs nothing until
+ * resumed.
+ */
+static void hws_fw_suspend(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 5000);
+	struct vwddm_hw_fw_status st;
+
+	hws_submit(rig, RIG_DMA, 0, 1, 250, 0);
+	hws_submit(rig, RIG_DMA, 0, 2, 10, 0);
+	hws_submit(rig, RIG_MID, 1, 1, 1000, VWDDM_HW_PKT_IGNORE_PREEMPT);
+	hws_submit(rig, RIG_MID, 1, 2, 10, 0);
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_hw_fw_suspend_slot(rig->hw, 0, RIG_MID,
+							 2, 5));
+	KUNIT_EXPECT_EQ(test, 5ull, vwddm_hw_fw_read_suspend_fence(rig->hw, 0,
+								   RIG_MID, 2));
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS,
+			vwddm_hw_fw_suspend_slot(rig->hw, 0, RIG_DMA, 0, 7));
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS,
+			vwddm_hw_fw_suspend_slot(rig->hw, 0, RIG_MID, 1, 3));
+	vwddm_hw_fw_status(rig->hw, 0, RIG_DMA, &st);
+	KUNIT_EXPECT_EQ(test, 0x1u, st.suspended_mask);
+	KUNIT_EXPECT_EQ(test, 0x1u, st.suspend_pending_mask);
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_EQ(test, 0x6u, st.suspended_mask);
+	KUNIT_EXPECT_EQ(test, 0x0u, st.suspend_pending_mask);
+	/* DMA-buffer node: at the packet's end, not before. */
+	vwddm_rig_advance_us(rig, 239);
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_DMA) &
+			   VWDDM_HW_INT_CTX_SUSPENDED);
+	KUNIT_EXPECT_EQ(test, 0ull, vwddm_hw_fw_read_suspend_fence(rig->hw, 0,
+								   RIG_DMA, 0));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_DMA, 0));
+	KUNIT_EXPECT_TRUE(test, vwddm_rig_seen(rig, 0, RIG_DMA) &
+			  VWDDM_HW_INT_CTX_SUSPENDED);
+	KUNIT_EXPECT_EQ(test, 7ull, vwddm_hw_fw_read_suspend_fence(rig->hw, 0,
+								   RIG_DMA, 0));
+	KUNIT_EXPECT_EQ(test, 0x1u,
+			vwddm_hw_fw_ack_suspended(rig->hw, 0, RIG_DMA));
+	/* Ignore-preemption: it ends, and is still never acknowledged. */
+	vwddm_rig_advance_us(rig, 3000);
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_MID, 1));
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			   VWDDM_HW_INT_CTX_SUSPENDED);
+	KUNIT_EXPECT_EQ(test, 0ull, vwddm_hw_fw_read_suspend_fence(rig->hw, 0,
+								   RIG_MID, 1));
+	/* Suspended: the next packets do not run until resumed. */
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_DMA, 0));
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_MID, 1));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_hw_fw_resume_slot(rig->hw, 0, RIG_DMA,
+							0));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_hw_fw_resume_slot(rig->hw, 0, RIG_MID,
+							1));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 2u, fence(rig, RIG_DMA, 0));
+	KUNIT_EXPECT_EQ(test, 2u, fence(rig, RIG_MID, 1));
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_EQ(test, 0x4u, st.suspended_mask);
+}
+
 /* Stop, flush the culprit, resume: the others carry on where they were. */
 static void hws_fw_stop_flush_resume(struct kunit *test)
 {
@@ -1341,6 +1408,7 @@ static struct kunit_case vwddm_hws_cases[] = {
 	KUNIT_CASE(hws_fw_stop_flush_resume),
 	KUNIT_CASE(hws_fw_reset_lines),
 	KUNIT_CASE(hws_fw_rejects_bad_input),
+	KUNIT_CASE(hws_fw_suspend),
 	KUNIT_CASE(hws_kmd_reset_hw_engine),
 	KUNIT_CASE(hws_stack_time_slicing),
 	KUNIT_CASE(hws_stack_guilty_and_collateral),

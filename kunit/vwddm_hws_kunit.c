@@ -215,8 +215,8 @@ static void hws_fw_suspend(struct kunit *test)
 	hws_submit(rig, RIG_MID, 1, 1, 1000, VWDDM_HW_PKT_IGNORE_PREEMPT);
 	hws_submit(rig, RIG_MID, 1, 2, 10, 0);
 	vwddm_rig_advance_us(rig, 10);
-	KUNIT_EXPECT_EQ(test, 0, vwddm_hw_fw_suspend_slot(rig->hw, 0, RIG_MID,
-							 2, 5));
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_hw_fw_suspend_slot(rig->hw, 0, RIG_MID, 2, 5));
 	KUNIT_EXPECT_EQ(test, 5ull, vwddm_hw_fw_read_suspend_fence(rig->hw, 0,
 								   RIG_MID, 2));
 	KUNIT_EXPECT_EQ(test, -EINPROGRESS,
@@ -253,10 +253,10 @@ static void hws_fw_suspend(struct kunit *test)
 	/* Suspended: the next packets do not run until resumed. */
 	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_DMA, 0));
 	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_MID, 1));
-	KUNIT_EXPECT_EQ(test, 0, vwddm_hw_fw_resume_slot(rig->hw, 0, RIG_DMA,
-							0));
-	KUNIT_EXPECT_EQ(test, 0, vwddm_hw_fw_resume_slot(rig->hw, 0, RIG_MID,
-							1));
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_hw_fw_resume_slot(rig->hw, 0, RIG_DMA, 0));
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_hw_fw_resume_slot(rig->hw, 0, RIG_MID, 1));
 	vwddm_rig_advance_us(rig, 10);
 	KUNIT_EXPECT_EQ(test, 2u, fence(rig, RIG_DMA, 0));
 	KUNIT_EXPECT_EQ(test, 2u, fence(rig, RIG_MID, 1));

@@ -197,6 +197,73 @@ static void hws_fw_no_lone_watchdog(struct kunit *test)
 			  VWDDM_HW_INT_ENGINE_TIMEOUT);
 }
 
+/*
+ * Suspension in the firmware: a slot not owning the node is suspended at
+ * once (register written, no interrupt); the owner is acknowledged at the
+ * packet's end on a DMA-buffer node (CTX_SUSPENDED, the fence in its
+ * register); an ignore-preemption packet drops the request (never
+ * acknowledged, even once it ended); a suspended slot runs nothing until
+ * resumed.
+ */
+static void hws_fw_suspend(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_rig(test, 100, 5000);
+	struct vwddm_hw_fw_status st;
+
+	hws_submit(rig, RIG_DMA, 0, 1, 250, 0);
+	hws_submit(rig, RIG_DMA, 0, 2, 10, 0);
+	hws_submit(rig, RIG_MID, 1, 1, 1000, VWDDM_HW_PKT_IGNORE_PREEMPT);
+	hws_submit(rig, RIG_MID, 1, 2, 10, 0);
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_hw_fw_suspend_slot(rig->hw, 0, RIG_MID, 2, 5));
+	KUNIT_EXPECT_EQ(test, 5ull, vwddm_hw_fw_read_suspend_fence(rig->hw, 0,
+								   RIG_MID, 2));
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS,
+			vwddm_hw_fw_suspend_slot(rig->hw, 0, RIG_DMA, 0, 7));
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS,
+			vwddm_hw_fw_suspend_slot(rig->hw, 0, RIG_MID, 1, 3));
+	vwddm_hw_fw_status(rig->hw, 0, RIG_DMA, &st);
+	KUNIT_EXPECT_EQ(test, 0x1u, st.suspended_mask);
+	KUNIT_EXPECT_EQ(test, 0x1u, st.suspend_pending_mask);
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_EQ(test, 0x6u, st.suspended_mask);
+	KUNIT_EXPECT_EQ(test, 0x0u, st.suspend_pending_mask);
+	/* DMA-buffer node: at the packet's end, not before. */
+	vwddm_rig_advance_us(rig, 239);
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_DMA) &
+			   VWDDM_HW_INT_CTX_SUSPENDED);
+	KUNIT_EXPECT_EQ(test, 0ull, vwddm_hw_fw_read_suspend_fence(rig->hw, 0,
+								   RIG_DMA, 0));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_DMA, 0));
+	KUNIT_EXPECT_TRUE(test, vwddm_rig_seen(rig, 0, RIG_DMA) &
+			  VWDDM_HW_INT_CTX_SUSPENDED);
+	KUNIT_EXPECT_EQ(test, 7ull, vwddm_hw_fw_read_suspend_fence(rig->hw, 0,
+								   RIG_DMA, 0));
+	KUNIT_EXPECT_EQ(test, 0x1u,
+			vwddm_hw_fw_ack_suspended(rig->hw, 0, RIG_DMA));
+	/* Ignore-preemption: it ends, and is still never acknowledged. */
+	vwddm_rig_advance_us(rig, 3000);
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_MID, 1));
+	KUNIT_EXPECT_FALSE(test, vwddm_rig_seen(rig, 0, RIG_MID) &
+			   VWDDM_HW_INT_CTX_SUSPENDED);
+	KUNIT_EXPECT_EQ(test, 0ull, vwddm_hw_fw_read_suspend_fence(rig->hw, 0,
+								   RIG_MID, 1));
+	/* Suspended: the next packets do not run until resumed. */
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_DMA, 0));
+	KUNIT_EXPECT_EQ(test, 1u, fence(rig, RIG_MID, 1));
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_hw_fw_resume_slot(rig->hw, 0, RIG_DMA, 0));
+	KUNIT_EXPECT_EQ(test, 0,
+			vwddm_hw_fw_resume_slot(rig->hw, 0, RIG_MID, 1));
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 2u, fence(rig, RIG_DMA, 0));
+	KUNIT_EXPECT_EQ(test, 2u, fence(rig, RIG_MID, 1));
+	vwddm_hw_fw_status(rig->hw, 0, RIG_MID, &st);
+	KUNIT_EXPECT_EQ(test, 0x4u, st.suspended_mask);
+}
+
 /* Stop, flush the culprit, resume: the others carry on where they were. */
 static void hws_fw_stop_flush_resume(struct kunit *test)
 {
@@ -892,6 +959,446 @@ static void hws_stack_teardown_in_flight(struct kunit *test)
 	}
 }
 
+/*
+ * Suspension (DxgkDdiSuspendContext). The OS side's TdrDelay timer runs
+ * from the request; RIG_TDR_DELAY_US here.
+ */
+#define SUSPEND_LATENCY_US	(VWDDM_HW_PREEMPT_LATENCY_NS / NSEC_PER_USEC)
+
+/* A miniport that answers pending and never reports the completion. */
+static int hws_suspend_no_ack(void *mp, void *hc,
+			      const struct vwddm_ddi_suspend_context *a)
+{
+	int ret = vwddm_kmd_ddi_ops.suspend_context(mp, hc, a);
+
+	return ret ? ret : -EINPROGRESS;
+}
+
+static struct vwddm_rig *hws_suspend_stack(struct kunit *test, bool watchdog,
+					   bool no_ack)
+{
+	struct vwddm_rig *rig = vwddm_rig_create_hws(test, true, 1, true);
+
+	hws_stack_rig = rig;
+	hws_irq_in_window = false;
+	rig->no_lone_watchdog = !watchdog;
+	if (no_ack) {
+		hws_ops = vwddm_kmd_ddi_ops;
+		hws_ops.suspend_context = hws_suspend_no_ack;
+		rig->ddi = &hws_ops;
+	}
+	vwddm_rig_start_sched(rig, 8, 1, HWS_QUANTUM_US);
+	return rig;
+}
+
+/* Move the manual clock by @ns (below a microsecond too), then settle. */
+static void hws_advance_ns(struct vwddm_rig *rig, u64 ns)
+{
+	vwddm_clock_advance(&rig->clock, ns);
+	vwddm_rig_sync(rig);
+	vwddm_sched_flush_resets(rig->sched);
+	vwddm_rig_sync(rig);
+}
+
+static u32 hws_suspended(struct vwddm_context *ctx)
+{
+	struct vwddm_context_status st;
+
+	vwddm_context_status(ctx, &st);
+	return st.suspended;
+}
+
+/*
+ * A context off the engine is suspended at once (STATUS_SUCCESS, no
+ * timer): idle, or with work queued behind another's packet. Suspended,
+ * it runs nothing and takes nothing new; resumed, its work runs.
+ */
+static void hws_stack_suspend_idle(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_suspend_stack(test, true, false);
+	struct vwddm_context *idle = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct dma_fence *fi, *fa, *fb, *fi2;
+	struct vwddm_tdr_stats *s;
+
+	fi = vwddm_rig_run(rig, idle, 10, 0);
+	vwddm_rig_run_to(rig, 20);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fi));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_suspend_context(idle));
+	KUNIT_EXPECT_EQ(test, 1u, hws_suspended(idle));
+	/* On the DMA-buffer node: a runs, b's packet waits behind it. */
+	fa = vwddm_rig_run(rig, a, 500, 0);
+	fb = vwddm_rig_run(rig, b, 50, 0);
+	vwddm_rig_run_to(rig, 30);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_suspend_context(b));
+	KUNIT_EXPECT_EQ(test, 1u, hws_suspended(b));
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 2ull, s->hw_suspends);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_suspends_pending);
+	/* Nothing new runs on the suspended context either. */
+	fi2 = vwddm_rig_run(rig, idle, 10, 0);
+	vwddm_rig_run_to(rig, 520);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
+	vwddm_rig_run_to(rig, 2 * RIG_TDR_DELAY_US + 1000);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fi2));
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_suspend_timeouts);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
+	/* Resumed: their work runs. */
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_resume_context(b));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_resume_context(idle));
+	KUNIT_EXPECT_EQ(test, -EINVAL, vwddm_sched_resume_context(idle));
+	KUNIT_EXPECT_EQ(test, 0u, hws_suspended(b));
+	vwddm_rig_run_to(rig, 2 * RIG_TDR_DELAY_US + 1049);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fb));
+	vwddm_rig_run_to(rig, 2 * RIG_TDR_DELAY_US + 1050);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fi2));
+	dma_fence_put(fi);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fi2);
+}
+
+/*
+ * A running context on a mid-packet node: STATUS_PENDING, acknowledged at
+ * the next preemption point (SUSPEND_CONTEXT_COMPLETED with its fence);
+ * another context gets the node; no timeout ever; resumed, the packet
+ * goes on from where it stopped.
+ */
+static void hws_stack_suspend_mid_packet(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_suspend_stack(test, true, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_kmd_stats ks;
+	struct vwddm_tdr_stats *s;
+	struct dma_fence *fa, *fc;
+	const u64 t = 100, ack = t + SUSPEND_LATENCY_US, resume = 3000;
+
+	fa = vwddm_rig_run(rig, a, 1000, 0);
+	vwddm_rig_run_to(rig, t);
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS, vwddm_sched_suspend_context(a));
+	KUNIT_EXPECT_EQ(test, 2u, hws_suspended(a));
+	KUNIT_EXPECT_EQ(test, -EBUSY, vwddm_sched_resume_context(a));
+	KUNIT_EXPECT_EQ(test, -EBUSY, vwddm_sched_suspend_context(c));
+	vwddm_rig_run_to(rig, ack - 1);
+	KUNIT_EXPECT_EQ(test, 2u, hws_suspended(a));
+	vwddm_rig_run_to(rig, ack);
+	KUNIT_EXPECT_EQ(test, 1u, hws_suspended(a));
+	vwddm_kmd_stats(rig->kmd, &ks);
+	KUNIT_EXPECT_EQ(test, 1ull, ks.hw_suspend_completions);
+	/* Off the engine: another context runs at once. */
+	fc = vwddm_rig_run(rig, c, 50, 0);
+	vwddm_rig_run_to(rig, ack + 50);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	vwddm_rig_run_to(rig, resume);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fa));
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_suspends_pending);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_suspend_timeouts);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	/* The rest of the packet: 1000 - (ack - 0) us. */
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_resume_context(a));
+	vwddm_rig_run_to(rig, resume + 1000 - ack - 1);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fa));
+	vwddm_rig_run_to(rig, resume + 1000 - ack);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(a));
+	dma_fence_put(fa);
+	dma_fence_put(fc);
+}
+
+/*
+ * A hang ignores the suspension: no acknowledgment. The OS side declares
+ * the engine timeout exactly TdrDelay after the request (not a nanosecond
+ * earlier) and resets the engine: the context is the culprit (HUNG,
+ * -ETIME, its device in error), a context whose packet had not started
+ * keeps it, the other node carries on. The firmware's own watchdog is off
+ * here: the timeout is the OS side's.
+ */
+static void hws_stack_suspend_hang_timeout(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_suspend_stack(test, false, false);
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *o = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct dma_fence *fg, *fc, *fo;
+	struct vwddm_context_status st;
+	struct vwddm_tdr_stats *s;
+	const u64 t = 50, deadline = t + RIG_TDR_DELAY_US;
+
+	fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_HANG);
+	fo = vwddm_rig_run(rig, o, deadline + 500, 0);
+	vwddm_rig_run_to(rig, t);
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS, vwddm_sched_suspend_context(g));
+	vwddm_rig_run_to(rig, t + 10);
+	fc = vwddm_rig_run(rig, c, 50, 0);
+	/* TdrDelay - 1 ns after the request: nothing yet. */
+	vwddm_rig_run_to(rig, deadline - 1);
+	hws_advance_ns(rig, NSEC_PER_USEC - 1);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_suspend_timeouts);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fg));
+	KUNIT_EXPECT_EQ(test, 2u, hws_suspended(g));
+	hws_advance_ns(rig, 1);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_suspend_timeouts);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->guilty_contexts);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_collateral_contexts);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_TDR_TYPE_ENGINE_TIMEOUT,
+			s->last_reason);
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fg));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(g));
+	vwddm_context_status(g, &st);
+	KUNIT_EXPECT_NE(test, (int)VWDDM_DEVICE_OK, (int)st.device_error);
+	KUNIT_EXPECT_EQ(test, 0u, st.suspended);
+	/* The others: c's packet runs after the resume, o's is untouched. */
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(c));
+	vwddm_rig_run_to(rig, deadline + 50);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	vwddm_context_status(c, &st);
+	KUNIT_EXPECT_EQ(test, 0u, st.resets);
+	KUNIT_EXPECT_EQ(test, (int)VWDDM_DEVICE_OK, (int)st.device_error);
+	vwddm_rig_run_to(rig, deadline + 500);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fo));
+	/* Nothing more: the watch ended with the reset. */
+	vwddm_rig_run_to(rig, 3 * RIG_TDR_DELAY_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+	dma_fence_put(fo);
+}
+
+/*
+ * The firmware suspends the context but the miniport never reports it:
+ * the OS side times out and names that context the culprit (HUNG), not
+ * the one the engine runs then, which is collateral damage (its running
+ * packet is lost with the engine) but not guilty.
+ */
+static void hws_stack_suspend_unreported(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_suspend_stack(test, false, true);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct vwddm_context *d = vwddm_rig_context(rig, 0, RIG_DMA, 0);
+	struct vwddm_context_status st;
+	const u64 deadline = 10 + RIG_TDR_DELAY_US;
+	struct vwddm_tdr_stats *s;
+	struct dma_fence *fc, *fd;
+
+	fc = vwddm_rig_run(rig, c, deadline + 1000, 0);
+	fd = vwddm_rig_run(rig, d, 10, 0);
+	vwddm_rig_run_to(rig, 10);
+	/* d waits behind c's packet: off the engine, yet "pending". */
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS, vwddm_sched_suspend_context(d));
+	vwddm_rig_run_to(rig, deadline - 1);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_suspend_timeouts);
+	vwddm_rig_run_to(rig, deadline);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_suspend_timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->guilty_contexts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_collateral_contexts);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(d));
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fd));
+	/* c was running: collateral damage, its device not in error. */
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(c));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fc));
+	vwddm_context_status(c, &st);
+	KUNIT_EXPECT_EQ(test, 0u, st.hangs);
+	KUNIT_EXPECT_EQ(test, (int)VWDDM_DEVICE_OK, (int)st.device_error);
+	dma_fence_put(fc);
+	dma_fence_put(fd);
+}
+
+/*
+ * SUSPEND_CONTEXT_COMPLETED with a fence the OS side never issued: the
+ * emulated 0x119/0x11 is recorded (no WARN) and the adapter reset
+ * follows, after which work runs again.
+ */
+static void hws_stack_suspend_bad_fence(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_suspend_stack(test, true, false);
+	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_kmd_inject inj = { .bad_suspend_fence = 1 };
+	struct dma_fence *fa, *fc;
+	struct vwddm_tdr_stats *s;
+	struct vwddm_bugcheck bc;
+
+	vwddm_kmd_inject_add(rig->kmd, &inj);
+	fa = vwddm_rig_run(rig, a, 1000, 0);
+	vwddm_rig_run_to(rig, 100);
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS, vwddm_sched_suspend_context(a));
+	vwddm_rig_run_to(rig, 100 + SUSPEND_LATENCY_US);
+	s = vwddm_rig_tdr_stats(test, rig, &bc);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_bad_suspend_fences);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_BUGCHECK_SCHEDULER_INTERNAL, bc.code);
+	KUNIT_EXPECT_EQ(test, (u64)VWDDM_119_INCORRECT_SUSPEND_FENCE, bc.p1);
+	KUNIT_EXPECT_EQ(test, 1001ull, bc.p2);
+	KUNIT_EXPECT_EQ(test, 1u, bc.count);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, vwddm_rig_ctx_state(a));
+	KUNIT_EXPECT_EQ(test, 0u, hws_suspended(a));
+	/* No timeout follows; new work runs. */
+	fc = vwddm_rig_run(rig, c, 50, 0);
+	vwddm_rig_run_to(rig, 3 * RIG_TDR_DELAY_US);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_suspend_timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->adapter_resets);
+	dma_fence_put(fa);
+	dma_fence_put(fc);
+}
+
+/*
+ * The firmware's watchdog times the hang out before the OS side would:
+ * its engine reset ends the suspension's watch, so TdrDelay after the
+ * request nothing happens to the context then running.
+ */
+static void hws_stack_suspend_firmware_first(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_suspend_stack(test, true, false);
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct dma_fence *fg, *fc;
+	struct vwddm_tdr_stats *s;
+	const u64 t = 500;
+
+	fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_HANG);
+	vwddm_rig_run_to(rig, t);
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS, vwddm_sched_suspend_context(g));
+	vwddm_rig_run_to(rig, RIG_TDR_DELAY_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fg));
+	/* c runs across the moment the OS side's timeout was due. */
+	vwddm_rig_run_to(rig, RIG_TDR_DELAY_US + 100);
+	fc = vwddm_rig_run(rig, c, 1000, 0);
+	vwddm_rig_run_to(rig, RIG_TDR_DELAY_US + 1100);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(c));
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_suspend_timeouts);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->timeouts);
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+}
+
+/*
+ * The OS side's timeout and the firmware's GPU_ENGINE_TIMEOUT at the same
+ * instant, the firmware's report not yet handled by the DPC when the reset
+ * worker starts: one engine reset, not a second one that would blame the
+ * context running after the first.
+ */
+static void hws_stack_suspend_timeouts_race(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_suspend_stack(test, false, false);
+	struct vwddm_context *g = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *c = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_interrupt_data d = {
+		.interrupt_type = VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT,
+		.gpu_engine_timeout.node_ordinal = RIG_MID,
+	};
+	struct dma_fence *fg, *fc;
+	struct vwddm_tdr_stats *s;
+	unsigned long flags;
+
+	fg = vwddm_rig_run(rig, g, 10, VWDDM_HW_PKT_HANG);
+	vwddm_rig_run_to(rig, 10);
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS, vwddm_sched_suspend_context(g));
+	vwddm_rig_run_to(rig, RIG_TDR_DELAY_US);
+	/* Not started when the engine is reset: it runs after the resume. */
+	fc = vwddm_rig_run(rig, c, 300, 0);
+	mutex_lock(&rig->sched->reset_lock);
+	rig->resets_held = true;
+	vwddm_rig_advance_us(rig, 10);
+	local_irq_save(flags);
+	vwddm_sched_cb_ops.notify_interrupt(rig->sched, &d);
+	local_irq_restore(flags);
+	rig->resets_held = false;
+	mutex_unlock(&rig->sched->reset_lock);
+	vwddm_sched_flush_resets(rig->sched);
+	vwddm_rig_sync(rig);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	KUNIT_EXPECT_EQ(test, 1ull, s->guilty_contexts);
+	KUNIT_EXPECT_EQ(test, -ETIME, vwddm_rig_fence_result(fg));
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_ACTIVE, vwddm_rig_ctx_state(c));
+	vwddm_rig_run_to(rig, 10 + RIG_TDR_DELAY_US + 300);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fc));
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_engine_resets);
+	dma_fence_put(fg);
+	dma_fence_put(fc);
+}
+
+/*
+ * Closing does not suspend (a packet on the hardware runs to its end):
+ * a context closed while its suspension is pending is resumed once it is
+ * acknowledged, one closed while suspended at once; their work runs out.
+ */
+static void hws_stack_suspend_on_close(struct kunit *test)
+{
+	struct vwddm_rig *rig = hws_suspend_stack(test, true, false);
+	struct vwddm_device *dev = vwddm_device_create(rig->sched);
+	struct vwddm_context *a, *b;
+	struct dma_fence *fa, *fa2, *fb, *fo;
+	const u64 ack = 100 + SUSPEND_LATENCY_US;
+	struct vwddm_tdr_stats *s;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	a = vwddm_context_create(dev, 0, RIG_MID, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	b = vwddm_context_create(dev, 0, RIG_DMA, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	fa = vwddm_rig_run(rig, a, 1000, 0);
+	fa2 = vwddm_rig_run(rig, a, 1000, 0);
+	fo = vwddm_rig_run(rig, vwddm_rig_context(rig, 0, RIG_DMA, 0), 50, 0);
+	fb = vwddm_rig_run(rig, b, 10, 0);
+	vwddm_rig_run_to(rig, 5);
+	/* b's packet waits behind another's: not on the engine. */
+	KUNIT_EXPECT_EQ(test, 0, vwddm_sched_suspend_context(b));
+	vwddm_rig_run_to(rig, 100);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fo));
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fb));
+	KUNIT_EXPECT_EQ(test, -EINPROGRESS, vwddm_sched_suspend_context(a));
+	vwddm_context_destroy(a);
+	vwddm_context_destroy(b);
+	/* a: acknowledged at 110 and resumed then: 890 us left. */
+	vwddm_rig_run_to(rig, ack + 890 - 1);
+	KUNIT_EXPECT_EQ(test, 0, vwddm_rig_fence_result(fa));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fb));
+	vwddm_rig_run_to(rig, ack + 890);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa));
+	vwddm_rig_run_to(rig, ack + 1890);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(fa2));
+	vwddm_rig_run_to(rig, 3 * RIG_TDR_DELAY_US);
+	s = vwddm_rig_tdr_stats(test, rig, NULL);
+	KUNIT_EXPECT_EQ(test, 1ull, s->hw_suspends_pending);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_suspend_timeouts);
+	KUNIT_EXPECT_EQ(test, 0ull, s->hw_engine_resets);
+	dma_fence_put(fa);
+	dma_fence_put(fa2);
+	dma_fence_put(fb);
+	dma_fence_put(fo);
+	vwddm_device_put(dev);
+}
+
 static struct kunit_case vwddm_hws_cases[] = {
 	KUNIT_CASE(hws_fw_time_slicing_mid_packet),
 	KUNIT_CASE(hws_fw_time_slicing_dma_buffer),
@@ -901,6 +1408,7 @@ static struct kunit_case vwddm_hws_cases[] = {
 	KUNIT_CASE(hws_fw_stop_flush_resume),
 	KUNIT_CASE(hws_fw_reset_lines),
 	KUNIT_CASE(hws_fw_rejects_bad_input),
+	KUNIT_CASE(hws_fw_suspend),
 	KUNIT_CASE(hws_kmd_reset_hw_engine),
 	KUNIT_CASE(hws_stack_time_slicing),
 	KUNIT_CASE(hws_stack_guilty_and_collateral),
@@ -912,6 +1420,14 @@ static struct kunit_case vwddm_hws_cases[] = {
 	KUNIT_CASE(hws_stack_config_refused_adapter_reset),
 	KUNIT_CASE(hws_stack_lost_interrupt_polled),
 	KUNIT_CASE(hws_stack_teardown_in_flight),
+	KUNIT_CASE(hws_stack_suspend_idle),
+	KUNIT_CASE(hws_stack_suspend_mid_packet),
+	KUNIT_CASE(hws_stack_suspend_hang_timeout),
+	KUNIT_CASE(hws_stack_suspend_unreported),
+	KUNIT_CASE(hws_stack_suspend_bad_fence),
+	KUNIT_CASE(hws_stack_suspend_firmware_first),
+	KUNIT_CASE(hws_stack_suspend_timeouts_race),
+	KUNIT_CASE(hws_stack_suspend_on_close),
 	{}
 };
 

@@ -85,8 +85,10 @@ struct vwddm_hw_packet {
 /* Firmware (hardware scheduling) events, see vwddm_hw_fw.c. */
 #define VWDDM_HW_INT_CTX_COMPLETED	BIT(3)	/* a context's packet completed */
 #define VWDDM_HW_INT_ENGINE_TIMEOUT	BIT(4)	/* GPU_ENGINE_TIMEOUT latched */
+#define VWDDM_HW_INT_CTX_SUSPENDED	BIT(5)	/* a context's suspension done */
 #define VWDDM_HW_INT_FW_ALL	(VWDDM_HW_INT_CTX_COMPLETED | \
-				 VWDDM_HW_INT_ENGINE_TIMEOUT)
+				 VWDDM_HW_INT_ENGINE_TIMEOUT | \
+				 VWDDM_HW_INT_CTX_SUSPENDED)
 
 /**
  * enum vwddm_hw_node_state - what a node's execution engine is doing
@@ -220,6 +222,11 @@ struct vwddm_hw_config {
 #define VWDDM_HW_FW_QUEUE	32
 /* Firmware timeout (TdrDelay) at power-on. */
 #define VWDDM_HW_FW_TIMEOUT_NS	(2ULL * NSEC_PER_SEC)
+/*
+ * Time a mid-packet node takes to reach its next preemption point and save
+ * the running packet's state (a preemption request, a context suspension).
+ */
+#define VWDDM_HW_PREEMPT_LATENCY_NS	(10 * NSEC_PER_USEC)
 /* Time slice when the node's quantum register is zero. */
 #define VWDDM_HW_FW_QUANTUM_NS	(1ULL * NSEC_PER_MSEC)
 
@@ -236,6 +243,10 @@ struct vwddm_hw_config {
  *	saved state (how far it got) lives in the engine, and an engine
  *	reset loses it
  * @enabled_mask: contexts enabled for scheduling
+ * @suspended_mask: contexts suspended (not scheduled), including those
+ *	whose suspension is not acknowledged yet
+ * @suspend_pending_mask: of those, the one still on the engine: its
+ *	acknowledgment comes when it leaves it
  * @switches: context switches so far
  * @mid_packet_switches: of those, inside a packet
  */
@@ -248,6 +259,8 @@ struct vwddm_hw_fw_status {
 	u32 busy_mask;
 	u32 started_mask;
 	u32 enabled_mask;
+	u32 suspended_mask;
+	u32 suspend_pending_mask;
 	u64 switches;
 	u64 mid_packet_switches;
 };
@@ -311,6 +324,13 @@ u32 vwddm_hw_fw_stop(struct vwddm_hw *hw, u32 engine, u32 node);
 u32 vwddm_hw_fw_flush_slot(struct vwddm_hw *hw, u32 engine, u32 node,
 			   u32 slot);
 void vwddm_hw_fw_resume(struct vwddm_hw *hw, u32 engine, u32 node);
+int vwddm_hw_fw_suspend_slot(struct vwddm_hw *hw, u32 engine, u32 node,
+			     u32 slot, u64 fence);
+int vwddm_hw_fw_resume_slot(struct vwddm_hw *hw, u32 engine, u32 node,
+			    u32 slot);
+u32 vwddm_hw_fw_ack_suspended(struct vwddm_hw *hw, u32 engine, u32 node);
+u64 vwddm_hw_fw_read_suspend_fence(struct vwddm_hw *hw, u32 engine, u32 node,
+				   u32 slot);
 
 /* Interrupt controller (vwddm_hw_irq.c). */
 u32 vwddm_hw_int_status(struct vwddm_hw *hw, u32 engine, u32 node);

@@ -26,6 +26,16 @@
  * fence register, marks the slot completed and raises
  * VWDDM_HW_INT_CTX_COMPLETED.
  *
+ * Suspension (DxgkDdiSuspendContext, vwddm_hw_fw_suspend_slot()): a
+ * suspended slot is never scheduled. A slot that does not own the node is
+ * suspended at once. The one that owns it leaves the engine at the next
+ * preemption point on a mid-packet node (VWDDM_HW_PREEMPT_LATENCY_NS
+ * later, its progress saved), at the packet's end on a DMA-buffer node, or
+ * at an earlier slice end; then the suspend fence register takes the
+ * request's ContextSuspendFence, the slot is marked in the suspended
+ * register and VWDDM_HW_INT_CTX_SUSPENDED is raised. A HANG or
+ * IGNORE_PREEMPT packet drops the request: it is never acknowledged.
+ *
  * Events happen at exact times on the node's clock: each event is handled
  * at the time it was due, whatever the lateness of the timer.
  */
@@ -42,6 +52,7 @@ enum fw_event {
 	FW_EV_END,
 	FW_EV_SLICE,
 	FW_EV_TIMEOUT,
+	FW_EV_SUSPEND,
 };
 
 static struct vwddm_hw_packet *slot_head(struct vwddm_hw_fw_ctx *c)
@@ -49,9 +60,15 @@ static struct vwddm_hw_packet *slot_head(struct vwddm_hw_fw_ctx *c)
 	return &c->queue[c->head & QUEUE_MASK];
 }
 
-static bool slot_runnable(struct vwddm_hw_fw_node *fw, int i)
+/* The slot has work the firmware may run (a suspended one is not run). */
+static bool slot_has_work(struct vwddm_hw_fw_node *fw, int i)
 {
 	return fw->ctx[i].enabled && fw->ctx[i].head != fw->ctx[i].tail;
+}
+
+static bool slot_runnable(struct vwddm_hw_fw_node *fw, int i)
+{
+	return slot_has_work(fw, i) && !fw->ctx[i].suspended;
 }
 
 /* The next runnable slot after @after, round-robin; @after itself last. */
@@ -118,11 +135,27 @@ static void fw_start_locked(struct vwddm_hw_node *n, int slot, u64 t)
 	fw->pending = false;
 }
 
+/* @slot left the engine: a suspension pending on it is complete. */
+static unsigned int fw_suspend_done_locked(struct vwddm_hw_node *n, int slot)
+{
+	struct vwddm_hw_fw_ctx *c;
+
+	if (slot < 0 || !n->fw->ctx[slot].suspend_pending)
+		return 0;
+	c = &n->fw->ctx[slot];
+	c->suspend_pending = false;
+	WRITE_ONCE(c->suspend_fence, c->suspend_req);
+	n->fw->suspend_done |= BIT(slot);
+	return vwddm_hw_raise(n, VWDDM_HW_INT_CTX_SUSPENDED);
+}
+
 /* Hand the node to the next runnable slot at time @t. */
-static void fw_switch_locked(struct vwddm_hw_node *n, u64 t, bool mid_packet)
+static unsigned int fw_switch_locked(struct vwddm_hw_node *n, u64 t,
+				     bool mid_packet)
 {
 	struct vwddm_hw_fw_node *fw = n->fw;
 	int next = next_runnable(fw, fw->cur < 0 ? -1 : fw->cur);
+	unsigned int fire;
 
 	if (next != fw->cur && next >= 0 && fw->cur >= 0 &&
 	    slot_runnable(fw, fw->cur)) {
@@ -130,12 +163,14 @@ static void fw_switch_locked(struct vwddm_hw_node *n, u64 t, bool mid_packet)
 		if (mid_packet)
 			fw->mid_packet_switches++;
 	}
+	fire = next != fw->cur ? fw_suspend_done_locked(n, fw->cur) : 0;
 	if (next < 0) {
 		fw->cur = -1;
 		fw->pending = false;
-		return;
+		return fire;
 	}
 	fw_start_locked(n, next, t);
+	return fire;
 }
 
 static enum fw_event fw_next_event(struct vwddm_hw_node *n, u64 *when)
@@ -152,6 +187,14 @@ static enum fw_event fw_next_event(struct vwddm_hw_node *n, u64 *when)
 	if (!(slot_head(c)->flags & VWDDM_HW_PKT_HANG)) {
 		ev = FW_EV_END;
 		*when = fw->seg_start_ns + pkt_left(c);
+	}
+	/* A suspension stops a yielding packet at its preemption point. */
+	if (c->suspend_pending && pkt_yields(n, slot_head(c))) {
+		t = max(c->suspend_at_ns, fw->seg_start_ns);
+		if (ev == FW_EV_NONE || t < *when) {
+			ev = FW_EV_SUSPEND;
+			*when = t;
+		}
 	}
 	if (fw->pending) {
 		ev2 = FW_EV_TIMEOUT;
@@ -205,14 +248,18 @@ static unsigned int fw_handle_locked(struct vwddm_hw_node *n,
 		fire += vwddm_hw_raise(n, VWDDM_HW_INT_CTX_COMPLETED);
 		if (fw->pending || !slot_runnable(fw, fw->cur) ||
 		    (t >= fw->slice_end_ns && others_runnable(fw)))
-			fw_switch_locked(n, t, false);
+			fire += fw_switch_locked(n, t, false);
 		else
 			fw->seg_start_ns = t;
+		break;
+	case FW_EV_SUSPEND:
+		c->done_ns += t - fw->seg_start_ns;
+		fire += fw_switch_locked(n, t, true);
 		break;
 	case FW_EV_SLICE:
 		if (pkt_yields(n, pkt)) {
 			c->done_ns += t - fw->seg_start_ns;
-			fw_switch_locked(n, t, true);
+			fire += fw_switch_locked(n, t, true);
 		} else {
 			c->done_ns += t - fw->seg_start_ns;
 			fw->seg_start_ns = t;
@@ -247,7 +294,8 @@ static unsigned int fw_run_locked(struct vwddm_hw_node *n, u64 now)
 	int next;
 
 	lockdep_assert_held(&n->lock);
-	if (fw->cur >= 0 && !slot_runnable(fw, fw->cur))
+	/* A suspended slot keeps the node until it leaves the engine. */
+	if (fw->cur >= 0 && !slot_has_work(fw, fw->cur))
 		fw->cur = -1;
 	if (!fw->stopped && fw->cur < 0) {
 		next = next_runnable(fw, -1);
@@ -353,11 +401,17 @@ int vwddm_hw_fw_slot_enable(struct vwddm_hw *hw, u32 engine, u32 node,
 	if (!n || slot >= VWDDM_HW_FW_SLOTS)
 		return -EINVAL;
 	raw_spin_lock_irqsave(&n->lock, flags);
-	if (!enable && n->fw->cur == (int)slot && slot_runnable(n->fw, slot) &&
+	if (!enable && n->fw->cur == (int)slot && slot_has_work(n->fw, slot) &&
 	    !n->fw->stopped) {
 		ret = -EBUSY;
 	} else {
 		n->fw->ctx[slot].enabled = enable;
+		if (!enable) {
+			/* A disabled slot forgets its suspension. */
+			n->fw->ctx[slot].suspended = false;
+			n->fw->ctx[slot].suspend_pending = false;
+			n->fw->suspend_done &= ~BIT(slot);
+		}
 		if (n->fw->cur == (int)slot && !enable)
 			n->fw->cur = -1;
 		fire = fw_run_locked(n, vwddm_clock_now(n->fw->timer.clock));
@@ -522,6 +576,10 @@ void vwddm_hw_fw_status(struct vwddm_hw *hw, u32 engine, u32 node,
 		}
 		if (n->fw->ctx[i].enabled)
 			st->enabled_mask |= BIT(i);
+		if (n->fw->ctx[i].suspended)
+			st->suspended_mask |= BIT(i);
+		if (n->fw->ctx[i].suspend_pending)
+			st->suspend_pending_mask |= BIT(i);
 	}
 	raw_spin_unlock_irqrestore(&n->lock, flags);
 }
@@ -613,7 +671,7 @@ u32 vwddm_hw_fw_flush_slot(struct vwddm_hw *hw, u32 engine, u32 node,
 			fw->cur = -1;
 		} else {
 			n->stats.busy_ns += now - fw->seg_start_ns;
-			fw_switch_locked(n, now, false);
+			fire += fw_switch_locked(n, now, false);
 		}
 		fire += fw_run_locked(n, now);
 	}
@@ -650,15 +708,175 @@ void vwddm_hw_fw_resume(struct vwddm_hw *hw, u32 engine, u32 node)
 	fw->stopped = false;
 	fw->timeout = false;
 	fw->faulted = false;
-	if (fw->cur >= 0 && slot_runnable(fw, fw->cur))
+	fire = 0;
+	if (fw->cur >= 0 && slot_runnable(fw, fw->cur)) {
 		fw_start_locked(n, fw->cur, now);
-	else
+	} else {
+		/* It leaves the engine: a pending suspension completes. */
+		fire = fw_suspend_done_locked(n, fw->cur);
 		fw->cur = -1;
-	fire = fw_run_locked(n, now);
+	}
+	fire += fw_run_locked(n, now);
 	raw_spin_unlock_irqrestore(&n->lock, flags);
 	vwddm_hw_deliver(hw, fire, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_resume);
+
+/**
+ * vwddm_hw_fw_suspend_slot() - suspend a hardware context
+ *	(DxgkDdiSuspendContext's request to the firmware)
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @slot: the slot
+ * @fence: the request's ContextSuspendFence
+ *
+ * The slot is not scheduled any more. If it does not own the node it is
+ * suspended at once: the suspend fence register takes @fence and no
+ * interrupt follows. Otherwise it runs on until it leaves the engine (at
+ * the next preemption point on a mid-packet node, at the packet's end on
+ * a DMA-buffer node); then the register takes @fence, the slot is marked
+ * in the suspended register and VWDDM_HW_INT_CTX_SUSPENDED is raised. A
+ * HANG or IGNORE_PREEMPT packet owning the node drops the request: it is
+ * never acknowledged.
+ *
+ * Context: any.
+ * Return: 0 (suspended now), -EINPROGRESS (the acknowledgment follows,
+ * or never comes) or -EINVAL.
+ */
+int vwddm_hw_fw_suspend_slot(struct vwddm_hw *hw, u32 engine, u32 node,
+			     u32 slot, u64 fence)
+{
+	struct vwddm_hw_node *n = fw_node(hw, engine, node);
+	struct vwddm_hw_fw_node *fw;
+	struct vwddm_hw_fw_ctx *c;
+	unsigned int fire = 0;
+	unsigned long flags;
+	int ret = 0;
+	u64 now;
+
+	if (!n || slot >= VWDDM_HW_FW_SLOTS)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	fw = n->fw;
+	c = &fw->ctx[slot];
+	now = vwddm_clock_now(fw->timer.clock);
+	/* Bring the node up to date first: who owns it now. */
+	if (!fw->stopped)
+		fire = fw_run_locked(n, now);
+	c->suspended = true;
+	c->suspend_req = fence;
+	if (fw->cur != (int)slot) {
+		c->suspend_pending = false;
+		WRITE_ONCE(c->suspend_fence, fence);
+	} else {
+		c->suspend_pending = !(slot_head(c)->flags &
+				       (VWDDM_HW_PKT_HANG |
+					VWDDM_HW_PKT_IGNORE_PREEMPT));
+		c->suspend_at_ns = now + VWDDM_HW_PREEMPT_LATENCY_NS;
+		ret = -EINPROGRESS;
+		if (!fw->stopped)
+			fire += fw_run_locked(n, now);
+	}
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_hw_deliver(hw, fire, false);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_suspend_slot);
+
+/**
+ * vwddm_hw_fw_resume_slot() - resume a suspended hardware context
+ *	(DxgkDdiResumeContext's request to the firmware)
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @slot: the slot
+ *
+ * The slot may be scheduled again; a packet stopped by the suspension
+ * resumes where it stopped. A suspension still pending is abandoned: it is
+ * never acknowledged.
+ *
+ * Context: any.
+ * Return: 0 or -EINVAL.
+ */
+int vwddm_hw_fw_resume_slot(struct vwddm_hw *hw, u32 engine, u32 node,
+			    u32 slot)
+{
+	struct vwddm_hw_node *n = fw_node(hw, engine, node);
+	struct vwddm_hw_fw_node *fw;
+	unsigned int fire = 0;
+	unsigned long flags;
+	bool was_runnable;
+	u64 now;
+
+	if (!n || slot >= VWDDM_HW_FW_SLOTS)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	fw = n->fw;
+	now = vwddm_clock_now(fw->timer.clock);
+	if (!fw->stopped)
+		fire = fw_run_locked(n, now);
+	was_runnable = slot_runnable(fw, slot);
+	fw->ctx[slot].suspended = false;
+	fw->ctx[slot].suspend_pending = false;
+	/* As for a submission: a lone context's slice ends now. */
+	if (!was_runnable && fw->cur >= 0 && fw->cur != (int)slot &&
+	    !fw->pending)
+		fw->slice_end_ns = max(fw->slice_end_ns, now);
+	if (!fw->stopped)
+		fire += fw_run_locked(n, now);
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	vwddm_hw_deliver(hw, fire, false);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_resume_slot);
+
+/**
+ * vwddm_hw_fw_ack_suspended() - read and clear the suspended-slots register
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ *
+ * Context: any.
+ * Return: bit i set for every slot i whose pending suspension completed
+ * since the last call.
+ */
+u32 vwddm_hw_fw_ack_suspended(struct vwddm_hw *hw, u32 engine, u32 node)
+{
+	struct vwddm_hw_node *n = fw_node(hw, engine, node);
+	unsigned long flags;
+	u32 val;
+
+	if (!n)
+		return 0;
+	raw_spin_lock_irqsave(&n->lock, flags);
+	val = n->fw->suspend_done;
+	n->fw->suspend_done = 0;
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	return val;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_ack_suspended);
+
+/**
+ * vwddm_hw_fw_read_suspend_fence() - read a slot's suspend fence register
+ * @hw: the device
+ * @engine: EngineOrdinal
+ * @node: NodeOrdinal
+ * @slot: the slot
+ *
+ * Context: any, including the ISR (lockless).
+ * Return: the ContextSuspendFence of the slot's last completed suspension.
+ */
+u64 vwddm_hw_fw_read_suspend_fence(struct vwddm_hw *hw, u32 engine, u32 node,
+				   u32 slot)
+{
+	struct vwddm_hw_node *n = fw_node(hw, engine, node);
+
+	if (!n || slot >= VWDDM_HW_FW_SLOTS)
+		return 0;
+	return READ_ONCE(n->fw->ctx[slot].suspend_fence);
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_read_suspend_fence);
 
 /**
  * vwddm_hw_fw_reset_locked() - what a reset line does to the firmware
@@ -667,7 +885,8 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_resume);
  *	disabled
  *
  * Every queue is emptied (those packets never complete), the node is idle
- * and not stopped, a latched timeout and the completed register are
+ * and not stopped, a latched timeout, the completed and suspended
+ * registers and every slot's suspension (acknowledged or not) are
  * cleared. Otherwise slot enables and fence registers keep their values.
  *
  * Context: with &vwddm_hw_node.lock held.
@@ -684,6 +903,8 @@ void vwddm_hw_fw_reset_locked(struct vwddm_hw_node *n, bool power)
 	for (i = 0; i < VWDDM_HW_FW_SLOTS; i++) {
 		fw->ctx[i].head = fw->ctx[i].tail;
 		fw->ctx[i].done_ns = 0;
+		fw->ctx[i].suspended = false;
+		fw->ctx[i].suspend_pending = false;
 		if (power) {
 			WRITE_ONCE(fw->ctx[i].fence, 0);
 			fw->ctx[i].enabled = false;
@@ -695,6 +916,7 @@ void vwddm_hw_fw_reset_locked(struct vwddm_hw_node *n, bool power)
 	fw->faulted = false;
 	fw->pending = false;
 	fw->completed = 0;
+	fw->suspend_done = 0;
 }
 
 /**

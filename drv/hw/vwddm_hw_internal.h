@@ -71,9 +71,24 @@ struct vwddm_hw_node {
  * @tail: where the next packet is written
  * @fence: the slot's fence register: fence of its last completed packet
  * @done_ns: work of the packet at @head saved by a mid-packet switch
+ * @suspended: suspended (vwddm_hw_fw_suspend_slot()): never scheduled
+ *	until vwddm_hw_fw_resume_slot()
+ * @suspend_pending: suspended while it owned the node: it still runs
+ *	until it leaves the engine, which completes the suspension
+ * @suspend_at_ns: with @suspend_pending on a mid-packet node, the next
+ *	preemption point, where the packet stops
+ * @suspend_req: the ContextSuspendFence of the last suspension requested
+ * @suspend_fence: the suspend fence register: the ContextSuspendFence of
+ *	the last suspension completed that the firmware acknowledged with
+ *	an interrupt
  */
 struct vwddm_hw_fw_ctx {
 	bool enabled;
+	bool suspended;
+	bool suspend_pending;
+	u64 suspend_at_ns;
+	u64 suspend_req;
+	u64 suspend_fence;
 	struct vwddm_hw_packet queue[VWDDM_HW_FW_QUEUE];
 	u32 head;
 	u32 tail;
@@ -94,6 +109,8 @@ struct vwddm_hw_fw_ctx {
  * @pending: a context switch is due but the packet cannot yield yet
  * @pending_since_ns: since when
  * @completed: slots with a completion not yet acknowledged
+ * @suspend_done: slots whose suspension completed off the engine, not yet
+ *	acknowledged (VWDDM_HW_INT_CTX_SUSPENDED)
  * @switches: context switches
  * @mid_packet_switches: of those, inside a packet
  * @timer: the firmware's event timer (hard)
@@ -113,6 +130,7 @@ struct vwddm_hw_fw_node {
 	bool pending;
 	u64 pending_since_ns;
 	u32 completed;
+	u32 suspend_done;
 	u64 switches;
 	u64 mid_packet_switches;
 	struct vwddm_timer timer;

@@ -22,9 +22,6 @@
 #define CREATE_TRACE_POINTS
 #include "vwddm_hw_trace.h"
 
-/* Time a mid-packet preemption takes to save the running packet's state. */
-#define VWDDM_HW_PREEMPT_LATENCY_NS	(10 * NSEC_PER_USEC)
-
 #define RING_MASK	(VWDDM_HW_RING_SIZE - 1)
 
 static struct vwddm_hw_packet *ring_head(struct vwddm_hw_node *n)

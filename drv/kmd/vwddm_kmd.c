@@ -307,6 +307,8 @@ const struct vwddm_ddi_ops vwddm_kmd_ddi_ops = {
 	.submit_hw_command	= vwddm_kmd_submit_hw_command,
 	.reset_hw_engine	= vwddm_kmd_reset_hw_engine,
 	.resume_hw_engine	= vwddm_kmd_resume_hw_engine,
+	.suspend_context	= vwddm_kmd_suspend_context,
+	.resume_context		= vwddm_kmd_resume_context,
 };
 EXPORT_SYMBOL_IF_KUNIT(vwddm_kmd_ddi_ops);
 

@@ -77,6 +77,9 @@ struct vwddm_kmd_hw_context {
  * @hw_engine_resets: successful reset_hw_engine calls
  * @hw_engine_resumes: successful resume_hw_engine calls
  * @hw_invalidations: invalidate_hw_context callbacks made
+ * @hw_suspends: suspend_context calls that reached the firmware
+ * @hw_suspends_pending: of those, answered -EINPROGRESS (STATUS_PENDING)
+ * @hw_suspend_completions: SUSPEND_CONTEXT_COMPLETED reports made
  */
 struct vwddm_kmd_stats {
 	u64 isr_calls;
@@ -96,6 +99,9 @@ struct vwddm_kmd_stats {
 	u64 hw_engine_resets;
 	u64 hw_engine_resumes;
 	u64 hw_invalidations;
+	u64 hw_suspends;
+	u64 hw_suspends_pending;
+	u64 hw_suspend_completions;
 };
 
 /**
@@ -126,6 +132,9 @@ struct vwddm_kmd_stats {
  *	-EIO, leaving the engine stopped
  * @preempt_fail: the next preempt_command calls that fail with -EIO
  *	without touching the hardware (the OS side's 0x119/0x2 case)
+ * @bad_suspend_fence: the next SUSPEND_CONTEXT_COMPLETED reports that
+ *	carry the suspend fence register + 1000 as ContextSuspendFence (a
+ *	value the OS side never issued: its 0x119/0x11 case)
  *
  * Each member counts calls still to be affected; it is decremented by
  * every call it affects.
@@ -143,6 +152,7 @@ struct vwddm_kmd_inject {
 	u32 reset_hw_engine_fail;
 	u32 resume_hw_engine_fail;
 	u32 preempt_fail;
+	u32 bad_suspend_fence;
 };
 
 /**
@@ -236,6 +246,9 @@ int vwddm_kmd_reset_hw_engine(void *miniport,
 			      const struct vwddm_ddi_hw_engine *args);
 int vwddm_kmd_resume_hw_engine(void *miniport,
 			       const struct vwddm_ddi_hw_engine *args);
+int vwddm_kmd_suspend_context(void *miniport, void *hw_context,
+			      const struct vwddm_ddi_suspend_context *args);
+int vwddm_kmd_resume_context(void *miniport, void *hw_context);
 void vwddm_kmd_isr_hws(struct vwddm_kmd *kmd, u32 engine, u32 node,
 		       u32 status);
 void vwddm_kmd_hws_restore(struct vwddm_kmd *kmd);

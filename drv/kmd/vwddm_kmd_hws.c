@@ -10,9 +10,14 @@
  * of every context that had some there and invalidates those contexts
  * (DxgkCbInvalidateHwContext): CollateralDamage 0 for the context that was
  * running when the timeout or a DMA fault (reported as DMA_PAGE_FAULTED)
- * hit, 1 for the others. The engine stays stopped,
+ * hit (or the one the OS side names), 1 for the others. The engine stays stopped,
  * its interrupts masked, until the OS side re-enables them and calls
  * DxgkDdiResumeHwEngine.
+ *
+ * DxgkDdiSuspendContext asks the firmware to suspend the slot: it answers
+ * STATUS_SUCCESS (0) when the slot was off the engine, else STATUS_PENDING
+ * (-EINPROGRESS), and SUSPEND_CONTEXT_COMPLETED with the slot's suspend
+ * fence register follows once the firmware acknowledges it.
  */
 #include <linux/bitops.h>
 
@@ -147,8 +152,10 @@ struct kmd_invalidation {
  * culprit and of every hardware context whose state the reset destroys,
  * and calls invalidate_hw_context for each: the culprit first, with
  * CollateralDamage 0, then the collateral damage with 1. The culprit is
- * the context running when the firmware latched its timeout, or the one
- * running now if none was latched. The collateral damage are the contexts
+ * the one the OS side names (&vwddm_ddi_hw_engine.culprit_hw_context, a
+ * suspension it found unacknowledged), else the context running when the
+ * firmware latched its timeout, or the one running now if none was
+ * latched. The collateral damage are the contexts
  * switched out in the middle of a packet: their saved state lives in the
  * engine. A context whose queued packets have not started is not
  * affected: it keeps its work and runs again after resume. The engine is
@@ -166,7 +173,7 @@ int vwddm_kmd_reset_hw_engine(void *miniport,
 	} out = {};
 	struct vwddm_kmd *kmd = miniport;
 	u32 e = a->engine_ordinal, n = a->node_ordinal;
-	struct vwddm_kmd_hw_context *slots;
+	struct vwddm_kmd_hw_context *slots, *hint;
 	struct vwddm_hw_fw_status st;
 	unsigned long flags;
 	int culprit, s, pass;
@@ -193,6 +200,9 @@ int vwddm_kmd_reset_hw_engine(void *miniport,
 	started = st.started_mask;
 	culprit = st.timeout || st.faulted ? (int)st.timeout_slot :
 					      st.current_slot;
+	hint = a->culprit_hw_context;
+	if (hint && hint->kmd == kmd && hint->engine == e && hint->node == n)
+		culprit = hint->slot;
 	vwddm_hw_int_ack(kmd->hw, e, n, VWDDM_HW_INT_ALL | VWDDM_HW_INT_FW_ALL);
 	/* Deliveries raised before the stop find nothing of the node. */
 	vwddm_hw_irq_sync(kmd->hw);
@@ -266,6 +276,71 @@ int vwddm_kmd_resume_hw_engine(void *miniport,
 }
 
 /**
+ * vwddm_kmd_suspend_context() - DxgkDdiSuspendContext
+ * @miniport: the miniport
+ * @hw_context: the hardware context
+ * @a: its node and the ContextSuspendFence
+ *
+ * Context: any up to DISPATCH (BH).
+ * Return: 0 (STATUS_SUCCESS: it was off the engine, no interrupt
+ * follows), -EINPROGRESS (STATUS_PENDING: SUSPEND_CONTEXT_COMPLETED
+ * follows once the firmware acknowledges it), -EINVAL or -EIO (the
+ * context was invalidated).
+ */
+int vwddm_kmd_suspend_context(void *miniport, void *hw_context,
+			      const struct vwddm_ddi_suspend_context *a)
+{
+	struct vwddm_kmd *kmd = miniport;
+	struct vwddm_kmd_hw_context *hc = hw_context;
+	unsigned long flags;
+	bool invalid;
+	int ret;
+
+	if (!hc || hc->kmd != kmd || hc->engine != a->engine_ordinal ||
+	    hc->node != a->node_ordinal || !a->context_suspend_fence)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	invalid = !hc->h_context || hc->invalidated;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	if (invalid)
+		return -EIO;
+	ret = vwddm_hw_fw_suspend_slot(kmd->hw, hc->engine, hc->node, hc->slot,
+				       a->context_suspend_fence);
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	kmd->stats.hw_suspends++;
+	if (ret == -EINPROGRESS)
+		kmd->stats.hw_suspends_pending++;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	return ret;
+}
+
+/**
+ * vwddm_kmd_resume_context() - DxgkDdiResumeContext
+ * @miniport: the miniport
+ * @hw_context: the hardware context, suspended
+ *
+ * Context: any up to DISPATCH (BH).
+ * Return: 0, -EINVAL or -EIO (the context was invalidated).
+ */
+int vwddm_kmd_resume_context(void *miniport, void *hw_context)
+{
+	struct vwddm_kmd *kmd = miniport;
+	struct vwddm_kmd_hw_context *hc = hw_context;
+	unsigned long flags;
+	bool invalid;
+
+	if (!hc || hc->kmd != kmd)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&kmd->isr_lock, flags);
+	invalid = !hc->h_context || hc->invalidated;
+	raw_spin_unlock_irqrestore(&kmd->isr_lock, flags);
+	if (invalid)
+		return -EIO;
+	return vwddm_hw_fw_resume_slot(kmd->hw, hc->engine, hc->node,
+				       hc->slot);
+}
+
+/**
  * vwddm_kmd_hws_restore() - bring the hardware contexts back after a
  *	device reset
  * @kmd: the miniport
@@ -336,6 +411,39 @@ static bool kmd_report_slots(struct vwddm_kmd *kmd, u32 engine, u32 node,
 	return reported;
 }
 
+/* Report SUSPEND_CONTEXT_COMPLETED for every slot of @mask. */
+static void kmd_report_suspended(struct vwddm_kmd *kmd, u32 engine, u32 node,
+				 struct vwddm_kmd_hw_context *slots,
+				 unsigned long mask)
+{
+	struct vwddm_interrupt_data data;
+	u64 fence;
+	u32 s;
+
+	lockdep_assert_held(&kmd->isr_lock);
+	for_each_set_bit(s, &mask, VWDDM_HW_FW_SLOTS) {
+		struct vwddm_kmd_hw_context *hc = &slots[s];
+
+		if (!hc->h_context || hc->invalidated)
+			continue;
+		fence = vwddm_hw_fw_read_suspend_fence(kmd->hw, engine, node,
+						       s);
+		if (kmd->inject.bad_suspend_fence) {
+			kmd->inject.bad_suspend_fence--;
+			fence += 1000;
+		}
+		memset(&data, 0, sizeof(data));
+		data.interrupt_type = VWDDM_INTERRUPT_SUSPEND_CONTEXT_COMPLETED;
+		data.suspend_context_completed.node_ordinal = node;
+		data.suspend_context_completed.engine_ordinal = engine;
+		data.suspend_context_completed.h_context = hc->h_context;
+		data.suspend_context_completed.context_suspend_fence = fence;
+		kmd->stats.notifications++;
+		kmd->stats.hw_suspend_completions++;
+		kmd->cb->notify_interrupt(kmd->os, &data);
+	}
+}
+
 /**
  * vwddm_kmd_hws_sync_fences_locked() - report completions whose interrupt
  *	was missed (query_current_fence on a hardware-scheduling node)
@@ -368,7 +476,8 @@ bool vwddm_kmd_hws_sync_fences_locked(struct vwddm_kmd *kmd, u32 engine,
  * @status: the node's acknowledged, enabled VWDDM_HW_INT_* events
  *
  * Reports MONITORED_FENCE_SIGNALED for every hardware context whose fence
- * moved, then GPU_ENGINE_TIMEOUT.
+ * moved, then SUSPEND_CONTEXT_COMPLETED for every one whose suspension
+ * completed, then GPU_ENGINE_TIMEOUT.
  *
  * Context: hardirq (the ISR), with &vwddm_kmd.isr_lock held.
  */
@@ -385,6 +494,10 @@ void vwddm_kmd_isr_hws(struct vwddm_kmd *kmd, u32 engine, u32 node,
 		kmd_report_slots(kmd, engine, node, slots,
 				 vwddm_hw_fw_ack_completed(kmd->hw, engine,
 							   node));
+	if (status & VWDDM_HW_INT_CTX_SUSPENDED)
+		kmd_report_suspended(kmd, engine, node, slots,
+				     vwddm_hw_fw_ack_suspended(kmd->hw, engine,
+							       node));
 	if (status & VWDDM_HW_INT_ENGINE_TIMEOUT) {
 		memset(&data, 0, sizeof(data));
 		data.interrupt_type = VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT;

@@ -50,6 +50,7 @@ void vwddm_kmd_inject_add(struct vwddm_kmd *kmd,
 	kmd->inject.reset_hw_engine_fail += add->reset_hw_engine_fail;
 	kmd->inject.resume_hw_engine_fail += add->resume_hw_engine_fail;
 	kmd->inject.preempt_fail += add->preempt_fail;
+	kmd->inject.bad_suspend_fence += add->bad_suspend_fence;
 	if (add->slow_ddi) {
 		kmd->inject.slow_ddi += add->slow_ddi;
 		kmd->inject.slow_ddi_ms = add->slow_ddi_ms;

@@ -35,6 +35,7 @@ static void vwddm_sched_notify_interrupt(void *os,
 	switch (d->interrupt_type) {
 	case VWDDM_INTERRUPT_MONITORED_FENCE_SIGNALED:
 	case VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT:
+	case VWDDM_INTERRUPT_SUSPEND_CONTEXT_COMPLETED:
 		vwddm_sched_hws_notify(sched, d);
 		return;
 	case VWDDM_INTERRUPT_DMA_PAGE_FAULTED:
@@ -566,6 +567,19 @@ void vwddm_sched_stop(struct vwddm_sched *sched)
 	}
 	/* A reset in progress finishes; a queued one sees @dead and stops. */
 	flush_workqueue(sched->reset_wq);
+	/* A pending suspension is watched no more. */
+	for (i = 0; i < count; i++) {
+		struct vwddm_sched_node *n = &sched->nodes[i];
+		struct vwddm_context *ctx;
+		bool timed_out;
+		void *hc;
+
+		spin_lock_irqsave(&n->lock, flags);
+		ctx = vwddm_sched_hws_suspend_take_locked(n, &timed_out, &hc);
+		spin_unlock_irqrestore(&n->lock, flags);
+		if (ctx)
+			vwddm_context_put(ctx);
+	}
 	/* A reset that waited for dependent nodes waits no more. */
 	vwddm_timer_cancel(&sched->group_timer);
 	flush_workqueue(sched->reset_wq);

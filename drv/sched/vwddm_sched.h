@@ -102,6 +102,8 @@ enum vwddm_tdr_level {
 #define VWDDM_TDR_LIMIT_MAX			64
 #define VWDDM_TDR_PROCS				16
 #define VWDDM_119_UNEXPECTED_INTERRUPT_AFTER_RESET	0x10
+/* A SUSPEND_CONTEXT_COMPLETED fence the OS side has not issued. */
+#define VWDDM_119_INCORRECT_SUSPEND_FENCE	0x11
 /* Parameter 1 of an emulated 0x116 that a DDI overran TdrDdiDelay. */
 #define VWDDM_116_DDI_TIMEOUT			0xDD1
 /* Reason of the last TDR: DXGK_TDR_TYPE values (9 is also TdrReason 9). */
@@ -251,6 +253,12 @@ struct vwddm_tdr_event {
  * @hw_collateral_contexts: contexts invalidated as collateral damage
  * @hw_unexpected_irqs: interrupts from a node between ResetHwEngine and
  *	ResumeHwEngine (the 0x119/0x10 case)
+ * @hw_suspends: hardware scheduling: DxgkDdiSuspendContext calls
+ * @hw_suspends_pending: of those, answered STATUS_PENDING
+ * @hw_suspend_timeouts: suspensions not acknowledged within TdrDelay: the
+ *	OS side's own engine timeouts (not in @hw_engine_timeouts)
+ * @hw_bad_suspend_fences: SUSPEND_CONTEXT_COMPLETED reports with a fence
+ *	the OS side had not issued (the 0x119/0x11 case)
  */
 struct vwddm_tdr_stats {
 	u64 timeouts;
@@ -288,6 +296,10 @@ struct vwddm_tdr_stats {
 	u64 hw_engine_resets;
 	u64 hw_collateral_contexts;
 	u64 hw_unexpected_irqs;
+	u64 hw_suspends;
+	u64 hw_suspends_pending;
+	u64 hw_suspend_timeouts;
+	u64 hw_bad_suspend_fences;
 };
 
 /**
@@ -510,6 +522,12 @@ struct vwddm_fence_errors {
  *	&vwddm_sched_node.slot_holders while it has a hardware context
  * @hw_completed_id: hardware scheduling: the hardware context's last
  *	completed fence reported; under &vwddm_sched.irq_lock
+ * @hw_suspended: hardware scheduling: suspended by the OS side (pending
+ *	or complete) and not resumed: it takes no new packet; under the
+ *	node's lock
+ * @hw_suspend_fence: hardware scheduling: the last ContextSuspendFence
+ *	issued (monotonically increasing); written under the node's lock and
+ *	&vwddm_sched.irq_lock, read under either
  */
 struct vwddm_context {
 	struct vwddm_device *dev;
@@ -554,6 +572,8 @@ struct vwddm_context {
 	struct list_head hw_slot_wait;
 	struct list_head hw_holder_link;
 	u32 hw_completed_id;
+	bool hw_suspended;
+	u64 hw_suspend_fence;
 };
 
 /* Packet flags (&vwddm_packet.flags). */
@@ -628,6 +648,16 @@ vwddm_packet_allocs(struct vwddm_packet *pkt)
  *	the node is unexpected (0x119/0x10)
  * @hws_unexpected: reports received while @hws_window was set
  * @tdr_watch: the PreemptionFenceId the TDR timer watches, or 0
+ * @suspend_watch: hardware scheduling: the context whose suspension the
+ *	TDR timer watches (pending, not acknowledged), or NULL; compared
+ *	only (the reference is &vwddm_sched_node.suspend_ctx's)
+ * @suspend_watch_fence: the ContextSuspendFence it waits for
+ * @suspend_acked: that suspension was acknowledged: the DPC ends it
+ * @suspend_timeout: the TDR timer expired before the acknowledgment: the
+ *	reset worker resets the engine with that context as the culprit
+ * @bad_suspend: a SUSPEND_CONTEXT_COMPLETED carried a fence the OS side
+ *	had not issued (0x119/0x11); the DPC hands it to the reset worker
+ * @bad_suspend_fence: that fence
  * @detected_ns: when the last timeout or fault was detected (real time)
  */
 struct vwddm_sched_irq_state {
@@ -642,6 +672,12 @@ struct vwddm_sched_irq_state {
 	bool hws_window;
 	u64 hws_unexpected;
 	u32 tdr_watch;
+	struct vwddm_context *suspend_watch;
+	u64 suspend_watch_fence;
+	bool suspend_acked;
+	bool suspend_timeout;
+	bool bad_suspend;
+	u64 bad_suspend_fence;
 	u64 detected_ns;
 };
 
@@ -653,7 +689,8 @@ struct vwddm_sched_irq_state {
  * @index: engine * nodes + ordinal
  * @quantum_timer: expires when the packet at the head of the hardware
  *	queue has used its quantum (soft)
- * @tdr_timer: expires TdrDelay after the planned preemption request (hard:
+ * @tdr_timer: expires TdrDelay after the planned preemption request, or
+ *	(hardware scheduling) after a suspension answered pending (hard:
  *	detection is not delayed by softirq latency)
  * @kick_work: looks again at the contexts on @wake and pumps the node
  * @wake: contexts whose awaited fence signalled (lockless)
@@ -688,6 +725,10 @@ struct vwddm_sched_irq_state {
  * @hw_cfg: the configuration the OS side gave the node's registers
  *	(set_node_config); restored by the OS side after a device reset the
  *	miniport answered with AddressingReset
+ * @suspend_ctx: hardware scheduling: the context whose suspension is
+ *	pending (answered STATUS_PENDING, its acknowledgment not processed
+ *	yet), referenced; at most one per node (only the context on the
+ *	engine can be pending)
  * @group_owner: the index of the node whose engine reset waits for this
  *	dependent node's preemption, or -1; under &vwddm_sched.irq_lock
  * @irq: interrupt-level state; under &vwddm_sched.irq_lock
@@ -723,6 +764,7 @@ struct vwddm_sched_node {
 	u64 stats_preempts;
 	u64 stats_preempted_packets;
 	struct vwddm_ddi_set_node_config hw_cfg;
+	struct vwddm_context *suspend_ctx;
 
 	int group_owner;
 	struct vwddm_sched_irq_state irq;
@@ -1012,13 +1054,15 @@ struct vwddm_wedge_info {
  * @name: "vwddm<index>", for logs and workqueues
  * @irq_lock: protects &vwddm_sched_node.irq and .group_owner of every
  *	node, @dpc_pending, @reset_pending, @forced_pending, @fault_pending,
- *	@preempt_failed, @group_ready and @group_expired;
+ *	@preempt_failed, @suspend_bad, @group_ready and @group_expired;
  *	raw, taken in hardirq context by notify_interrupt and the TDR timers
  * @dpc_pending: nodes with notifications the DPC has not processed yet
  * @reset_pending: nodes whose preemption timed out
  * @forced_pending: nodes whose engine TDR was forced (debugfs)
  * @fault_pending: nodes that reported a DMA page fault
  * @preempt_failed: nodes whose DxgkDdiPreemptCommand failed (0x119/0x2)
+ * @suspend_bad: nodes that reported a suspend fence the OS side had not
+ *	issued (0x119/0x11)
  * @group_ready: a dependent node of @group completed its preemption
  * @group_expired: @group waited VWDDM_DEPENDENT_PREEMPT_WAIT_NS
  * @residency_lock: protects @allocations and &vwddm_allocation.resident,
@@ -1096,6 +1140,7 @@ struct vwddm_sched {
 	u64 forced_pending;
 	u64 fault_pending;
 	u64 preempt_failed;
+	u64 suspend_bad;
 	bool group_ready;
 	bool group_expired;
 	spinlock_t residency_lock; /* see above */
@@ -1188,6 +1233,8 @@ struct vwddm_submission {
  *	vwddm_sched_submit_commit())
  * @device_error: enum vwddm_device_error of its device
  * @adapter_lost: the adapter is lost
+ * @suspended: hardware scheduling: 0 not suspended, 1 suspended, 2 its
+ *	suspension pending (not acknowledged yet)
  */
 struct vwddm_context_status {
 	enum vwddm_context_state state;
@@ -1202,6 +1249,7 @@ struct vwddm_context_status {
 	int submit_errno;
 	enum vwddm_device_error device_error;
 	bool adapter_lost;
+	u32 suspended;
 };
 
 extern const struct vwddm_cb_ops vwddm_sched_cb_ops;
@@ -1258,6 +1306,8 @@ void vwddm_sched_force_adapter_reset(struct vwddm_sched *sched);
 int vwddm_sched_force_engine_reset(struct vwddm_sched *sched, u32 engine,
 				   u32 node);
 void vwddm_sched_flush_resets(struct vwddm_sched *sched);
+int vwddm_sched_suspend_context(struct vwddm_context *ctx);
+int vwddm_sched_resume_context(struct vwddm_context *ctx);
 size_t vwddm_sched_last_dump(struct vwddm_sched *sched, char *buf,
 			     size_t size);
 void vwddm_sched_tdr_stats(struct vwddm_sched *sched,

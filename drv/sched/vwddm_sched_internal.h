@@ -158,6 +158,17 @@ void vwddm_sched_hws_notify(struct vwddm_sched *sched,
 void vwddm_sched_hws_release(struct vwddm_context *ctx);
 void vwddm_sched_hws_sync_completed_locked(struct vwddm_sched *sched,
 					   struct vwddm_sched_node *n);
+void vwddm_sched_hws_close_locked(struct vwddm_sched_node *n,
+				  struct vwddm_context *ctx,
+				  struct list_head *done);
+struct vwddm_context *
+vwddm_sched_hws_suspended_locked(struct vwddm_sched_node *n,
+				 struct list_head *done);
+struct vwddm_context *
+vwddm_sched_hws_suspend_take_locked(struct vwddm_sched_node *n,
+				    bool *timed_out, void **hw_context);
+void vwddm_sched_hws_unsuspend_all_locked(struct vwddm_sched_node *n,
+					  struct list_head *done);
 
 /* vwddm_sched_dump.c */
 int vwddm_sched_dump_init(struct vwddm_sched *sched);

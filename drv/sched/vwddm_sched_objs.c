@@ -490,7 +490,8 @@ ALLOW_ERROR_INJECTION(vwddm_context_create, ERRNO);
  *
  * Work still in its software queue is cancelled (-ECANCELED); work on the
  * hardware runs out (or is handled by a reset) and holds the context until
- * it ends. Drops the owner's reference.
+ * it ends; a suspended context is resumed for that
+ * (vwddm_sched_hws_close_locked()). Drops the owner's reference.
  *
  * Context: process context.
  */
@@ -505,6 +506,7 @@ void vwddm_context_destroy(struct vwddm_context *ctx)
 	ctx->closed = true;
 	vwddm_context_cancel_locked(n, ctx, -ECANCELED, &done);
 	vwddm_sched_hws_idle_locked(n, ctx, &done);
+	vwddm_sched_hws_close_locked(n, ctx, &done);
 	spin_unlock_irqrestore(&n->lock, flags);
 	vwddm_packets_release(&done);
 	vwddm_context_disarm(n, ctx);
@@ -580,6 +582,7 @@ void vwddm_context_status(struct vwddm_context *ctx,
 	st->pending = ctx->pending;
 	st->submit_errno = vwddm_context_errno_locked(sched, ctx);
 	st->adapter_lost = READ_ONCE(sched->lost);
+	st->suspended = n->suspend_ctx == ctx ? 2 : ctx->hw_suspended;
 	spin_unlock_irqrestore(&n->lock, flags);
 	st->device_error = vwddm_device_error(ctx->dev);
 }

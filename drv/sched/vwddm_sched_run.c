@@ -689,12 +689,14 @@ static void request_reset_irqlocked(struct vwddm_sched *sched,
 }
 
 /**
- * vwddm_sched_tdr_timer_fn() - TdrDelay passed after a preemption was due
+ * vwddm_sched_tdr_timer_fn() - TdrDelay passed after a preemption was due,
+ *	or after a suspension was answered pending
  * @timer: the node's TDR timer (hard)
  *
- * A preemption request still not acknowledged is a timeout: it is
- * recorded here, at the moment it is detected, and the reset worker is
- * queued. Only raw locks: this runs in hardirq context.
+ * A preemption request (hardware scheduling: a suspension) still not
+ * acknowledged is a timeout: it is recorded here, at the moment it is
+ * detected, and the reset worker is queued. Only raw locks: this runs in
+ * hardirq context.
  *
  * Context: hardirq (real clock) or the manual clock's advance.
  */
@@ -717,6 +719,13 @@ void vwddm_sched_tdr_timer_fn(struct vwddm_timer *timer)
 		n->irq.tdr_watch = 0;
 		request_reset_irqlocked(sched, n, false);
 	}
+	/* The OS side detects the engine timeout itself. */
+	if (n->irq.suspend_watch && !n->irq.ignore) {
+		n->irq.suspend_watch = NULL;
+		n->irq.suspend_timeout = true;
+		request_reset_irqlocked(sched, n, false);
+		timed_out = true;
+	}
 	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
 	if (!timed_out)
 		return;
@@ -730,8 +739,9 @@ void vwddm_sched_tdr_timer_fn(struct vwddm_timer *timer)
  * @sched: the scheduler
  * @n: the node
  *
- * Retires what the node completed, handles a finished preemption, refills
- * the node, and hands a fault or an engine timeout to the reset worker.
+ * Retires what the node completed, handles a finished preemption or an
+ * acknowledged suspension, refills the node, and hands a fault, an engine
+ * timeout or a suspend fence never issued to the reset worker.
  * Also how the reset worker flushes the DPC's work for a node ("all
  * queued DPCs are flushed").
  *
@@ -741,6 +751,8 @@ void vwddm_sched_process_node(struct vwddm_sched *sched,
 			      struct vwddm_sched_node *n)
 {
 	bool preempted, faulted, timeout, group, retired = false;
+	bool suspended, bad_suspend;
+	struct vwddm_context *sctx = NULL;
 	struct vwddm_interrupt_data pre;
 	struct vwddm_packet *pkt, *tmp;
 	unsigned long flags;
@@ -759,6 +771,12 @@ void vwddm_sched_process_node(struct vwddm_sched *sched,
 	n->irq.faulted = false;
 	timeout = n->irq.engine_timeout;
 	n->irq.engine_timeout = false;
+	suspended = n->irq.suspend_acked;
+	n->irq.suspend_acked = false;
+	bad_suspend = n->irq.bad_suspend;
+	n->irq.bad_suspend = false;
+	if (bad_suspend)
+		sched->suspend_bad |= BIT_ULL(n->index);
 	if (faulted)
 		request_reset_irqlocked(sched, n, true);
 	if (timeout)
@@ -780,6 +798,8 @@ void vwddm_sched_process_node(struct vwddm_sched *sched,
 
 	if (sched->cfg.hws) {
 		retired = vwddm_sched_hws_retire_locked(sched, n, &done);
+		if (suspended)
+			sctx = vwddm_sched_hws_suspended_locked(n, &done);
 	} else {
 		list_for_each_entry_safe(pkt, tmp, &n->hw_queue, link) {
 			if (!vwddm_fence_after_eq(completed, pkt->fence_id))
@@ -805,6 +825,8 @@ void vwddm_sched_process_node(struct vwddm_sched *sched,
 	vwddm_sched_pump_locked(sched, n, &done);
 	spin_unlock_irqrestore(&n->lock, flags);
 	vwddm_packets_release(&done);
+	if (sctx)
+		vwddm_context_put(sctx);
 	dma_fence_end_signalling(cookie);
 	if (faulted)
 		trace_vwddm_timeout(sched->cfg.index, n->engine, n->ordinal,
@@ -812,7 +834,7 @@ void vwddm_sched_process_node(struct vwddm_sched *sched,
 	if (timeout)
 		trace_vwddm_timeout(sched->cfg.index, n->engine, n->ordinal,
 				    VWDDM_DETECT_ENGINE_TIMEOUT);
-	if (faulted || timeout || group)
+	if (faulted || timeout || group || bad_suspend)
 		queue_work(sched->reset_wq, &sched->reset_work);
 }
 

@@ -212,16 +212,20 @@ static void release_adapter(struct vwddm_sched *sched)
  * be recreated (RESET), and what it still had queued will never run: all
  * of it completes with -ECANCELED, the reset's aborted status (never
  * success, never left pending). The system device only loses what it had
- * on the hardware; its queued paging packets run after the reset. VidMm's
- * residency is purged. Idempotent.
+ * on the hardware; its queued paging packets run after the reset. Every
+ * suspension ends (the reset lines cleared them). VidMm's residency is
+ * purged. Idempotent.
  */
 static void drop_inflight(struct vwddm_sched *sched)
 {
 	u32 i, count = vwddm_sched_node_count(sched);
+	struct vwddm_context *suspended;
 	struct vwddm_allocation *alloc;
 	u64 moot_timeouts, moot_faults;
 	unsigned long flags;
+	bool timed_out;
 	LIST_HEAD(done);
+	void *hc;
 
 	/*
 	 * Detections not handled yet were about the work that ends here:
@@ -234,6 +238,7 @@ static void drop_inflight(struct vwddm_sched *sched)
 	sched->fault_pending = 0;
 	sched->forced_pending = 0;
 	sched->preempt_failed = 0;
+	sched->suspend_bad = 0;
 	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
 	vwddm_tdr_note_moot(sched, moot_timeouts, moot_faults);
 	sched->adapter_gen++;
@@ -247,11 +252,18 @@ static void drop_inflight(struct vwddm_sched *sched)
 		n->irq.preempted = false;
 		n->irq.faulted = false;
 		n->irq.engine_timeout = false;
+		n->irq.bad_suspend = false;
 		raw_spin_unlock(&sched->irq_lock);
+		/* The reset lines ended every suspension. */
+		suspended = vwddm_sched_hws_suspend_take_locked(n, &timed_out,
+								&hc);
+		vwddm_sched_hws_unsuspend_all_locked(n, &done);
 		vwddm_tdr_end_inflight_locked(sched, n, VWDDM_CONTEXT_RESET,
 					      VWDDM_CTX_WHY_RESET, -ECANCELED,
 					      true, &done);
 		spin_unlock_irqrestore(&n->lock, flags);
+		if (suspended)
+			vwddm_context_put(suspended);
 	}
 	/* VidMm purges video memory: everything must be paged in again. */
 	spin_lock_irqsave(&sched->residency_lock, flags);

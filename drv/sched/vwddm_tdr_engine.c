@@ -619,6 +619,8 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 	n = vwddm_sched_node(sched, ctx->engine, ctx->node);
 	spin_lock_irqsave(&n->lock, flags);
 	vwddm_context_note_reset(sched, ctx);
+	/* Its hardware context, and any suspension of it, is gone. */
+	ctx->hw_suspended = false;
 	if (culprit) {
 		make_guilty_locked(n, ctx, &done);
 		if (!sched->hws_culprit) {
@@ -692,10 +694,11 @@ static u64 hws_interrupt_window(struct vwddm_sched *sched,
 }
 
 /*
- * The hardware-scheduling engine reset (GPU_ENGINE_TIMEOUT, or a DMA page
- * fault when @fault): ResetHwEngine (the miniport invalidates the
- * affected contexts through vwddm_sched_hws_invalidate()), then the
- * node's interrupts are enabled again and its state synced with the
+ * The hardware-scheduling engine reset (GPU_ENGINE_TIMEOUT, a suspension
+ * not acknowledged within TdrDelay - whose context is then named the
+ * culprit - or a DMA page fault when @fault): ResetHwEngine (the miniport
+ * invalidates the affected contexts through vwddm_sched_hws_invalidate()),
+ * then the node's interrupts are enabled again and its state synced with the
  * engine still stopped: an interrupt from the node now is the 0x119/0x10
  * case (recorded, promoted to an adapter reset). Then ResumeHwEngine; a
  * failure of either DDI is promoted to an adapter reset.
@@ -708,8 +711,11 @@ static void hws_engine_reset(struct vwddm_sched *sched,
 		.node_ordinal = n->ordinal,
 		.engine_ordinal = n->engine,
 	};
-	u64 t0 = ktime_get_ns(), t, t1, unexpected;
+	u64 t0 = ktime_get_ns(), t, t1, unexpected, moot_timeouts, moot_faults;
+	struct vwddm_context *suspended;
 	struct vwddm_device *culprit;
+	unsigned long flags;
+	bool os_timeout;
 	int ret;
 
 	vwddm_sched_set_reason(sched, fault ? VWDDM_TDR_TYPE_ENGINE_PAGE_FAULT :
@@ -721,6 +727,25 @@ static void hws_engine_reset(struct vwddm_sched *sched,
 	/* The node takes no new work; its reports are ignored meanwhile. */
 	vwddm_tdr_quiesce_node(sched, n, NULL, NULL);
 	vwddm_sched_process_node(sched, n);
+	/*
+	 * Detections recorded before the quiesce (the firmware's timeout
+	 * racing the OS side's, a fault) are about the work this reset
+	 * handles: handled later they would blame what runs after it.
+	 */
+	raw_spin_lock_irqsave(&sched->irq_lock, flags);
+	moot_timeouts = sched->reset_pending & BIT_ULL(n->index);
+	moot_faults = sched->fault_pending & BIT_ULL(n->index);
+	sched->reset_pending &= ~BIT_ULL(n->index);
+	sched->fault_pending &= ~BIT_ULL(n->index);
+	raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+	vwddm_tdr_note_moot(sched, moot_timeouts, moot_faults);
+	/* A pending suspension ends; unacknowledged, it names the culprit. */
+	spin_lock_irqsave(&n->lock, flags);
+	suspended = vwddm_sched_hws_suspend_take_locked(n, &os_timeout,
+							&he.culprit_hw_context);
+	spin_unlock_irqrestore(&n->lock, flags);
+	if (!os_timeout)
+		he.culprit_hw_context = NULL;
 	vwddm_sched_collect(sched, n, VWDDM_VIDEO_ENGINE_TIMEOUT_DETECTED);
 
 	sched->hws_culprit = NULL;
@@ -779,11 +804,15 @@ static void hws_engine_reset(struct vwddm_sched *sched,
 	vwddm_tdr_release_node(sched, n);
 	engine_reset_done(sched, n, t0, culprit, VWDDM_TDR_EVT_HW_ENGINE_RESET,
 			  "hardware engine reset and resumed");
+	if (suspended)
+		vwddm_context_put(suspended);
 	return;
 
 out_put:
 	/* Promoted: the culprit's device is in error all the same. */
 	blame_device(sched, culprit);
+	if (suspended)
+		vwddm_context_put(suspended);
 }
 
 /**

@@ -23,7 +23,8 @@
 /* Count and log what detection found on the nodes of @mask. */
 static void note_detected(struct vwddm_sched *sched, u64 mask, bool fault)
 {
-	unsigned long bit;
+	unsigned long bit, flags;
+	bool os_timeout;
 
 	for_each_set_bit(bit, (unsigned long *)&mask, VWDDM_SCHED_MAX_NODES) {
 		struct vwddm_sched_node *n = &sched->nodes[bit];
@@ -32,7 +33,13 @@ static void note_detected(struct vwddm_sched *sched, u64 mask, bool fault)
 			vwddm_sched_count(sched, &sched->tdr.faults);
 		else
 			vwddm_sched_count(sched, &sched->tdr.timeouts);
-		if (!fault && sched->cfg.hws)
+		raw_spin_lock_irqsave(&sched->irq_lock, flags);
+		os_timeout = !fault && n->irq.suspend_timeout;
+		raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+		if (os_timeout)
+			vwddm_sched_count(sched,
+					  &sched->tdr.hw_suspend_timeouts);
+		else if (!fault && sched->cfg.hws)
 			vwddm_sched_count(sched,
 					  &sched->tdr.hw_engine_timeouts);
 		vwddm_sched_log_event(sched, fault ? VWDDM_TDR_EVT_FAULT :
@@ -41,6 +48,8 @@ static void note_detected(struct vwddm_sched *sched, u64 mask, bool fault)
 		vwddm_sched_log_rl(sched, info, "node %u.%u: %s detected\n",
 				   n->engine, n->ordinal,
 				   fault ? "DMA page fault" :
+				   os_timeout ?
+				   "suspension not acknowledged within TdrDelay: engine timeout" :
 				   sched->cfg.hws ?
 				   "engine timeout (GPU_ENGINE_TIMEOUT)" :
 				   "preemption not acknowledged within TdrDelay: timeout");
@@ -84,6 +93,28 @@ static void preempt_failed(struct vwddm_sched *sched, u64 mask)
 	vwddm_tdr_adapter_reset(sched, &sched->nodes[__ffs64(mask)], true);
 }
 
+/*
+ * SUSPEND_CONTEXT_COMPLETED carried a fence the OS side never issued on
+ * the nodes of @mask: 0x119/0x11, and the adapter reset as for the other
+ * 0x119 cases.
+ */
+static void suspend_fence_bad(struct vwddm_sched *sched, u64 mask)
+{
+	unsigned long bit, flags;
+	u64 fence;
+
+	for_each_set_bit(bit, (unsigned long *)&mask, VWDDM_SCHED_MAX_NODES) {
+		raw_spin_lock_irqsave(&sched->irq_lock, flags);
+		fence = sched->nodes[bit].irq.bad_suspend_fence;
+		raw_spin_unlock_irqrestore(&sched->irq_lock, flags);
+		vwddm_sched_count(sched, &sched->tdr.hw_bad_suspend_fences);
+		vwddm_sched_bugcheck(sched, VWDDM_BUGCHECK_SCHEDULER_INTERNAL,
+				     VWDDM_119_INCORRECT_SUSPEND_FENCE, fence,
+				     bit);
+	}
+	vwddm_tdr_adapter_reset(sched, &sched->nodes[__ffs64(mask)], true);
+}
+
 /* Hand the detections of @nodes back, for the worker's next round. */
 static void defer(struct vwddm_sched *sched, u64 timeouts, u64 forced,
 		  u64 faults, u64 nodes)
@@ -110,7 +141,7 @@ void vwddm_sched_reset_work(struct work_struct *work)
 {
 	struct vwddm_sched *sched = container_of(work, struct vwddm_sched,
 						 reset_work);
-	u64 timeouts, forced_nodes, faults, failed, all;
+	u64 timeouts, forced_nodes, faults, failed, bad, all;
 	bool forced, stop, cookie, waiting, ready, expired;
 	unsigned long flags, bit;
 	u64 rest;
@@ -140,6 +171,8 @@ void vwddm_sched_reset_work(struct work_struct *work)
 		}
 		failed = sched->preempt_failed;
 		sched->preempt_failed = 0;
+		bad = sched->suspend_bad;
+		sched->suspend_bad = 0;
 		ready = sched->group_ready;
 		expired = sched->group_expired;
 		sched->group_ready = false;
@@ -151,16 +184,20 @@ void vwddm_sched_reset_work(struct work_struct *work)
 		stop = sched->dead || sched->lost;
 		spin_unlock_irqrestore(&sched->lock, flags);
 		all = timeouts | forced_nodes | faults;
-		if (stop || (!all && !forced && !failed &&
+		if (stop || (!all && !forced && !failed && !bad &&
 			     !(waiting && (ready || expired))))
 			break;
-		if (failed || forced ||
+		if (failed || bad || forced ||
 		    sched->cfg.tdr_level == VWDDM_TDR_BUGCHECK) {
 			note_detected(sched, timeouts, false);
 			note_detected(sched, faults, true);
 		}
 		if (failed) {
 			preempt_failed(sched, failed);
+			continue;
+		}
+		if (bad) {
+			suspend_fence_bad(sched, bad);
 			continue;
 		}
 		if (forced) {

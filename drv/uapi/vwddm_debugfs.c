@@ -17,9 +17,10 @@
  *                "restart_fail=N", "fldr_fail=N", "pldr_fail=N",
  *                "set_node_config_fail=N", "reset_hw_engine_fail=N",
  *                "resume_hw_engine_fail=N", "preempt_fail=N",
- *                "slow_ddi=N [ms=M]", or
- *                "<hang|fault|nopreempt>_<running|next> node=N [engine=E]"
- *                and "engine_tdr node=N [engine=E]"
+ *                "bad_suspend_fence=N", "slow_ddi=N [ms=M]", or
+ *                "<hang|fault|nopreempt>_<running|next> node=N [engine=E]",
+ *                "engine_tdr node=N [engine=E]" and
+ *                "<suspend|resume> node=N [engine=E] [ctx=C]"
  *   last_dump (r) the last TDR dump (also published as a devcoredump)
  *   tdr_stats (r) resets by rung and kind (and the platform device's
  *                replugs), step-time histograms, events
@@ -52,6 +53,8 @@ static const char * const ctx_state_names[] = {
 	[VWDDM_CONTEXT_HUNG]	= "hung",
 	[VWDDM_CONTEXT_LOST]	= "lost",
 };
+
+static const char * const suspend_names[] = { "no", "yes", "pending" };
 
 static const char * const tdr_event_names[] = {
 	[VWDDM_TDR_EVT_TIMEOUT]		= "timeout",
@@ -164,11 +167,12 @@ static int status_show(struct seq_file *m, void *unused)
 			struct vwddm_context_status st;
 
 			vwddm_context_status(adev->workload_ctx[c][i], &st);
-			seq_printf(m, "context client=%u engine=%u ordinal=%u state=%s submitted=%llu completed=%llu preempted=%llu hangs=%u resets=%u\n",
+			seq_printf(m, "context client=%u engine=%u ordinal=%u state=%s submitted=%llu completed=%llu preempted=%llu hangs=%u resets=%u suspended=%s\n",
 				   c, i / cfg->nodes, i % cfg->nodes,
 				   ctx_state_names[st.state], st.submitted,
 				   st.completed, st.preempted, st.hangs,
-				   st.resets);
+				   st.resets,
+				   suspend_names[min(st.suspended, 2u)]);
 		}
 	}
 	mutex_unlock(&adev->workload_lock);
@@ -317,10 +321,12 @@ static int tdr_stats_show(struct seq_file *m, void *unused)
 		   t->timeouts, t->faults, t->engine_reset_noops, t->promoted,
 		   t->guilty_contexts, t->devices_in_error,
 		   t->blocked_processes, bc.count);
-	seq_printf(m, "hws mode=%s engine_timeouts=%llu engine_resets=%llu collateral_contexts=%llu unexpected_irqs=%llu\n",
+	seq_printf(m, "hws mode=%s engine_timeouts=%llu engine_resets=%llu collateral_contexts=%llu unexpected_irqs=%llu suspends=%llu suspends_pending=%llu suspend_timeouts=%llu bad_suspend_fences=%llu\n",
 		   adev->sched->cfg.hws ? "hw" : "sw", t->hw_engine_timeouts,
 		   t->hw_engine_resets, t->hw_collateral_contexts,
-		   t->hw_unexpected_irqs);
+		   t->hw_unexpected_irqs, t->hw_suspends,
+		   t->hw_suspends_pending, t->hw_suspend_timeouts,
+		   t->hw_bad_suspend_fences);
 	/* Bucket b: durations below 2^b microseconds. */
 	for (i = 0; i < VWDDM_TDR_STEP_COUNT; i++) {
 		total = 0;
@@ -386,6 +392,8 @@ static int inject_kmd(struct vwddm_adapter *adev, const char *key, u32 count,
 		add.resume_hw_engine_fail = count;
 	else if (!strcmp(key, "preempt_fail"))
 		add.preempt_fail = count;
+	else if (!strcmp(key, "bad_suspend_fence"))
+		add.bad_suspend_fence = count;
 	else if (!strcmp(key, "fldr_fail"))
 		add.fldr_fail = count;
 	else if (!strcmp(key, "pldr_fail"))
@@ -408,6 +416,34 @@ static int inject_kmd(struct vwddm_adapter *adev, const char *key, u32 count,
 	}
 	vwddm_kmd_inject_add(adev->kmd, &add);
 	return 0;
+}
+
+/*
+ * "<suspend|resume> node=N [engine=E] [ctx=C]": suspend or resume a work
+ * client's context (hardware scheduling). A pending suspension is success:
+ * its acknowledgment, or the engine reset TdrDelay later, follows.
+ */
+static int inject_suspend(struct vwddm_adapter *adev, bool suspend,
+			  char *rest)
+{
+	static const char * const keys[] = { "node", "engine", "ctx" };
+	const struct vwddm_hw_config *cfg = vwddm_hw_config(adev->hw);
+	struct vwddm_context *ctx;
+	u32 v[3] = { 0, 0, 0 };
+	int ret;
+
+	ret = parse_kv(rest, keys, v, 3, 1);
+	if (ret)
+		return ret;
+	if (v[0] >= cfg->nodes || v[1] >= cfg->engines ||
+	    v[2] >= VWDDM_WORKLOAD_CLIENTS)
+		return -EINVAL;
+	mutex_lock(&adev->workload_lock);
+	ctx = adev->workload_ctx[v[2]][v[1] * cfg->nodes + v[0]];
+	ret = suspend ? vwddm_sched_suspend_context(ctx) :
+			vwddm_sched_resume_context(ctx);
+	mutex_unlock(&adev->workload_lock);
+	return ret == -EINPROGRESS ? 0 : ret;
 }
 
 /* "<action> node=N [engine=E]": a packet on one node, or its engine TDR. */
@@ -477,6 +513,10 @@ static ssize_t inject_write(struct file *file, const char __user *ubuf,
 		return len;
 	}
 	val = strchr(word, '=');
+	if (!val && (!strcmp(word, "suspend") || !strcmp(word, "resume"))) {
+		ret = inject_suspend(adev, !strcmp(word, "suspend"), rest);
+		return ret ? ret : len;
+	}
 	if (!val) {
 		ret = inject_node(adev, word, rest);
 		return ret ? ret : len;

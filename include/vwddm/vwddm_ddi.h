@@ -23,6 +23,9 @@
  *	hardware context completed packets
  * @VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT: hardware scheduling: the firmware
  *	found an engine timed out; it needs DxgkDdiResetHwEngine
+ * @VWDDM_INTERRUPT_SUSPEND_CONTEXT_COMPLETED: hardware scheduling: a
+ *	hardware context's suspension (DxgkDdiSuspendContext answered
+ *	pending) completed: it is off the engine
  */
 enum vwddm_interrupt_type {
 	VWDDM_INTERRUPT_DMA_COMPLETED = 1,
@@ -30,6 +33,7 @@ enum vwddm_interrupt_type {
 	VWDDM_INTERRUPT_DMA_PAGE_FAULTED = 9,
 	VWDDM_INTERRUPT_MONITORED_FENCE_SIGNALED = 11,
 	VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT = 16,
+	VWDDM_INTERRUPT_SUSPEND_CONTEXT_COMPLETED = 17,
 };
 
 /* DXGK_PAGE_FAULT_FLAGS bits used in @dma_page_faulted.page_fault_flags. */
@@ -72,6 +76,17 @@ enum vwddm_interrupt_type {
  * @gpu_engine_timeout: @interrupt_type == VWDDM_INTERRUPT_GPU_ENGINE_TIMEOUT
  * @gpu_engine_timeout.node_ordinal: NodeOrdinal
  * @gpu_engine_timeout.engine_ordinal: EngineOrdinal
+ * @suspend_context_completed: @interrupt_type ==
+ *	VWDDM_INTERRUPT_SUSPEND_CONTEXT_COMPLETED
+ * @suspend_context_completed.node_ordinal: vwddm extension: NodeOrdinal
+ * @suspend_context_completed.engine_ordinal: vwddm extension:
+ *	EngineOrdinal
+ * @suspend_context_completed.h_context: hContext: the OS handle of the
+ *	hardware context (given to create_hw_context)
+ * @suspend_context_completed.context_suspend_fence: ContextSuspendFence:
+ *	the fence of the suspension that completed (given to
+ *	suspend_context); a value the OS side has not issued is the
+ *	0x119/0x11 case
  */
 struct vwddm_interrupt_data {
 	enum vwddm_interrupt_type interrupt_type;
@@ -105,6 +120,12 @@ struct vwddm_interrupt_data {
 			u32 node_ordinal;
 			u32 engine_ordinal;
 		} gpu_engine_timeout;
+		struct {
+			u32 node_ordinal;
+			u32 engine_ordinal;
+			void *h_context;
+			u64 context_suspend_fence;
+		} suspend_context_completed;
 	};
 };
 
@@ -159,10 +180,31 @@ struct vwddm_ddi_create_hw_context {
  * struct vwddm_ddi_hw_engine - DXGKARG_RESETHWENGINE / DXGKARG_RESUMEHWENGINE
  * @node_ordinal: NodeOrdinal
  * @engine_ordinal: EngineOrdinal
+ * @culprit_hw_context: vwddm extension, reset_hw_engine only: the OS side
+ *	detected the engine timeout itself (a suspension not acknowledged
+ *	within TdrDelay): this hardware context is the culprit. NULL: the
+ *	miniport names the culprit (the context the firmware's timeout or
+ *	fault hit, else the running one).
  */
 struct vwddm_ddi_hw_engine {
 	u32 node_ordinal;
 	u32 engine_ordinal;
+	void *culprit_hw_context;
+};
+
+/**
+ * struct vwddm_ddi_suspend_context - DXGKARG_SUSPENDCONTEXT (hardware
+ *	scheduling)
+ * @node_ordinal: vwddm extension: NodeOrdinal of the hardware context
+ * @engine_ordinal: vwddm extension: its EngineOrdinal
+ * @context_suspend_fence: ContextSuspendFence: increases with every
+ *	suspension of the context the OS side requests; reported back in
+ *	SUSPEND_CONTEXT_COMPLETED when the suspension is pending
+ */
+struct vwddm_ddi_suspend_context {
+	u32 node_ordinal;
+	u32 engine_ordinal;
+	u64 context_suspend_fence;
 };
 
 /**
@@ -354,6 +396,19 @@ struct vwddm_ddi_reset_device {
  *	left masked.
  * @resume_hw_engine: DxgkDdiResumeHwEngine; process context: the engine
  *	runs every runnable hardware context that was not invalidated
+ * @suspend_context: DxgkDdiSuspendContext (hardware scheduling): a
+ *	preemption without a grace period; the hardware context is not
+ *	scheduled any more. Returns 0 (STATUS_SUCCESS) if it is already off
+ *	the engine: the suspension is complete and no interrupt follows;
+ *	-EINPROGRESS (STATUS_PENDING) if it is on the engine: completion is
+ *	reported by SUSPEND_CONTEXT_COMPLETED with the request's
+ *	ContextSuspendFence once it is off (the OS side waits TdrDelay, then
+ *	resets the engine); -EINVAL or -EIO (invalidated) otherwise. Any
+ *	context up to DISPATCH.
+ * @resume_context: DxgkDdiResumeContext (hardware scheduling): a
+ *	suspended hardware context may be scheduled again; its work resumes
+ *	where it stopped. The OS side does not resume a context whose
+ *	suspension is pending. Any context up to DISPATCH.
  *
  * Every entry point takes the miniport handle given when the device started
  * and returns 0 or a negative errno.
@@ -389,6 +444,9 @@ struct vwddm_ddi_ops {
 			       const struct vwddm_ddi_hw_engine *args);
 	int (*resume_hw_engine)(void *miniport,
 				const struct vwddm_ddi_hw_engine *args);
+	int (*suspend_context)(void *miniport, void *hw_context,
+			       const struct vwddm_ddi_suspend_context *args);
+	int (*resume_context)(void *miniport, void *hw_context);
 };
 
 /**

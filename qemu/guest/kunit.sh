@@ -101,12 +101,43 @@ hws_hang_recovers() {
 		return 1
 	grep -q '^context client=1 engine=0 ordinal=1 state=active submitted=20 completed=20 ' \
 		$d/status || return 1
-	grep -q '^hws mode=hw engine_timeouts=1 engine_resets=1 collateral_contexts=1 unexpected_irqs=0$' \
+	grep -q '^hws mode=hw engine_timeouts=1 engine_resets=1 collateral_contexts=1 unexpected_irqs=0 suspends=0 ' \
 		$d/tdr_stats || return 1
 	grep -q '^rungs engine_reset=1 adapter_reset=0 ' $d/tdr_stats || return 1
 	rmmod vwddm
 }
 check hws-hang-guilty-collateral-recovered hws_hang_recovers
+
+# Hardware scheduling, debugfs suspension: a client's running context is
+# suspended (pending, then acknowledged at the preemption point), runs
+# nothing while suspended, and completes its work once resumed; a hung
+# one is never acknowledged and the OS side's own timeout resets the
+# engine (suspend_timeouts=1; the firmware's lone watchdog is off), its
+# context guilty.
+hws_suspend_debugfs() {
+	insmod /vwddm.ko sched_mode=hw tdr_delay_ms=300 quantum_us=5000 \
+		lone_hang_watchdog=N || return 1
+	d=$VWDDM_DBG/0
+	echo "engine=0 node=0 ctx=0 count=5 us=20000" >$d/submit || return 1
+	echo "suspend node=0" >$d/inject || return 1
+	sleep 0.2
+	grep -q '^context client=0 engine=0 ordinal=0 state=active .* suspended=yes$' \
+		$d/status || return 1
+	echo "resume node=0" >$d/inject || return 1
+	cat $d/idle >/dev/null || return 1
+	grep -q '^context client=0 engine=0 ordinal=0 state=active submitted=5 completed=5 .* suspended=no$' \
+		$d/status || return 1
+	echo "engine=0 node=0 ctx=1 count=1 us=100 hang=1" >$d/submit || return 1
+	echo "suspend node=0 ctx=1" >$d/inject || return 1
+	cat $d/idle >/dev/null || return 1
+	grep -E '^(hws|context client=. engine=0 ordinal=0 )' $d/status $d/tdr_stats
+	grep -q '^context client=1 engine=0 ordinal=0 state=hung ' $d/status ||
+		return 1
+	grep -q '^hws mode=hw engine_timeouts=0 engine_resets=1 .* suspends=2 suspends_pending=2 suspend_timeouts=1 bad_suspend_fences=0$' \
+		$d/tdr_stats || return 1
+	rmmod vwddm
+}
+check hws-suspend-debugfs hws_suspend_debugfs
 
 # The user-space suite (tools/tests: vwddm_test, TAP) and vwddmctl on a
 # fresh load with a short TdrDelay: each TAP result is one VWDDM-CHECK

@@ -20,7 +20,7 @@
 #   PATTERN       run only the patches whose file name contains one of them
 #   --baseline    first run every filter on the unmutated driver (must pass)
 # Env: KDIR (default: the cached test kernel), VWDDM_MUTATE_TIMEOUT (VM
-#      limit per mutation, 180 s), VWDDM_QEMU_MEM (default here 1024).
+#      limit per mutation, 75 s), VWDDM_QEMU_MEM (default here 1024).
 # Exit status: 0 when every mutation was caught, else 1.
 # Logs: build/logs/mutate/NN-name.{build,console}.log, build/logs/mutate.log.
 set -euo pipefail
@@ -39,7 +39,7 @@ done
 
 KDIR=${KDIR:-$(vw_test_kdir)}
 export VWDDM_QEMU_MEM=${VWDDM_QEMU_MEM:-1024}
-timeout_s=${VWDDM_MUTATE_TIMEOUT:-180}
+timeout_s=${VWDDM_MUTATE_TIMEOUT:-75}
 logdir=$VWDDM_BUILD/logs/mutate
 mkdir -p "$logdir"
 rm -f "$logdir"/*.log
@@ -62,6 +62,7 @@ shopt -u nullglob
 # (scripts/build-module.sh).  Nothing here touches the checkout.
 work=$(mktemp -d "${TMPDIR:-/tmp}/vwddm-mutate.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 rsync -a --exclude=.git/ --exclude=/build/ --exclude='*.o' --exclude='*.ko' \
 	--exclude='.*.cmd' --exclude='*.mod' --exclude='*.mod.c' \
 	"$REPO"/ "$work/tree"/

@@ -7,6 +7,10 @@
 #                   the in-VM suites and a short stress run
 #   make soak [DURATION=600] [SEED=N] [PARTS=fuzz,soak,failnth,lifecycle]
 #                   the long stress run in the debug-kernel VM
+#   make mutate [MUTATIONS="pattern ..."]
+#                   mutation testing of the rule table (mutate/*.patch):
+#                   every mutation must be caught by the KUnit cases its
+#                   row names; not part of make check
 #   make demo       boot a VM, load the module, show work flowing
 #   make vm         an interactive shell in the same VM
 #   make clean
@@ -31,6 +35,9 @@ soak:
 	scripts/stress.sh --duration $(DURATION) --parts $(PARTS) \
 		$(if $(SEED),--seed $(SEED))
 
+mutate:
+	scripts/mutate.sh $(MUTATIONS)
+
 demo:
 	scripts/demo.sh
 
@@ -40,4 +47,4 @@ vm:
 bench:
 	scripts/bench.sh
 
-.PHONY: all modules clean check soak demo vm bench
+.PHONY: all modules clean check soak mutate demo vm bench

@@ -475,7 +475,12 @@ static struct dma_fence *mock_busy(struct kunit *test, struct mock_mp *m,
 	return mock_run(test, mock_context(test, m, node), 10);
 }
 
-#define MOCK_GROUP_WAIT_US	(VWDDM_DEPENDENT_PREEMPT_WAIT_NS / NSEC_PER_USEC)
+/*
+ * The documented wait for dependent nodes ("waits 500 milliseconds"),
+ * written out: taken from the driver's constant, a wrong value there
+ * would move the test's expectation with it.
+ */
+#define MOCK_GROUP_WAIT_US	500000
 
 /*
  * Step 7: the dependent nodes are asked to preempt, and the reset waits

@@ -261,15 +261,18 @@ static void sched_round_robin(struct kunit *test)
 	put_fences(b, 2);
 }
 
-/* Referenced allocations are paged in on the paging node first. */
+/*
+ * Referenced allocations are paged in on the paging node first; a packet
+ * referencing one whose paging packet is still running waits for it too.
+ */
 static void sched_residency_paging_first(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
 	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC,
 					  .nr_allocs = 1 };
 	struct vwddm_allocation *alloc;
-	struct vwddm_context *ctx;
-	struct dma_fence *f, *g;
+	struct vwddm_context *ctx, *ctx2;
+	struct dma_fence *f, *g, *h;
 	u32 last, done, swq, hwq;
 
 	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
@@ -280,6 +283,10 @@ static void sched_residency_paging_first(struct kunit *test)
 	args.allocs[0] = alloc;
 	f = vwddm_sched_submit(ctx, &args);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	/* Referenced again while paged in: waits for the same packet. */
+	ctx2 = vwddm_rig_context_on(rig, ctx->dev, 0, RIG_MID, 0);
+	h = vwddm_sched_submit(ctx2, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h);
 	KUNIT_EXPECT_FALSE(test, vwddm_allocation_resident(alloc));
 	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_wptr(rig->hw, 0, RIG_DMA));
 	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
@@ -288,9 +295,10 @@ static void sched_residency_paging_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
 	vwddm_rig_advance_us(rig, 1);
 	KUNIT_EXPECT_TRUE(test, vwddm_allocation_resident(alloc));
-	KUNIT_EXPECT_EQ(test, 1u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
-	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, 2u, vwddm_hw_read_wptr(rig->hw, 0, RIG_MID));
+	vwddm_rig_advance_us(rig, 20);
 	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f));
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(h));
 
 	/* Resident now: no second paging packet. */
 	g = vwddm_sched_submit(ctx, &args);
@@ -302,6 +310,7 @@ static void sched_residency_paging_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1u, last);
 	dma_fence_put(f);
 	dma_fence_put(g);
+	dma_fence_put(h);
 	vwddm_allocation_put(alloc);
 }
 

@@ -69,18 +69,22 @@ static struct vwddm_rig *tdr_setup(struct kunit *test, u32 engines,
 /*
  * A preemption not acknowledged within TdrDelay is a timeout: not a
  * microsecond earlier. The engine reset puts the guilty context in error
- * (-ETIME on its packet, -ECANCELED on its others) and the innocent
- * packet behind it is resubmitted and completes.
+ * (-ETIME on its packet, -ECANCELED on its others), and its device: its
+ * other contexts too; the innocent packet behind it is resubmitted and
+ * completes.
  */
 static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 {
 	struct vwddm_rig *rig = tdr_setup(test, 1, false);
 	struct vwddm_context *a = vwddm_rig_context(rig, 0, RIG_MID, 0);
 	struct vwddm_context *b = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	struct vwddm_context *a_dma;
 	struct dma_fence *fa, *fa2, *fb, *fb2;
 	struct vwddm_context_status st;
 	struct vwddm_tdr_stats *s;
 
+	/* Another context of the guilty device, idle, on another node. */
+	a_dma = vwddm_rig_context_on(rig, a->dev, 0, RIG_DMA, 0);
 	fa = vwddm_rig_run(rig, a, 10, VWDDM_HW_PKT_HANG);
 	fa2 = vwddm_rig_run(rig, a, 10, 0);
 	fb = vwddm_rig_run(rig, b, 10, 0);
@@ -101,6 +105,9 @@ static void tdr_engine_reset_guilty_and_innocent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(fa2));
 	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(a));
 	KUNIT_EXPECT_EQ(test, -EIO, vwddm_rig_submit_errno(a));
+	/* Step 9: the whole guilty device is in error, not just the context. */
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_HUNG, vwddm_rig_ctx_state(a_dma));
+	KUNIT_EXPECT_EQ(test, -EIO, vwddm_rig_submit_errno(a_dma));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fb));
 
 	vwddm_rig_run_to(rig, TDR_AT_US + 20);
@@ -398,7 +405,8 @@ static void tdr_reset_engine_failure_promotes(struct kunit *test)
 	dma_fence_put(g);
 }
 
-#define GROUP_WAIT_US	(VWDDM_DEPENDENT_PREEMPT_WAIT_NS / NSEC_PER_USEC)
+/* The documented 500 ms, not the driver's constant (see the mock suite). */
+#define GROUP_WAIT_US	500000
 
 /*
  * Dependent engines (reference 3.5, step 7): the dependent node is asked
@@ -910,7 +918,10 @@ static void tdr_close_while_hung(struct kunit *test)
 	dma_fence_put(fb);
 }
 
-/* Hangs on two nodes at once: both are found, each context guilty alone. */
+/*
+ * Hangs on two nodes at once, both detected before the reset worker runs:
+ * both are found and reset in one round, each context guilty alone.
+ */
 static void tdr_two_hangs_at_once(struct kunit *test)
 {
 	struct vwddm_rig *rig = tdr_setup(test, 2, false);
@@ -925,6 +936,12 @@ static void tdr_two_hangs_at_once(struct kunit *test)
 	fb = vwddm_rig_run(rig, b, 10, 0);
 	fc = vwddm_rig_run(rig, c, 10, VWDDM_HW_PKT_HANG);
 	fd = vwddm_rig_run(rig, d, 10, 0);
+	/* Both detections are made before the worker takes them. */
+	mutex_lock(&rig->sched->reset_lock);
+	rig->resets_held = true;
+	vwddm_rig_advance_us(rig, TDR_AT_US);
+	rig->resets_held = false;
+	mutex_unlock(&rig->sched->reset_lock);
 	vwddm_rig_run_to(rig, TDR_AT_US);
 	s = vwddm_rig_tdr_stats(test, rig, NULL);
 	KUNIT_EXPECT_EQ(test, 2ull, s->timeouts);

@@ -6,6 +6,7 @@
 #   /*.sh        every qemu/guest/*.sh (mode scripts + common.sh)
 #   /<basename>  each given file (modules, preload.list, ...)
 #   /tools/      statically linked executables from tools/ or build/tools/, if any
+#                (none with VWDDM_INITRAMFS_TOOLS=0)
 #   /etc/vwddm.mode  MODE, used when the command line has no vwddm.mode=
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -47,8 +48,11 @@ done
 
 # Userspace test binaries, when the module engineer adds them.  Only static
 # ELF executables can run here (no libc in the initramfs).
+# VWDDM_INITRAMFS_TOOLS=0 leaves them out (make mutate: KUnit only).
 ntools=0
-for dir in "$REPO/tools" "$VWDDM_BUILD/tools"; do
+tooldirs=("$REPO/tools" "$VWDDM_BUILD/tools")
+[[ ${VWDDM_INITRAMFS_TOOLS:-1} != 0 ]] || tooldirs=()
+for dir in "${tooldirs[@]}"; do
 	[[ -d $dir ]] || continue
 	while IFS= read -r -d '' f; do
 		head -c4 "$f" | grep -q $'\x7fELF' || continue

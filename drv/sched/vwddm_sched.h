@@ -725,6 +725,9 @@ struct vwddm_sched_irq_state {
  * @hw_cfg: the configuration the OS side gave the node's registers
  *	(set_node_config); restored by the OS side after a device reset the
  *	miniport answered with AddressingReset
+ * @nr_suspended: hardware scheduling: contexts of the node suspended by
+ *	the OS side (&vwddm_context.hw_suspended), so that a reset looks
+ *	for them only when there are any
  * @suspend_ctx: hardware scheduling: the context whose suspension is
  *	pending (answered STATUS_PENDING, its acknowledgment not processed
  *	yet), referenced; at most one per node (only the context on the
@@ -764,6 +767,7 @@ struct vwddm_sched_node {
 	u64 stats_preempts;
 	u64 stats_preempted_packets;
 	struct vwddm_ddi_set_node_config hw_cfg;
+	u32 nr_suspended;
 	struct vwddm_context *suspend_ctx;
 
 	int group_owner;

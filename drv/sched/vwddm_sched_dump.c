@@ -50,10 +50,32 @@ static void dump_packet(struct vwddm_dump_packet *dp,
 }
 
 /* A context has something to say: work, or a past of resets. */
-static bool dump_context_worth(const struct vwddm_context *ctx)
+/* @ctx into @d once, while there is room. */
+static void dump_context(struct vwddm_dump *d, const struct vwddm_context *ctx)
 {
-	return ctx->pending || ctx->queued || ctx->hangs || ctx->resets ||
-	       ctx->state != VWDDM_CONTEXT_ACTIVE;
+	struct vwddm_dump_context *dc;
+	u32 i;
+
+	for (i = 0; i < d->nctxs; i++)
+		if (d->ctxs[i].id == ctx->id && d->ctxs[i].dev == ctx->dev->id)
+			return;
+	if (d->nctxs == VWDDM_DUMP_CONTEXTS)
+		return;
+	dc = &d->ctxs[d->nctxs++];
+	dc->id = ctx->id;
+	dc->dev = ctx->dev->id;
+	dc->pid = ctx->dev->pid;
+	strscpy(dc->comm, ctx->dev->comm, sizeof(dc->comm));
+	dc->engine = ctx->engine;
+	dc->node = ctx->node;
+	dc->priority = ctx->priority;
+	dc->state = ctx->state;
+	dc->submitted = ctx->submitted;
+	dc->completed = ctx->completed;
+	dc->signalled = ctx->signalled_seqno;
+	dc->queued = ctx->queued;
+	dc->hangs = ctx->hangs;
+	dc->resets = ctx->resets;
 }
 
 /* One node: fences, its hardware queue from the head, its contexts. */
@@ -61,7 +83,6 @@ static void dump_node(struct vwddm_sched *sched, struct vwddm_dump *d,
 		      struct vwddm_sched_node *n, bool suspect)
 {
 	struct vwddm_dump_node *dn = &d->nodes[d->nnodes++];
-	struct vwddm_dump_context *dc;
 	struct vwddm_context *ctx;
 	struct vwddm_packet *pkt;
 	unsigned long flags;
@@ -92,26 +113,17 @@ static void dump_node(struct vwddm_sched *sched, struct vwddm_dump *d,
 			sizeof(d->suspect_comm));
 		d->suspect_paging = pkt->flags & VWDDM_PKT_PAGING;
 	}
-	list_for_each_entry(ctx, &n->contexts, node_link) {
+	/*
+	 * The contexts with work on the node: those of the packets on the
+	 * hardware, then those with queued packets. Never a walk of every
+	 * context: idle ones, however many, cost the reset nothing.
+	 */
+	list_for_each_entry(pkt, &n->hw_queue, link)
+		dump_context(d, pkt->ctx);
+	list_for_each_entry(ctx, &n->busy, busy_link) {
 		if (d->nctxs == VWDDM_DUMP_CONTEXTS)
 			break;
-		if (!dump_context_worth(ctx))
-			continue;
-		dc = &d->ctxs[d->nctxs++];
-		dc->id = ctx->id;
-		dc->dev = ctx->dev->id;
-		dc->pid = ctx->dev->pid;
-		strscpy(dc->comm, ctx->dev->comm, sizeof(dc->comm));
-		dc->engine = ctx->engine;
-		dc->node = ctx->node;
-		dc->priority = ctx->priority;
-		dc->state = ctx->state;
-		dc->submitted = ctx->submitted;
-		dc->completed = ctx->completed;
-		dc->signalled = ctx->signalled_seqno;
-		dc->queued = ctx->queued;
-		dc->hangs = ctx->hangs;
-		dc->resets = ctx->resets;
+		dump_context(d, ctx);
 	}
 	spin_unlock_irqrestore(&n->lock, flags);
 }

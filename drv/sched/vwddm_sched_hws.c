@@ -435,7 +435,7 @@ static int hws_resume_locked(struct vwddm_sched_node *n,
 	if (ctx->hw_context && !sched->dead)
 		ret = sched->cfg.ddi->resume_context(sched->cfg.miniport,
 						     ctx->hw_context);
-	ctx->hw_suspended = false;
+	vwddm_sched_hws_set_suspended_locked(n, ctx, false);
 	vwddm_context_update_locked(n, ctx, done);
 	return ret;
 }
@@ -541,12 +541,36 @@ void vwddm_sched_hws_unsuspend_all_locked(struct vwddm_sched_node *n,
 	struct vwddm_context *ctx;
 
 	lockdep_assert_held(&n->lock);
+	if (!n->nr_suspended)
+		return;
 	list_for_each_entry(ctx, &n->contexts, node_link) {
 		if (!ctx->hw_suspended)
 			continue;
-		ctx->hw_suspended = false;
+		vwddm_sched_hws_set_suspended_locked(n, ctx, false);
 		vwddm_context_update_locked(n, ctx, done);
 	}
+}
+
+/**
+ * vwddm_sched_hws_set_suspended_locked() - mark a context suspended or not
+ * @n: its node; the lock is held
+ * @ctx: the context
+ * @on: suspended by the OS side
+ *
+ * Keeps &vwddm_sched_node.nr_suspended: a reset walks the node's contexts
+ * for suspended ones only when there are any.
+ */
+void vwddm_sched_hws_set_suspended_locked(struct vwddm_sched_node *n,
+					  struct vwddm_context *ctx, bool on)
+{
+	lockdep_assert_held(&n->lock);
+	if (ctx->hw_suspended == on)
+		return;
+	ctx->hw_suspended = on;
+	if (on)
+		n->nr_suspended++;
+	else
+		n->nr_suspended--;
 }
 
 /**
@@ -582,11 +606,11 @@ int vwddm_sched_suspend_context(struct vwddm_context *ctx)
 	} else if (ctx->closed || ctx->state != VWDDM_CONTEXT_ACTIVE) {
 		ret = -EIO;
 	} else {
-		ctx->hw_suspended = true;
+		vwddm_sched_hws_set_suspended_locked(n, ctx, true);
 		vwddm_context_update_locked(n, ctx, &done);
 		ret = ctx->hw_context ? hws_suspend_locked(n, ctx) : 0;
 		if (ret && ret != -EINPROGRESS) {
-			ctx->hw_suspended = false;
+			vwddm_sched_hws_set_suspended_locked(n, ctx, false);
 			vwddm_context_update_locked(n, ctx, &done);
 		}
 	}

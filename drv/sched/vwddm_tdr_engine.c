@@ -620,7 +620,7 @@ void vwddm_sched_hws_invalidate(void *os, void *h_context,
 	spin_lock_irqsave(&n->lock, flags);
 	vwddm_context_note_reset(sched, ctx);
 	/* Its hardware context, and any suspension of it, is gone. */
-	ctx->hw_suspended = false;
+	vwddm_sched_hws_set_suspended_locked(n, ctx, false);
 	if (culprit) {
 		make_guilty_locked(n, ctx, &done);
 		if (!sched->hws_culprit) {

@@ -79,6 +79,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -796,6 +797,9 @@ static int call_at(struct fz_thread *th, int fd, unsigned long cmd, void *arg,
 	return ret;
 }
 
+/* Room for each of the three arrays place_array() may put in the scratch. */
+#define FZ_PLACE_SLOT	2560
+
 /* A valid place for an array the kernel only reads: maybe read-only. */
 static uint64_t place_array(struct fz_thread *th, void *arr, size_t len,
 			    size_t slot)
@@ -806,7 +810,16 @@ static uint64_t place_array(struct fz_thread *th, void *arr, size_t len,
 		return (uintptr_t)arr;
 	switch (below(&th->rng, 20)) {
 	case 0:
-		p = th->scratch + 8192 + slot * 128 + 1 + below(&th->rng, 7);
+		/*
+		 * Each slot its own 2.5 KiB of the scratch's upper half: a
+		 * SUBMIT's packets (up to 64 x 32 bytes) and its syncobj
+		 * arrays must not overlap (they did at 128 bytes apart, and
+		 * the packets of a valid SUBMIT were overwritten).
+		 */
+		if (slot > 2 || len > FZ_PLACE_SLOT - 8)
+			return (uintptr_t)arr;
+		p = th->scratch + 8192 + slot * FZ_PLACE_SLOT + 1 +
+		    below(&th->rng, 7);
 		memcpy(p, arr, len);
 		return (uintptr_t)p;
 	case 1:
@@ -1980,6 +1993,27 @@ static void op_syncobj(struct fz_thread *th)
 
 static void op_reap(struct fz_thread *th);
 
+/* What a valid SUBMIT that was refused carried: to find out why. */
+static void submit_explain(struct fz_thread *th, const struct fz_file *f,
+			   const struct fz_ctx *c,
+			   const struct drm_vwddm_submit *a)
+{
+	const struct fz_sub *s = &th->sub;
+	uint32_t i;
+
+	printf("vwddm_fuzz: worker %d.%d (tid %ld): the SUBMIT: ctx %u (node %u.%u, last fence %" PRIu64 ", broken %d) packets %u flags %#x in_fence_fd %d\n",
+	       th->p, th->t, (long)syscall(SYS_gettid), c->handle, c->engine, c->node, c->last_fence,
+	       f->broken, a->num_packets, a->flags, a->in_fence_fd);
+	for (i = 0; i < s->nin; i++)
+		printf("vwddm_fuzz:   in-syncobj %u: handle %u point %" PRIu64 " flags %#x\n",
+		       i, s->sin[i].handle, (uint64_t)s->sin[i].point,
+		       s->sin[i].flags);
+	for (i = 0; i < s->nout; i++)
+		printf("vwddm_fuzz:   out-syncobj %u: handle %u point %" PRIu64 " (slot %u, model point %" PRIu64 ")\n",
+		       i, s->sout[i].handle, (uint64_t)s->sout[i].point,
+		       s->oslot[i], f->so[s->oslot[i]].point);
+}
+
 static void op_submit(struct fz_thread *th)
 {
 	struct fz_file *f = pick_file(th, below(&th->rng, 8) != 0);
@@ -2030,7 +2064,8 @@ static void op_submit(struct fz_thread *th)
 	allowed = eb(0) | eb(ENOMEM) | E_STATE;
 	if (a.flags & VWDDM_SUBMIT_NONBLOCK)
 		allowed |= eb(EBUSY);
-	expect(th, ret, allowed, "SUBMIT");
+	if (!expect(th, ret, allowed, "SUBMIT"))
+		submit_explain(th, f, c, &a);
 	if (!ret) {
 		fence = a.fence;
 		if (c->sticky)

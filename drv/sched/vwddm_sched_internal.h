@@ -168,7 +168,7 @@ struct vwddm_context *
 vwddm_sched_hws_suspend_take_locked(struct vwddm_sched_node *n,
 				    bool *timed_out, void **hw_context);
 void vwddm_sched_hws_set_suspended_locked(struct vwddm_sched_node *n,
-					    struct vwddm_context *ctx, bool on);
+					  struct vwddm_context *ctx, bool on);
 void vwddm_sched_hws_unsuspend_all_locked(struct vwddm_sched_node *n,
 					  struct list_head *done);
 

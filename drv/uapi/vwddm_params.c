@@ -34,7 +34,7 @@ MODULE_PARM_DESC(quantum_us, "How long a packet may run while other work waits o
 
 static uint tdr_level = VWDDM_TDR_RECOVER;
 module_param(tdr_level, uint, 0444);
-MODULE_PARM_DESC(tdr_level, "TdrLevel: 0 off (no detection), 1 bug check (emulated: recorded, WARN once, adapter lost; the host never crashes), 3 recover (default)");
+MODULE_PARM_DESC(tdr_level, "TdrLevel: 0 off (no detection), 1 bug check (emulated: recorded and logged, adapter lost; never a WARN, the host never crashes), 3 recover (default)");
 
 static uint tdr_delay_ms = 2000;
 module_param(tdr_delay_ms, uint, 0444);

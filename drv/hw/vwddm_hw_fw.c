@@ -517,6 +517,19 @@ void vwddm_hw_fw_write_fence(struct vwddm_hw *hw, u32 engine, u32 node,
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_write_fence);
 
+/* A read-to-clear firmware register of @n. */
+static u32 fw_read_clear(struct vwddm_hw_node *n, u32 *reg)
+{
+	unsigned long flags;
+	u32 val;
+
+	raw_spin_lock_irqsave(&n->lock, flags);
+	val = *reg;
+	*reg = 0;
+	raw_spin_unlock_irqrestore(&n->lock, flags);
+	return val;
+}
+
 /**
  * vwddm_hw_fw_ack_completed() - read and clear the completed-slots register
  * @hw: the device
@@ -530,16 +543,8 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_write_fence);
 u32 vwddm_hw_fw_ack_completed(struct vwddm_hw *hw, u32 engine, u32 node)
 {
 	struct vwddm_hw_node *n = fw_node(hw, engine, node);
-	unsigned long flags;
-	u32 val;
 
-	if (!n)
-		return 0;
-	raw_spin_lock_irqsave(&n->lock, flags);
-	val = n->fw->completed;
-	n->fw->completed = 0;
-	raw_spin_unlock_irqrestore(&n->lock, flags);
-	return val;
+	return n ? fw_read_clear(n, &n->fw->completed) : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_ack_completed);
 
@@ -844,16 +849,8 @@ EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_resume_slot);
 u32 vwddm_hw_fw_ack_suspended(struct vwddm_hw *hw, u32 engine, u32 node)
 {
 	struct vwddm_hw_node *n = fw_node(hw, engine, node);
-	unsigned long flags;
-	u32 val;
 
-	if (!n)
-		return 0;
-	raw_spin_lock_irqsave(&n->lock, flags);
-	val = n->fw->suspend_done;
-	n->fw->suspend_done = 0;
-	raw_spin_unlock_irqrestore(&n->lock, flags);
-	return val;
+	return n ? fw_read_clear(n, &n->fw->suspend_done) : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_hw_fw_ack_suspended);
 

@@ -377,3 +377,23 @@ ladder_pldr_unbind() {
 	done
 	rmmod vwddm
 }
+
+# unload_vwddm WHO: rmmod vwddm, retrying for up to 10 s: a fence that left
+# the driver (a sync_file, a syncobj) pins the module until its last
+# reference goes, which for a closed file is after an RCU grace period.
+unload_vwddm() {
+	grep -q '^vwddm ' /proc/modules || return 0
+	i=0
+	while ! rmmod vwddm 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -ge 10 ]; then
+			echo "$1: rmmod vwddm still fails after ${i} tries:"
+			grep '^vwddm ' /proc/modules
+			rmmod vwddm
+			return 1
+		fi
+		sleep 1
+	done
+	[ $i = 0 ] || echo "$1: rmmod vwddm succeeded after $i retries"
+	! grep -q '^vwddm ' /proc/modules
+}

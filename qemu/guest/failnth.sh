@@ -95,7 +95,7 @@ stress_failnth() {
 		for fn in $FAILNTH_LOAD_FNS; do
 			check "failfn-probe-$fn" failnth_load "$fn" || fails=$((fails + 1))
 		done
-		rmmod vwddm || { check_fail failnth-rmmod; fails=$((fails + 1)); }
+		unload_vwddm failnth || { check_fail failnth-rmmod; fails=$((fails + 1)); }
 	else
 		check_fail stress-failnth-fail-function "no fail_function"
 		rmmod vwddm

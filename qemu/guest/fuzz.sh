@@ -30,20 +30,7 @@ fuzz_field() {
 # the module until their last reference goes (after an RCU grace
 # period), so give it a few seconds.
 fuzz_unload() {
-	grep -q '^vwddm ' /proc/modules || return 0
-	i=0
-	while ! rmmod vwddm 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -ge 10 ]; then
-			echo "fuzz: rmmod vwddm still fails after ${i} tries:"
-			grep '^vwddm ' /proc/modules
-			rmmod vwddm
-			return 1
-		fi
-		sleep 1
-	done
-	[ $i = 0 ] || echo "fuzz: rmmod vwddm succeeded after $i retries"
-	! grep -q '^vwddm ' /proc/modules
+	unload_vwddm fuzz
 }
 
 # fuzz_pass NAME SECONDS [MODULE PARAMS...]: one run; adds to the totals.

@@ -91,7 +91,7 @@ soak_run() {
 		check_fail "stress-soak-$mode" "exit $rc: lost fences, innocent errors or violations (see above)"
 	fi
 	unload=ok
-	if grep -q '^vwddm ' /proc/modules && ! rmmod vwddm; then
+	if ! unload_vwddm soak; then
 		unload=failed
 		check_fail "stress-soak-$mode-rmmod" "rmmod vwddm failed after the soak"
 	else

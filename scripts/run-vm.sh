@@ -54,7 +54,16 @@ fi
 # no5lvl: -cpu max offers 5-level paging, and one boot of the KASAN kernel
 # in about ten reported a wild access from an early-boot interrupt there,
 # before any module loads; 4-level paging keeps runs out of that path.
-cmd=(qemu-system-x86_64 -accel tcg -cpu max
+#
+# -cx16: QEMU 7.2's TCG corrupts the guest's EFLAGS around CMPXCHG16B now
+# and then (the flags come back made of RAX's low bits, TF and VM among
+# them), and the next interrupt ends in a double fault. SLUB's lockless
+# fast path runs that instruction on every kmalloc, so a stock kernel
+# under a submission storm died in about one boot in three (RIP just after
+# the cmpxchg16b in __kmalloc_noprof, EFLAGS = RAX | 0x42). Without CX16
+# the guest kernel uses its own fallbacks, and the emulator bug is out of
+# reach.
+cmd=(qemu-system-x86_64 -accel tcg -cpu max,-cx16
 	-smp "${VWDDM_QEMU_SMP:-2}" -m "${VWDDM_QEMU_MEM:-2048}"
 	-nodefaults -nographic -no-reboot "${bios[@]}"
 	-kernel "$kernel" -initrd "$initrd"

@@ -413,7 +413,7 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size)
 
 #define TRACEFS		"/sys/kernel/tracing"
 #define MAX_CAPTURES	4
-#define CAPTURE_LINES	300
+#define CAPTURE_LINES	400
 
 static pthread_mutex_t capture_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *captures[MAX_CAPTURES];
@@ -511,7 +511,7 @@ static void cat_printf(char **buf, size_t *len, size_t *cap,
 struct capreq {
 	int adapter;
 	uint32_t engine, node;
-	uint64_t from, at;
+	uint64_t from, at, to;	/* events from @from to @to (0: @at) */
 	const char *why;
 	unsigned int nr;
 };
@@ -532,9 +532,10 @@ static pthread_t capture_th;
  */
 static char *capture_one(const struct capreq *r, unsigned int nr)
 {
-	char *text, *line, *end, pnode[48], pad[24], *out = NULL;
+	char *text, *line, *end, pnode[48], pad[24], cut[48] = "", *out = NULL;
 	size_t nl = 0, i, *starts = NULL, cap = 0, olen = 0, ocap = 0;
-	double t0 = (double)r->from / 1e9, t1 = (double)r->at / 1e9;
+	double t0 = (double)r->from / 1e9;
+	double t1 = (double)(r->to ? r->to : r->at) / 1e9;
 
 	text = read_all(TRACEFS "/trace");
 	if (!text)
@@ -568,11 +569,13 @@ static char *capture_one(const struct capreq *r, unsigned int nr)
 		starts = grow(starts, &cap, nl, sizeof(*starts));
 		starts[nl++] = (size_t)(colon - text);
 	}
+	if (nl > CAPTURE_LINES)
+		snprintf(cut, sizeof(cut), ", the first and the last %d",
+			 CAPTURE_LINES / 2);
 	cat_printf(&out, &olen, &ocap,
 		   "trace capture %u (%s): adapter %d node %u.%u, t=%.3f to t=%.3f, %zu events%s\n",
 		   nr, r->why, r->adapter, r->engine, r->node, rel_s(r->from),
-		   rel_s(r->at), nl, nl > CAPTURE_LINES ?
-		   ", the first and the last 150" : "");
+		   rel_s(r->to ? r->to : r->at), nl, cut);
 	for (i = 0; i < nl; i++) {
 		if (nl > CAPTURE_LINES && i == CAPTURE_LINES / 2) {
 			cat_printf(&out, &olen, &ocap, "  trace ...\n");
@@ -620,8 +623,8 @@ static void *capture_main(void *arg)
 }
 
 /* A finding on @node of @adapter: keep what led to it since @from. */
-static void trace_capture(int adapter, uint32_t engine, uint32_t node,
-			  uint64_t from, const char *why)
+static void trace_capture_to(int adapter, uint32_t engine, uint32_t node,
+			     uint64_t from, uint64_t to, const char *why)
 {
 	uint64_t now = vw_now_ns();
 
@@ -639,13 +642,20 @@ static void trace_capture(int adapter, uint32_t engine, uint32_t node,
 	write_file(TRACEFS "/tracing_on", "0");
 	cap_last = (struct capreq){
 		.adapter = adapter, .engine = engine, .node = node,
-		.from = from, .at = now, .why = why, .nr = ncaptures_run,
+		.from = from, .at = now, .to = to, .why = why,
+		.nr = ncaptures_run,
 	};
 	capq[ncapq++] = cap_last;
 	pthread_cond_signal(&capture_cond);
 	pthread_mutex_unlock(&capture_lock);
 	info("trace stopped at t=%.3f for a capture (adapter %d node %u.%u: %s)\n",
 	     rel_s(now), adapter, engine, node, why);
+}
+
+static void trace_capture(int adapter, uint32_t engine, uint32_t node,
+			  uint64_t from, const char *why)
+{
+	trace_capture_to(adapter, engine, node, from, 0, why);
 }
 
 static void capture_start(void)
@@ -2085,9 +2095,11 @@ static void live_check(void)
 	nlives = j;
 	pthread_mutex_unlock(&live_lock);
 	if (hit.adapter >= 0)
-		trace_capture(hit.adapter, hit.engine, hit.node,
-			      hit.t_obs - 3000 * NS_PER_MS,
-			      "an innocent's error that nothing explains");
+		/* the fence's own life, and a little before it */
+		trace_capture_to(hit.adapter, hit.engine, hit.node,
+				 hit.t_sub - 300 * NS_PER_MS,
+				 hit.t_obs + 20 * NS_PER_MS,
+				 "an innocent's error that nothing explains");
 }
 
 /* ------------------------------------------------------------------ */

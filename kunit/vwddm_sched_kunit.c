@@ -821,6 +821,68 @@ static void sched_in_fence_timeline_point(struct kunit *test)
 	dma_fence_put(p1);
 }
 
+/*
+ * A failed dependency ends the packet that waited for it and every later
+ * one of the context, not the context's packets that were already on the
+ * hardware: one that a preemption takes off afterwards runs again and
+ * succeeds, and the cancelled packet still signals after it.
+ */
+static void sched_in_fence_error_spares_earlier_work(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args = { .duration_ns = 10 * NSEC_PER_USEC };
+	struct dma_fence *in, *a1, *a2 = NULL, *b;
+	struct vwddm_context_status st;
+	struct vwddm_context *ca, *cb;
+	spinlock_t *lock; /* the lock of @in */
+	u64 req, pk;
+
+	lock = kunit_kzalloc(test, sizeof(*lock), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lock);
+	spin_lock_init(lock);
+	in = test_fence_create(test, lock);
+
+	vwddm_rig_start_sched(rig, 8, 1, 100);
+	ca = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	cb = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	a1 = vwddm_rig_run(rig, ca, 1000, 0);	/* on the hardware at 0 us */
+	KUNIT_ASSERT_EQ(test, 0,
+			vwddm_sched_submit_many(ca, &args, 1, in, &a2));
+	vwddm_rig_advance_us(rig, 10);
+	dma_fence_set_error(in, -EIO);
+	dma_fence_signal(in);
+	flush_work(&vwddm_sched_node(rig->sched, 0, RIG_MID)->kick_work);
+	vwddm_context_status(ca, &st);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, st.state);
+	KUNIT_EXPECT_EQ(test, (u32)VWDDM_CTX_WHY_DEP, st.why);
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_submit_errno(ca));
+	/* Fences signal in order: a2 waits for a1. */
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a2));
+
+	/* b waits: ca's quantum ends at 100 us, a1 stops at 110, b runs. */
+	b = vwddm_rig_run(rig, cb, 10, 0);
+	vwddm_rig_advance_us(rig, 110);
+	vwddm_sched_node_preempts(rig->sched, 0, RIG_MID, &req, &pk);
+	KUNIT_EXPECT_EQ(test, 1ull, req);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(b));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a1));
+	/* a1 resumed at 120 us with 890 us left. */
+	vwddm_rig_advance_us(rig, 889);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(a1));
+	vwddm_rig_advance_us(rig, 1);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(a1));
+	KUNIT_EXPECT_EQ(test, -ECANCELED, vwddm_rig_fence_result(a2));
+	vwddm_context_status(ca, &st);
+	KUNIT_EXPECT_EQ(test, 1ull, st.completed);
+	KUNIT_EXPECT_EQ(test, 1ull, st.preempted);
+	KUNIT_EXPECT_EQ(test, VWDDM_CONTEXT_RESET, st.state);
+
+	dma_fence_put(b);
+	dma_fence_put(a2);
+	dma_fence_put(a1);
+	dma_fence_put(in);
+}
+
 static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_fences_signal_in_order),
 	KUNIT_CASE(sched_fence_id_wrap),
@@ -843,6 +905,7 @@ static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_in_fence_orders),
 	KUNIT_CASE(sched_in_fence_error_fails_context),
 	KUNIT_CASE(sched_in_fence_timeline_point),
+	KUNIT_CASE(sched_in_fence_error_spares_earlier_work),
 	{}
 };
 

@@ -506,6 +506,11 @@ struct vwddm_fence_errors {
  * @put_node: the kick work's list of the callback references it drops
  * @state: under the node's lock
  * @why: VWDDM_CTX_WHY_* reasons it left VWDDM_CONTEXT_ACTIVE
+ * @dep_seqno: the seqno of the packet whose failed dependency put it in
+ *	VWDDM_CONTEXT_RESET, or 0 (under the node's lock). Its packets
+ *	before that one were on the hardware and are not touched by the
+ *	failure: one a preemption takes off runs again, as long as the
+ *	dependency is the only reason (vwddm_context_may_run_locked())
  * @closed: destroyed by its owner; no more work
  * @submitted: packets submitted (under the node's lock)
  * @completed: packets that ran to completion
@@ -560,6 +565,7 @@ struct vwddm_context {
 	struct llist_node put_node;
 	enum vwddm_context_state state;
 	u32 why;
+	u64 dep_seqno;
 	bool closed;
 	u64 submitted;
 	u64 completed;

@@ -180,6 +180,8 @@ static bool head_ready_locked(struct vwddm_sched_node *n,
 			paging = vwddm_fence_is_paging(f);
 			if (paging)
 				ctx->resets++;
+			else if (!ctx->dep_seqno)
+				ctx->dep_seqno = pkt->base.seqno;
 			vwddm_context_fail_locked(n, ctx, VWDDM_CONTEXT_RESET,
 						  paging ? VWDDM_CTX_WHY_RESET :
 						  VWDDM_CTX_WHY_DEP, -ECANCELED,
@@ -189,6 +191,32 @@ static bool head_ready_locked(struct vwddm_sched_node *n,
 		pkt->dep_idx++;
 	}
 	return true;
+}
+
+/**
+ * vwddm_context_may_run_locked() - may a packet of a context still run?
+ * @ctx: the context
+ * @pkt: one of its packets
+ *
+ * An active context's packets run. One that a failed dependency put in
+ * VWDDM_CONTEXT_RESET keeps its packets from before the one that waited:
+ * they were on the hardware when the dependency failed, nothing of theirs
+ * failed, and one that a preemption or another context's reset takes off
+ * the hardware runs again (its fence, earlier on the timeline, signals
+ * before the cancelled ones). Any other failure ends them all.
+ *
+ * Return: true if @pkt may run.
+ */
+bool vwddm_context_may_run_locked(const struct vwddm_context *ctx,
+				  const struct vwddm_packet *pkt)
+{
+	if (ctx->closed)
+		return false;
+	if (ctx->state == VWDDM_CONTEXT_ACTIVE)
+		return true;
+	return ctx->state == VWDDM_CONTEXT_RESET &&
+	       ctx->why == VWDDM_CTX_WHY_DEP &&
+	       pkt->base.seqno < ctx->dep_seqno;
 }
 
 /**
@@ -207,8 +235,12 @@ void vwddm_context_update_locked(struct vwddm_sched_node *n,
 	bool runnable;
 
 	lockdep_assert_held(&n->lock);
-	runnable = ctx->state == VWDDM_CONTEXT_ACTIVE && !ctx->closed &&
-		   ctx->queued && head_ready_locked(n, ctx, done);
+	runnable = ctx->queued &&
+		   vwddm_context_may_run_locked(ctx,
+						list_first_entry(&ctx->queue,
+								 struct vwddm_packet,
+								 link)) &&
+		   head_ready_locked(n, ctx, done);
 	if (runnable && n->sched->cfg.hws)
 		runnable = vwddm_sched_hws_may_take_locked(n, ctx);
 	if (runnable && !ctx->on_rq)
@@ -640,7 +672,7 @@ void vwddm_sched_requeue_locked(struct vwddm_sched_node *n, u32 partial_fence_id
 		if (!reset)
 			ctx->preempted++;
 		pkt->fence_id = 0;
-		if (ctx->closed || ctx->state != VWDDM_CONTEXT_ACTIVE) {
+		if (!vwddm_context_may_run_locked(ctx, pkt)) {
 			vwddm_packet_end_locked(n, pkt, -ECANCELED, done);
 			continue;
 		}

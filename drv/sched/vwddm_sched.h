@@ -1224,8 +1224,8 @@ struct vwddm_submission {
 	struct vwddm_context *ctx;
 	u32 count;
 	u32 nspare;
-	struct vwddm_packet **pkts;
 	struct vwddm_packet **spare;
+	struct vwddm_packet *pkts[] __counted_by(count);
 };
 
 /**

@@ -28,16 +28,15 @@ static void submission_free(struct vwddm_submission *sub)
 {
 	u32 i;
 
-	/* Either array may be missing when its allocation failed. */
+	/* @spare is missing without allocations or when it failed. */
 	for (i = 0; sub->spare && i < sub->nspare; i++)
 		if (sub->spare[i])
 			vwddm_packet_discard(sub->spare[i]);
-	for (i = 0; sub->pkts && i < sub->count; i++)
+	for (i = 0; i < sub->count; i++)
 		if (sub->pkts[i])
 			vwddm_packet_discard(sub->pkts[i]);
 	kvfree(sub->spare);
-	kvfree(sub->pkts);
-	kfree(sub);
+	kvfree(sub);
 }
 
 /* Paging packets one submission may need: one per allocation reference. */
@@ -104,17 +103,25 @@ int vwddm_sched_submit_prepare(struct vwddm_context *ctx,
 	ret = check_args(ctx, args, count, nr_in);
 	if (ret)
 		return ret;
-	sub = kzalloc(sizeof(*sub), GFP_KERNEL);
+	/*
+	 * Full: nothing is allocated to be thrown away while the caller waits
+	 * for room (a submitter that keeps its context full would allocate
+	 * and free every packet twice). Checked again under the lock.
+	 */
+	if (max_pending && READ_ONCE(ctx->pending) + count > max_pending)
+		return -ENOSPC;
+	sub = kvzalloc(struct_size(sub, pkts, count), GFP_KERNEL);
 	if (!sub)
 		return -ENOMEM;
 	sub->ctx = ctx;
 	sub->count = count;
 	sub->nspare = nspare;
-	sub->pkts = kvcalloc(count, sizeof(*sub->pkts), GFP_KERNEL);
-	sub->spare = kvcalloc(max(nspare, 1U), sizeof(*sub->spare),
-			      GFP_KERNEL);
-	if (!sub->pkts || !sub->spare)
-		goto err_nomem;
+	if (nspare) {
+		sub->spare = kvcalloc(nspare, sizeof(*sub->spare),
+				      GFP_KERNEL);
+		if (!sub->spare)
+			goto err_nomem;
+	}
 	for (j = 0; j < count; j++) {
 		deps = args[j].nr_allocs + (j ? 0 : nr_in);
 		pkt = vwddm_packet_alloc(ctx, deps, args[j].nr_allocs);

@@ -722,6 +722,8 @@ struct vwddm_sched_irq_state {
  * @hw_queued: length of @hw_queue
  * @head_since_ns: when the head of @hw_queue became the head
  * @quantum_due_ns: when the quantum timer is due to expire
+ * @quantum_armed_ns: the expiry the quantum timer is armed for, 0 once it
+ *	ran (its callback clears it first)
  * @preempt_pending: a preemption request is outstanding
  * @preempt_fence_id: its PreemptionFenceId
  * @resetting: an engine or adapter reset owns the node: nothing is
@@ -767,6 +769,7 @@ struct vwddm_sched_node {
 	u32 hw_queued;
 	u64 head_since_ns;
 	u64 quantum_due_ns;
+	u64 quantum_armed_ns;
 	bool preempt_pending;
 	u32 preempt_fence_id;
 	bool resetting;

@@ -294,6 +294,12 @@ void vwddm_context_disarm(struct vwddm_sched_node *n,
 	vwddm_context_put(ctx);
 }
 
+static void arm_quantum_timer_locked(struct vwddm_sched_node *n, u64 at)
+{
+	n->quantum_armed_ns = at;
+	vwddm_timer_start(&n->quantum_timer, at);
+}
+
 /*
  * The quantum timer: due when the head has used its quantum, or now if
  * it already has (the work that waits for it arrived after). The due
@@ -303,14 +309,23 @@ void vwddm_context_disarm(struct vwddm_sched_node *n,
 static void arm_quantum_locked(struct vwddm_sched_node *n)
 {
 	struct vwddm_sched *sched = n->sched;
+	u64 due;
 
 	lockdep_assert_held(&n->lock);
 	/* Hardware scheduling: the firmware slices time itself. */
 	if (sched->cfg.hws || !n->hw_queued || n->preempt_pending)
 		return;
-	n->quantum_due_ns = max(n->head_since_ns + sched->cfg.quantum_ns,
-				vwddm_clock_now(sched->cfg.clock));
-	vwddm_timer_start(&n->quantum_timer, n->quantum_due_ns);
+	due = max(n->head_since_ns + sched->cfg.quantum_ns,
+		  vwddm_clock_now(sched->cfg.clock));
+	/*
+	 * Armed for no later already: it runs then and looks again. Every
+	 * pump and every DPC comes here, and re-arming an hrtimer for the
+	 * same expiry reprograms the clock event device each time.
+	 */
+	if (n->quantum_armed_ns && n->quantum_armed_ns <= due)
+		return;
+	n->quantum_due_ns = due;
+	arm_quantum_timer_locked(n, due);
 }
 
 /**
@@ -541,6 +556,7 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 	int ret = 0;
 
 	spin_lock_irqsave(&n->lock, flags);
+	n->quantum_armed_ns = 0;
 	if (sched->dead || n->preempt_pending || n->resetting || !n->hw_queued)
 		goto out_unlock;
 	now = vwddm_clock_now(sched->cfg.clock);
@@ -563,7 +579,7 @@ static void quantum_timer_fn(struct vwddm_timer *timer)
 		watchdog = n->head_since_ns + sched->cfg.tdr_delay_ns;
 		if (now < watchdog) {
 			n->quantum_due_ns = watchdog;
-			vwddm_timer_start(&n->quantum_timer, watchdog);
+			arm_quantum_timer_locked(n, watchdog);
 			goto out_unlock;
 		}
 		due = watchdog;

@@ -41,7 +41,13 @@ struct drm_device;
 #define VWDDM_QUANTUM_TIMER_HARD \
 	(!IS_ENABLED(CONFIG_PREEMPT_RT) && \
 	 !IS_ENABLED(CONFIG_PROVE_RAW_LOCK_NESTING))
-#define VWDDM_SCHED_DEFAULT_HW_DEPTH	8
+/*
+ * Packets a node's hardware queue holds by default. A refill is an
+ * interrupt and a DPC away: with short packets a shallow queue leaves the
+ * node idle while it waits for one (8 x 1 us packets drained long before
+ * the DPC came), and every few packets pay for that round trip.
+ */
+#define VWDDM_SCHED_DEFAULT_HW_DEPTH	32
 #define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000
 /* Allocations one packet may reference. */
 #define VWDDM_SCHED_MAX_PACKET_ALLOCS	16

@@ -66,7 +66,7 @@ for w in "${which[@]}"; do
 	[[ -n ${VWDDM_PARAMS:-} ]] && append+=" vwddm.params=\"$VWDDM_PARAMS\""
 	[[ -n ${VWDDM_TOOLS_PARAMS:-} ]] && append+=" vwddm.tools_params=\"$VWDDM_TOOLS_PARAMS\""
 	"$REPO/scripts/run-vm.sh" --kernel "$img/boot/vmlinuz-$kver" --initrd "$initrd" \
-		--mode stock --timeout "${VWDDM_STOCK_TIMEOUT:-300}" --log "$log" \
+		--mode stock --timeout "${VWDDM_STOCK_TIMEOUT:-480}" --log "$log" \
 		--append "$append" >/dev/null || true
 	"$REPO/scripts/parse-results.sh" "$log" >"$log.result" 2>&1 || true
 	cat "$log.result" >&2

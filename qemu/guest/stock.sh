@@ -146,6 +146,19 @@ if load_for_tools; then
 else
 	check_fail load-for-tools "insmod /vwddm.ko $VWDDM_TOOLS_PARAMS"
 fi
+# The chaos soak on this kernel (/soak.sh, tools/soak/vwddm_soak.c):
+# hangs, faults and failing resets injected at random while innocent and
+# guilty clients work on every node of two adapters, once per scheduling
+# mode. No fence may be lost, no innocent fail without a reset that
+# explains it, no splat; the module unloads after each run.
+. /soak.sh
+STRESS_SEED=2026
+for w in $(cat /proc/cmdline); do
+	case $w in vwddm.stock_soak_seed=*) STRESS_SEED=${w#*=} ;; esac
+done
+soak_run sw "$SOAK_SW_PARAMS" 15
+soak_run hw "$SOAK_HW_PARAMS" 15
+
 after=$(dmesg_splats)
 if [ "$after" = "$before" ]; then
 	check_ok dmesg-clean

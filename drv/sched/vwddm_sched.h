@@ -45,9 +45,12 @@ struct drm_device;
  * Packets a node's hardware queue holds by default. A refill is an
  * interrupt and a DPC away: with short packets a shallow queue leaves the
  * node idle while it waits for one (8 x 1 us packets drained long before
- * the DPC came), and every few packets pay for that round trip.
+ * the DPC came), and every few packets pay for that round trip. Deeper
+ * still (32), a node drains a few busy contexts faster than one that
+ * serves thousands, whose per-context costs then dominate (performance.rst,
+ * "hw_queue_depth").
  */
-#define VWDDM_SCHED_DEFAULT_HW_DEPTH	32
+#define VWDDM_SCHED_DEFAULT_HW_DEPTH	16
 #define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000
 /* Allocations one packet may reference. */
 #define VWDDM_SCHED_MAX_PACKET_ALLOCS	16

@@ -26,7 +26,7 @@ MODULE_PARM_DESC(nodes, "Nodes of every engine, comma-separated kinds 3d|compute
 
 static uint hw_queue_depth = VWDDM_SCHED_DEFAULT_HW_DEPTH;
 module_param(hw_queue_depth, uint, 0444);
-MODULE_PARM_DESC(hw_queue_depth, "Packets per node in the hardware queue at once, 1-64 (default 32)");
+MODULE_PARM_DESC(hw_queue_depth, "Packets per node in the hardware queue at once, 1-64 (default 16)");
 
 static uint quantum_us = VWDDM_SCHED_DEFAULT_QUANTUM_US;
 module_param(quantum_us, uint, 0444);

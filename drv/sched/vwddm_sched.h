@@ -47,8 +47,8 @@ struct drm_device;
  * node idle while it waits for one (8 x 1 us packets drained long before
  * the DPC came), and every few packets pay for that round trip. Deeper
  * still (32), a node drains a few busy contexts faster than one that
- * serves thousands, whose per-context costs then dominate (performance.rst,
- * "hw_queue_depth").
+ * serves thousands, whose per-context costs then dominate (see "Results"
+ * in Documentation/performance.rst).
  */
 #define VWDDM_SCHED_DEFAULT_HW_DEPTH	16
 #define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000

@@ -883,6 +883,68 @@ static void sched_in_fence_error_spares_earlier_work(struct kunit *test)
 	dma_fence_put(in);
 }
 
+/*
+ * One fence that a hundred contexts wait for: the kick work takes them
+ * into the runnable tree a few at a time, feeding the node in between;
+ * every packet runs once, each context's in order, nothing is lost.
+ */
+static void sched_many_woken_by_one_fence(struct kunit *test)
+{
+	enum { N = 100 };
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	struct vwddm_submit_args args[2] = {
+		{ .duration_ns = 1 * NSEC_PER_USEC },
+		{ .duration_ns = 1 * NSEC_PER_USEC },
+	};
+	struct vwddm_context_status st;
+	struct vwddm_context **ctx;
+	struct dma_fence **last;
+	struct dma_fence *gate;
+	spinlock_t *lock; /* the lock of @gate */
+	u32 lastid, done, swq, hwq;
+	int i;
+
+	ctx = kunit_kcalloc(test, N, sizeof(*ctx), GFP_KERNEL);
+	last = kunit_kcalloc(test, N, sizeof(*last), GFP_KERNEL);
+	lock = kunit_kzalloc(test, sizeof(*lock), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_NOT_NULL(test, last);
+	KUNIT_ASSERT_NOT_NULL(test, lock);
+	spin_lock_init(lock);
+	gate = test_fence_create(test, lock);
+
+	vwddm_rig_start_sched(rig, 8, 1, NO_PREEMPT_US);
+	for (i = 0; i < N; i++) {
+		ctx[i] = vwddm_context_create(rig->dev, 0, RIG_MID, 0);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx[i]);
+		KUNIT_ASSERT_EQ(test, 0, vwddm_sched_submit_many(ctx[i], args,
+								 2, gate,
+								 &last[i]));
+	}
+	vwddm_rig_advance_us(rig, 10);
+	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &lastid, &done, &swq,
+				&hwq);
+	KUNIT_EXPECT_EQ(test, 0u, lastid);
+	KUNIT_EXPECT_EQ(test, (u32)(2 * N), swq);
+
+	dma_fence_signal(gate);
+	flush_work(&vwddm_sched_node(rig->sched, 0, RIG_MID)->kick_work);
+	vwddm_rig_advance_us(rig, 2 * N);
+	for (i = 0; i < N; i++) {
+		KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(last[i]));
+		vwddm_context_status(ctx[i], &st);
+		KUNIT_EXPECT_EQ(test, 2ull, st.completed);
+		dma_fence_put(last[i]);
+		vwddm_context_destroy(ctx[i]);
+	}
+	vwddm_sched_node_counts(rig->sched, 0, RIG_MID, &lastid, &done, &swq,
+				&hwq);
+	KUNIT_EXPECT_EQ(test, (u32)(2 * N), lastid);
+	KUNIT_EXPECT_EQ(test, 0u, swq);
+	KUNIT_EXPECT_EQ(test, 0u, hwq);
+	dma_fence_put(gate);
+}
+
 static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_fences_signal_in_order),
 	KUNIT_CASE(sched_fence_id_wrap),
@@ -906,6 +968,7 @@ static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_in_fence_error_fails_context),
 	KUNIT_CASE(sched_in_fence_timeline_point),
 	KUNIT_CASE(sched_in_fence_error_spares_earlier_work),
+	KUNIT_CASE(sched_many_woken_by_one_fence),
 	{}
 };
 

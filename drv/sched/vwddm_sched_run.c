@@ -328,6 +328,9 @@ static void arm_quantum_locked(struct vwddm_sched_node *n)
 	arm_quantum_timer_locked(n, due);
 }
 
+/* Contexts a kick work takes into the runnable tree between pumps. */
+#define VWDDM_KICK_BATCH	32
+
 /**
  * vwddm_sched_kick_work() - contexts whose awaited fence signalled, or a
  *	node that must be pumped
@@ -343,6 +346,7 @@ void vwddm_sched_kick_work(struct work_struct *work)
 	struct llist_node *woken;
 	struct dma_fence *f;
 	unsigned long flags;
+	unsigned int batch = 0;
 	LLIST_HEAD(put);
 	LIST_HEAD(done);
 	bool cookie;
@@ -354,6 +358,7 @@ void vwddm_sched_kick_work(struct work_struct *work)
 	 * A context whose callback is armed again here can be woken by
 	 * another CPU at once, which rewrites its @wake_node: the next one
 	 * is taken first, and the references go on a list of their own.
+	 * The rest of the list is ours alone.
 	 */
 	llist_for_each_entry_safe(ctx, tmp, woken, wake_node) {
 		f = ctx->dep_fence;
@@ -361,6 +366,20 @@ void vwddm_sched_kick_work(struct work_struct *work)
 		dma_fence_put(f);
 		__llist_add(&ctx->put_node, &put);
 		vwddm_context_update_locked(n, ctx, &done);
+		/*
+		 * Thousands woken by one fence: the node gets work after
+		 * every few of them, and its DPC the lock in between, instead
+		 * of idling until the last one is in the runnable tree.
+		 */
+		if (tmp && ++batch == VWDDM_KICK_BATCH) {
+			batch = 0;
+			vwddm_sched_pump_locked(n->sched, n, &done);
+			arm_quantum_locked(n);
+			spin_unlock_irqrestore(&n->lock, flags);
+			vwddm_packets_release(&done);
+			cond_resched();
+			spin_lock_irqsave(&n->lock, flags);
+		}
 	}
 	vwddm_sched_pump_locked(n->sched, n, &done);
 	arm_quantum_locked(n);

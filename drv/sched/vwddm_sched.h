@@ -544,46 +544,48 @@ struct vwddm_fence_errors {
  *	&vwddm_sched.irq_lock, read under either
  */
 struct vwddm_context {
+	/* What every packet touches, on its way in and out, first. */
 	struct vwddm_device *dev;
 	struct kref ref;
+	enum vwddm_context_state state;
+	u32 why;
+	u32 queued;
+	u32 pending;
+	int priority;
+	bool on_rq;
+	bool closed;
+	bool system;
+	struct list_head queue;
+	struct rb_node rq_node;
+	u64 rq_stamp;
+	struct list_head busy_link;
+	u64 signalled_seqno;
+	u64 queued_seqno;
+	u64 completed;
+	u64 dep_seqno;
+	struct list_head ended;
+	wait_queue_head_t signal_wq;
+	u64 fence_context;
 	u32 id;
 	u32 engine;
 	u32 node;
-	int priority;
-	bool system;
-	u64 fence_context;
+	u32 hw_inflight;
+	/* The rest. */
 	struct mutex submit_lock; /* see above */
 	u64 reserved_seqno;
-	u64 queued_seqno;
-	u64 signalled_seqno;
-	u32 pending;
-	struct list_head ended;
 	struct vwddm_fence_errors errors;
-	wait_queue_head_t signal_wq;
 	struct list_head node_link;
 	struct list_head dev_link;
-	struct list_head queue;
-	u32 queued;
-	struct list_head busy_link;
-	struct rb_node rq_node;
-	u64 rq_stamp;
-	bool on_rq;
 	struct dma_fence *dep_fence;
 	struct dma_fence_cb dep_cb;
 	struct llist_node wake_node;
 	struct llist_node put_node;
-	enum vwddm_context_state state;
-	u32 why;
-	u64 dep_seqno;
-	bool closed;
 	u64 submitted;
-	u64 completed;
 	u64 preempted;
 	u32 hangs;
 	u32 resets;
 	u32 reset_seen;
 	void *hw_context;
-	u32 hw_inflight;
 	struct list_head hw_slot_wait;
 	struct list_head hw_holder_link;
 	u32 hw_completed_id;

@@ -519,7 +519,7 @@ struct vwddm_fence_errors {
  *	VWDDM_CONTEXT_RESET, or 0 (under the node's lock). Its packets
  *	before that one were on the hardware and are not touched by the
  *	failure: one a preemption takes off runs again, as long as the
- *	dependency is the only reason (vwddm_context_may_run_locked())
+ *	dependency is the only reason (vwddm_sched_run.c)
  * @closed: destroyed by its owner; no more work
  * @submitted: packets submitted (under the node's lock)
  * @completed: packets that ran to completion

@@ -106,8 +106,6 @@ void vwddm_queue_add_locked(struct vwddm_sched_node *n,
 			    struct vwddm_packet *pkt, bool head);
 void vwddm_queue_del_locked(struct vwddm_sched_node *n,
 			    struct vwddm_packet *pkt);
-bool vwddm_context_may_run_locked(const struct vwddm_context *ctx,
-				  const struct vwddm_packet *pkt);
 void vwddm_context_update_locked(struct vwddm_sched_node *n,
 				 struct vwddm_context *ctx,
 				 struct list_head *done);

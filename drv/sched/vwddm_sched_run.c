@@ -193,22 +193,17 @@ static bool head_ready_locked(struct vwddm_sched_node *n,
 	return true;
 }
 
-/**
- * vwddm_context_may_run_locked() - may a packet of a context still run?
- * @ctx: the context
- * @pkt: one of its packets
- *
- * An active context's packets run. One that a failed dependency put in
- * VWDDM_CONTEXT_RESET keeps its packets from before the one that waited:
- * they were on the hardware when the dependency failed, nothing of theirs
- * failed, and one that a preemption or another context's reset takes off
- * the hardware runs again (its fence, earlier on the timeline, signals
- * before the cancelled ones). Any other failure ends them all.
- *
- * Return: true if @pkt may run.
+/*
+ * May @pkt of @ctx still run? An active context's packets run. One that
+ * a failed dependency put in VWDDM_CONTEXT_RESET keeps its packets from
+ * before the one that waited: they were on the hardware when the
+ * dependency failed, nothing of theirs failed, and one that a preemption
+ * or another context's reset takes off the hardware runs again (its
+ * fence, earlier on the timeline, signals before the cancelled ones). Any
+ * other failure ends them all.
  */
-bool vwddm_context_may_run_locked(const struct vwddm_context *ctx,
-				  const struct vwddm_packet *pkt)
+static bool context_may_run_locked(const struct vwddm_context *ctx,
+				   const struct vwddm_packet *pkt)
 {
 	if (ctx->closed)
 		return false;
@@ -232,14 +227,13 @@ void vwddm_context_update_locked(struct vwddm_sched_node *n,
 				 struct vwddm_context *ctx,
 				 struct list_head *done)
 {
+	struct vwddm_packet *head;
 	bool runnable;
 
 	lockdep_assert_held(&n->lock);
-	runnable = ctx->queued &&
-		   vwddm_context_may_run_locked(ctx,
-						list_first_entry(&ctx->queue,
-								 struct vwddm_packet,
-								 link)) &&
+	head = list_first_entry_or_null(&ctx->queue, struct vwddm_packet,
+					link);
+	runnable = head && context_may_run_locked(ctx, head) &&
 		   head_ready_locked(n, ctx, done);
 	if (runnable && n->sched->cfg.hws)
 		runnable = vwddm_sched_hws_may_take_locked(n, ctx);
@@ -707,7 +701,7 @@ void vwddm_sched_requeue_locked(struct vwddm_sched_node *n, u32 partial_fence_id
 		if (!reset)
 			ctx->preempted++;
 		pkt->fence_id = 0;
-		if (!vwddm_context_may_run_locked(ctx, pkt)) {
+		if (!context_may_run_locked(ctx, pkt)) {
 			vwddm_packet_end_locked(n, pkt, -ECANCELED, done);
 			continue;
 		}

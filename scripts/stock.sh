@@ -7,7 +7,8 @@
 # $VWDDM_CACHE/stock/<kver>/ (headers: usr/src/linux-headers-<kver>).
 #
 # Usage: scripts/stock.sh [61|612 ...]     (default: both)
-#   env: VWDDM_PARAMS, VWDDM_TOOLS_PARAMS (vwddm.ko params of the tools' run)
+#   env: VWDDM_PARAMS, VWDDM_TOOLS_PARAMS (vwddm.ko params of the tools' run),
+#        VWDDM_STRESS_SEED (the chaos soak's seed, default 2026)
 # Logs: build/stock-<kver>/build.log, build/logs/stock-<kver>.log
 # Last line: VWDDM-RESULT passed=N failed=M; exit 1 on any failure.
 set -euo pipefail
@@ -65,6 +66,7 @@ for w in "${which[@]}"; do
 	append=""
 	[[ -n ${VWDDM_PARAMS:-} ]] && append+=" vwddm.params=\"$VWDDM_PARAMS\""
 	[[ -n ${VWDDM_TOOLS_PARAMS:-} ]] && append+=" vwddm.tools_params=\"$VWDDM_TOOLS_PARAMS\""
+	[[ -n ${VWDDM_STRESS_SEED:-} ]] && append+=" vwddm.stress_seed=$VWDDM_STRESS_SEED"
 	"$REPO/scripts/run-vm.sh" --kernel "$img/boot/vmlinuz-$kver" --initrd "$initrd" \
 		--mode stock --timeout "${VWDDM_STOCK_TIMEOUT:-480}" --log "$log" \
 		--append "$append" >/dev/null || true

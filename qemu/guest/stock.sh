@@ -152,10 +152,8 @@ fi
 # mode. No fence may be lost, no innocent fail without a reset that
 # explains it, no splat; the module unloads after each run.
 . /soak.sh
-STRESS_SEED=2026
-for w in $(cat /proc/cmdline); do
-	case $w in vwddm.stock_soak_seed=*) STRESS_SEED=${w#*=} ;; esac
-done
+STRESS_SEED=$(sed -n 's/.*vwddm\.stress_seed=\([0-9]*\).*/\1/p' /proc/cmdline)
+: "${STRESS_SEED:=2026}"
 soak_run sw "$SOAK_SW_PARAMS" 15
 soak_run hw "$SOAK_HW_PARAMS" 15
 

@@ -40,6 +40,7 @@
  *	rail of its own); two rigs with the same value share it
  * @no_lone_watchdog: vwddm_rig_start_sched() turns the lone-packet
  *	watchdog off (scheduler and firmware)
+ * @wait_spin_us: the scheduler's &vwddm_sched_config.wait_spin_ns, in us
  * @resets_held: the test holds the reset lock: vwddm_rig_advance_us()
  *	does not wait for the reset worker
  * @dev: a test device of the scheduler
@@ -73,6 +74,7 @@ struct vwddm_rig {
 	const struct vwddm_ddi_ops *ddi;
 	u32 rail;
 	bool no_lone_watchdog;
+	u32 wait_spin_us;
 	bool resets_held;
 	struct vwddm_device *dev;
 	u32 nctx;

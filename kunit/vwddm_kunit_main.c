@@ -213,6 +213,7 @@ void vwddm_rig_start_sched(struct vwddm_rig *rig, u32 depth, u32 first_fence_id,
 		.lone_watchdog = !rig->no_lone_watchdog,
 		.rail = rig->rail,
 		.hws = rig->cfg.hws,
+		.wait_spin_ns = (u64)rig->wait_spin_us * NSEC_PER_USEC,
 	};
 
 	if (rig->ddi)

@@ -945,6 +945,67 @@ static void sched_many_woken_by_one_fence(struct kunit *test)
 	dma_fence_put(gate);
 }
 
+/* Waits @ctx's @seqno; true if it did not sleep (no voluntary switch). */
+static bool wait_without_sleeping(struct kunit *test,
+				  struct vwddm_context *ctx, u64 seqno)
+{
+	unsigned long nvcsw = current->nvcsw;
+	int err = -1;
+
+	KUNIT_ASSERT_EQ(test, 0, vwddm_context_wait(ctx, seqno, KTIME_MAX,
+						    &err));
+	KUNIT_EXPECT_EQ(test, 0, err);
+	return current->nvcsw == nvcsw;
+}
+
+/*
+ * On the real clock: a WAIT polls only for packets that are all on the
+ * hardware and due within the spin budget; it sleeps for a packet still in
+ * the software queue or one due later. Whether a short packet's poll ends
+ * before the host delays the interrupt past the budget is the host's
+ * business: one success in five tries proves the poll exists.
+ */
+static void sched_wait_spins_only_for_due_packets(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, false, 1);
+	struct vwddm_context *ctx;
+	struct dma_fence *f, *g;
+	bool spun = false;
+	int i;
+
+	rig->wait_spin_us = 5000;
+	vwddm_rig_start_sched(rig, 1, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+
+	/* Due long after the budget: sleeps. */
+	f = vwddm_rig_run(rig, ctx, 50000, 0);
+	KUNIT_EXPECT_FALSE(test, wait_without_sleeping(test, ctx,
+						       f->seqno));
+	dma_fence_put(f);
+
+	/*
+	 * Behind another packet, in the software queue (depth 1): sleeps,
+	 * although the hardware is due within the budget.
+	 */
+	f = vwddm_rig_run(rig, ctx, 2000, 0);
+	g = vwddm_rig_run(rig, ctx, 100, 0);
+	KUNIT_EXPECT_FALSE(test, wait_without_sleeping(test, ctx,
+						       g->seqno));
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f));
+	dma_fence_put(f);
+	dma_fence_put(g);
+
+	/* On the hardware and due within the budget: polls. */
+	for (i = 0; i < 5 && !spun; i++) {
+		f = vwddm_rig_run(rig, ctx, 100, 0);
+		spun = wait_without_sleeping(test, ctx, f->seqno);
+		dma_fence_put(f);
+	}
+	KUNIT_EXPECT_TRUE(test, spun);
+	kunit_info(test, "a due packet was waited for without sleeping on try %d\n",
+		   i);
+}
+
 static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_fences_signal_in_order),
 	KUNIT_CASE(sched_fence_id_wrap),
@@ -969,6 +1030,7 @@ static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_in_fence_timeline_point),
 	KUNIT_CASE(sched_in_fence_error_spares_earlier_work),
 	KUNIT_CASE(sched_many_woken_by_one_fence),
+	KUNIT_CASE_SLOW(sched_wait_spins_only_for_due_packets),
 	{}
 };
 

@@ -52,6 +52,7 @@ struct drm_device;
  */
 #define VWDDM_SCHED_DEFAULT_HW_DEPTH	16
 #define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000
+#define VWDDM_SCHED_DEFAULT_WAIT_SPIN_US	50
 /* Allocations one packet may reference. */
 #define VWDDM_SCHED_MAX_PACKET_ALLOCS	16
 /*
@@ -501,7 +502,8 @@ struct vwddm_fence_errors {
  * @node_link: entry in the node's list of contexts (under the node's lock)
  * @dev_link: entry in the device's list (under &vwddm_device.ctx_lock)
  * @queue: the software queue of packets (under the node's lock)
- * @queued: packets in @queue
+ * @queued: packets in @queue; read without the lock (READ_ONCE()) by a
+ *	waiter deciding whether to spin
  * @busy_link: entry in the node's list of contexts with queued packets
  * @rq_node: entry in the node's tree of runnable contexts
  * @rq_stamp: when it was last served (its round-robin position among
@@ -732,6 +734,10 @@ struct vwddm_sched_irq_state {
  * @hw_queue: packets submitted to the miniport, in fence order
  * @hw_queued: length of @hw_queue
  * @head_since_ns: when the head of @hw_queue became the head
+ * @hw_due_ns: when the packets given to the miniport so far should all
+ *	have run, by their durations (an estimate: preemption, a hang or
+ *	time-slicing make it early); written under @lock, read without it by
+ *	waiters deciding whether to spin (vwddm_context_wait())
  * @quantum_due_ns: when the quantum timer is due to expire
  * @quantum_armed_ns: the expiry the quantum timer is armed for, 0 once it
  *	ran (its callback clears it first)
@@ -779,6 +785,7 @@ struct vwddm_sched_node {
 	struct list_head hw_queue;
 	u32 hw_queued;
 	u64 head_since_ns;
+	u64 hw_due_ns;
 	u64 quantum_due_ns;
 	u64 quantum_armed_ns;
 	bool preempt_pending;
@@ -873,6 +880,9 @@ struct vwddm_engine_reset {
  * @hws: hardware scheduling: every context gets a hardware context of the
  *	miniport; the firmware time-slices them and detects engine timeouts
  *	(no software quantum, no preemption requests, no TdrDelay timer)
+ * @wait_spin_ns: a waiter whose packets are all on the hardware and due
+ *	within this long polls for them this long past their due time before
+ *	it sleeps (0: it never polls; never on the manual clock)
  */
 struct vwddm_sched_config {
 	const struct vwddm_ddi_ops *ddi;
@@ -896,6 +906,7 @@ struct vwddm_sched_config {
 	struct drm_device *drm;
 	u32 rail;
 	bool hws;
+	u64 wait_spin_ns;
 };
 
 /* Highest shared rail ID (struct vwddm_sched_config.rail). */

@@ -160,6 +160,7 @@ void vwddm_sched_hws_pump_locked(struct vwddm_sched *sched,
 	};
 	struct vwddm_context *ctx;
 	struct vwddm_packet *pkt;
+	u64 now = 0;
 	int ret;
 
 	lockdep_assert_held(&n->lock);
@@ -202,6 +203,7 @@ void vwddm_sched_hws_pump_locked(struct vwddm_sched *sched,
 		trace_vwddm_submit(sched->cfg.index, n->engine, n->ordinal,
 				   ctx->id, pkt->fence_id, ctx->fence_context,
 				   pkt->base.seqno, pkt->duration_ns, args.flags);
+		vwddm_sched_note_hw_locked(n, pkt, &now);
 		list_add_tail(&pkt->link, &n->hw_queue);
 		n->hw_queued++;
 		ctx->hw_inflight++;

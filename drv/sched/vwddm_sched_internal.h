@@ -125,6 +125,8 @@ void vwddm_sched_submit_failed_locked(struct vwddm_sched_node *n,
 int vwddm_sched_preempt_locked(struct vwddm_sched_node *n);
 void vwddm_sched_pump_locked(struct vwddm_sched *sched,
 			     struct vwddm_sched_node *n, struct list_head *done);
+void vwddm_sched_note_hw_locked(struct vwddm_sched_node *n,
+				const struct vwddm_packet *pkt, u64 *now);
 void vwddm_sched_requeue_locked(struct vwddm_sched_node *n, u32 partial_fence_id,
 				u64 partial_done_ns, bool reset,
 				struct list_head *done);

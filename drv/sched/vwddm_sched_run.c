@@ -111,7 +111,8 @@ void vwddm_queue_add_locked(struct vwddm_sched_node *n,
 		list_add(&pkt->link, &ctx->queue);
 	else
 		list_add_tail(&pkt->link, &ctx->queue);
-	if (!ctx->queued++)
+	WRITE_ONCE(ctx->queued, ctx->queued + 1);
+	if (ctx->queued == 1)
 		list_add_tail(&ctx->busy_link, &n->busy);
 	n->sw_queued++;
 }
@@ -127,7 +128,8 @@ void vwddm_queue_del_locked(struct vwddm_sched_node *n,
 	struct vwddm_context *ctx = pkt->ctx;
 
 	list_del_init(&pkt->link);
-	if (!--ctx->queued)
+	WRITE_ONCE(ctx->queued, ctx->queued - 1);
+	if (!ctx->queued)
 		list_del_init(&ctx->busy_link);
 	n->sw_queued--;
 }
@@ -408,6 +410,30 @@ void vwddm_sched_submit_failed_locked(struct vwddm_sched_node *n,
 }
 
 /**
+ * vwddm_sched_note_hw_locked() - a packet went to the miniport: when the
+ *	node's hardware queue should have run it
+ * @n: the node; its lock is held
+ * @pkt: the packet
+ * @now: the clock's time, read on the first call of a pump (0: not yet)
+ *
+ * Keeps &vwddm_sched_node.hw_due_ns for the waiters that spin; nothing
+ * when they never do.
+ */
+void vwddm_sched_note_hw_locked(struct vwddm_sched_node *n,
+				const struct vwddm_packet *pkt, u64 *now)
+{
+	struct vwddm_sched *sched = n->sched;
+
+	lockdep_assert_held(&n->lock);
+	if (!sched->cfg.wait_spin_ns)
+		return;
+	if (!*now)
+		*now = vwddm_clock_now(sched->cfg.clock);
+	WRITE_ONCE(n->hw_due_ns, max(n->hw_due_ns, *now) + pkt->duration_ns -
+		   min(pkt->start_ns, pkt->duration_ns));
+}
+
+/**
  * vwddm_sched_pump_locked() - move packets to the hardware queue while
  *	there is room
  * @sched: the scheduler
@@ -428,6 +454,7 @@ void vwddm_sched_pump_locked(struct vwddm_sched *sched,
 	};
 	struct vwddm_context *ctx;
 	struct vwddm_packet *pkt;
+	u64 now = 0;
 	bool paging;
 	int ret;
 
@@ -475,6 +502,7 @@ void vwddm_sched_pump_locked(struct vwddm_sched *sched,
 				   pkt->ctx->id, pkt->fence_id,
 				   pkt->ctx->fence_context, pkt->base.seqno,
 				   pkt->duration_ns, args.flags);
+		vwddm_sched_note_hw_locked(n, pkt, &now);
 		list_add_tail(&pkt->link, &n->hw_queue);
 		if (!n->hw_queued++) {
 			n->head_since_ns = vwddm_clock_now(sched->cfg.clock);

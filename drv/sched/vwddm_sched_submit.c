@@ -402,6 +402,45 @@ static bool context_signalled(struct vwddm_context *ctx, u64 seqno)
 	return READ_ONCE(ctx->signalled_seqno) >= seqno;
 }
 
+/*
+ * Poll for @seqno before sleeping, when every packet of the context is on
+ * the hardware and the node should have run them within the spin budget:
+ * going to sleep and being woken cost more than a short packet (i915
+ * busy-waits the same way, max_busywait_duration_ns). The poll lasts until
+ * that due time plus the budget, never past @deadline, and ends early for
+ * a signal or another task wanting the CPU; then the caller sleeps.
+ *
+ * No cpu_relax() in the loop: under QEMU's TCG, PAUSE leaves the
+ * translated code and takes the emulator's global lock each time, which
+ * delays the timer interrupt the poll waits for (measured: the poll then
+ * gains nothing). Reading the clock paces the loop instead.
+ *
+ * Return: true once @seqno has signalled.
+ */
+static bool context_spin(struct vwddm_context *ctx, u64 seqno,
+			 ktime_t deadline)
+{
+	struct vwddm_sched *sched = ctx->dev->sched;
+	u64 spin = sched->cfg.wait_spin_ns;
+	struct vwddm_sched_node *n;
+	u64 now, due, end;
+
+	if (!spin || sched->cfg.clock->manual || READ_ONCE(ctx->queued))
+		return false;
+	n = vwddm_sched_node(sched, ctx->engine, ctx->node);
+	now = ktime_get_ns();
+	due = READ_ONCE(n->hw_due_ns);
+	if (due > now + spin)
+		return false;
+	end = min_t(u64, max(due, now) + spin, ktime_to_ns(deadline));
+	while (!context_signalled(ctx, seqno)) {
+		if (need_resched() || signal_pending(current) ||
+		    ktime_get_ns() >= end)
+			return false;
+	}
+	return true;
+}
+
 /**
  * vwddm_context_wait() - wait until a fence of a context has signalled
  * @ctx: the context
@@ -413,6 +452,8 @@ static bool context_signalled(struct vwddm_context *ctx, u64 seqno)
  * Fences of a context signal in seqno order, so this is a wait on the
  * context's timeline: no fence is looked up, whatever the number of
  * pending ones. A restart after a signal waits for the same deadline.
+ * When the context's packets are all on the hardware and due within
+ * &vwddm_sched_config.wait_spin_ns, it polls for them before it sleeps.
  *
  * Context: process context; interruptible.
  * Return: 0 once signalled, -EINVAL for 0 or a seqno the context never
@@ -426,8 +467,9 @@ int vwddm_context_wait(struct vwddm_context *ctx, u64 seqno, ktime_t deadline,
 
 	if (!seqno || seqno > READ_ONCE(ctx->queued_seqno))
 		return -EINVAL;
-	left = ktime_sub(deadline, ktime_get());
-	if (!context_signalled(ctx, seqno)) {
+	if (!context_signalled(ctx, seqno) &&
+	    !context_spin(ctx, seqno, deadline)) {
+		left = ktime_sub(deadline, ktime_get());
 		if (deadline == KTIME_MAX)
 			ret = wait_event_interruptible(ctx->signal_wq,
 						       context_signalled(ctx,

@@ -243,6 +243,7 @@ static int vwddm_probe(struct platform_device *pdev)
 		.lone_watchdog = p->lone_watchdog,
 		.tdr_limit_count = p->tdr_limit_count,
 		.tdr_limit_time_ns = (u64)p->tdr_limit_time_ms * NSEC_PER_MSEC,
+		.wait_spin_ns = (u64)p->wait_spin_us * NSEC_PER_USEC,
 	};
 	struct vwddm_hw_config hcfg = {
 		.engines = p->engines,

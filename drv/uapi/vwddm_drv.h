@@ -38,6 +38,7 @@ struct seq_file;
  * @granularity: preemption granularity of each node ordinal
  * @hw_queue_depth: packets per node in the hardware queue
  * @quantum_us: how long a packet may run while other work waits
+ * @wait_spin_us: how long a WAIT polls past its packets' due time
  * @paging_node: the node that runs paging packets (the first copy node)
  * @tdr_level: TdrLevel (enum vwddm_tdr_level)
  * @tdr_delay_ms: TdrDelay
@@ -62,6 +63,7 @@ struct vwddm_params {
 	enum vwddm_preempt_granularity granularity[VWDDM_HW_MAX_NODES];
 	u32 hw_queue_depth;
 	u32 quantum_us;
+	u32 wait_spin_us;
 	u32 paging_node;
 	u32 tdr_level;
 	u32 tdr_delay_ms;

@@ -32,6 +32,10 @@ static uint quantum_us = VWDDM_SCHED_DEFAULT_QUANTUM_US;
 module_param(quantum_us, uint, 0444);
 MODULE_PARM_DESC(quantum_us, "How long a packet may run while other work waits on its node before the scheduler preempts it, 100-10000000 us (default 20000)");
 
+static uint wait_spin_us = VWDDM_SCHED_DEFAULT_WAIT_SPIN_US;
+module_param(wait_spin_us, uint, 0444);
+MODULE_PARM_DESC(wait_spin_us, "A WAIT whose packets are all on the hardware and due within this time polls up to this long past their due time before it sleeps, 0-1000 us, 0 never (default 50)");
+
 static uint tdr_level = VWDDM_TDR_RECOVER;
 module_param(tdr_level, uint, 0444);
 MODULE_PARM_DESC(tdr_level, "TdrLevel: 0 off (no detection), 1 bug check (emulated: recorded and logged, adapter lost; never a WARN, the host never crashes), 3 recover (default)");
@@ -221,6 +225,10 @@ int vwddm_params_parse(struct vwddm_params *p)
 		       quantum_us);
 		return -EINVAL;
 	}
+	if (wait_spin_us > USEC_PER_MSEC) {
+		pr_err("wait_spin_us=%u out of range 0-1000\n", wait_spin_us);
+		return -EINVAL;
+	}
 	if (tdr_level != VWDDM_TDR_OFF && tdr_level != VWDDM_TDR_BUGCHECK &&
 	    tdr_level != VWDDM_TDR_RECOVER) {
 		pr_err("tdr_level=%u invalid: 0, 1 or 3\n", tdr_level);
@@ -247,6 +255,7 @@ int vwddm_params_parse(struct vwddm_params *p)
 	p->tdr_limit_time_ms = tdr_limit_time_ms;
 	p->adapters = adapters;
 	p->quantum_us = quantum_us;
+	p->wait_spin_us = wait_spin_us;
 	p->tdr_level = tdr_level;
 	p->tdr_delay_ms = tdr_delay_ms;
 	p->per_engine_reset = per_engine_reset;

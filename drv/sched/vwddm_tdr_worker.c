@@ -291,9 +291,10 @@ int vwddm_sched_force_engine_reset(struct vwddm_sched *sched, u32 engine,
 			    VWDDM_DETECT_FORCED);
 	vwddm_sched_log_event(sched, VWDDM_TDR_EVT_FORCED, engine, node,
 			      VWDDM_TDR_TYPE_FORCED);
-	vwddm_sched_log(sched, info, "node %u.%u: engine TDR forced\n", engine,
-			node);
 	queue_work(sched->reset_wq, &sched->reset_work);
+	/* Rate-limited like every other line of the reset path. */
+	vwddm_sched_log_rl(sched, info, "node %u.%u: engine TDR forced\n",
+			   engine, node);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vwddm_sched_force_engine_reset);

@@ -987,7 +987,7 @@ static void sched_wait_spins_only_for_due_packets(struct kunit *test)
 	 * Behind another packet, in the software queue (depth 1): sleeps,
 	 * although the hardware is due within the budget.
 	 */
-	f = vwddm_rig_run(rig, ctx, 2000, 0);
+	f = vwddm_rig_run(rig, ctx, 4000, 0);
 	g = vwddm_rig_run(rig, ctx, 100, 0);
 	KUNIT_EXPECT_FALSE(test, wait_without_sleeping(test, ctx,
 						       g->seqno));

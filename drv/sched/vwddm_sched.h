@@ -52,7 +52,7 @@ struct drm_device;
  */
 #define VWDDM_SCHED_DEFAULT_HW_DEPTH	16
 #define VWDDM_SCHED_DEFAULT_QUANTUM_US	20000
-#define VWDDM_SCHED_DEFAULT_WAIT_SPIN_US	50
+#define VWDDM_SCHED_DEFAULT_WAIT_SPIN_US	20
 /* Allocations one packet may reference. */
 #define VWDDM_SCHED_MAX_PACKET_ALLOCS	16
 /*

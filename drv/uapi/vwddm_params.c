@@ -34,7 +34,7 @@ MODULE_PARM_DESC(quantum_us, "How long a packet may run while other work waits o
 
 static uint wait_spin_us = VWDDM_SCHED_DEFAULT_WAIT_SPIN_US;
 module_param(wait_spin_us, uint, 0444);
-MODULE_PARM_DESC(wait_spin_us, "A WAIT whose packets are all on the hardware and due within this time polls up to this long past their due time before it sleeps, 0-1000 us, 0 never (default 50)");
+MODULE_PARM_DESC(wait_spin_us, "A WAIT whose packets are all on the hardware and due within this time polls up to this long past their due time before it sleeps, 0-1000 us, 0 never (default 20)");
 
 static uint tdr_level = VWDDM_TDR_RECOVER;
 module_param(tdr_level, uint, 0444);

@@ -270,7 +270,6 @@ static size_t dump_format(struct vwddm_sched *sched, const struct vwddm_dump *d,
 	return iter.offset;
 }
 
-/* Publish the last dump as a devcoredump: out of the recovery path. */
 /*
  * devcoredump keeps one dump per device until user space reads it (or for
  * five minutes) and drops every newer one meanwhile; the device's
@@ -289,6 +288,7 @@ static bool devcoredump_unread(struct device *dev)
 	return true;
 }
 
+/* Publish the last dump as a devcoredump: out of the recovery path. */
 static void dump_publish_work(struct work_struct *work)
 {
 	struct vwddm_sched *sched = container_of(to_delayed_work(work),

@@ -2,8 +2,10 @@
 /*
  * vwddm_sched_kunit.c - the scheduler on the real miniport and the virtual
  * silicon, on the manual clock: fence IDs, queues, priorities, residency,
- * preemption and its resubmission rules, teardown.
+ * preemption and its resubmission rules, teardown; and on the real clock,
+ * the WAIT's poll.
  */
+#include <linux/delay.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-chain.h>
 #include <linux/irq_work.h>
@@ -945,6 +947,48 @@ static void sched_many_woken_by_one_fence(struct kunit *test)
 	dma_fence_put(gate);
 }
 
+/*
+ * The WAIT's poll, decided on the manual clock: a context whose packets
+ * are all on the hardware polls until its node's hardware queue is due
+ * plus the budget; not while a packet waits in its software queue; not
+ * while the hardware is due later than the budget.
+ */
+static void sched_wait_spin_decision(struct kunit *test)
+{
+	struct vwddm_rig *rig = vwddm_rig_create(test, true, 1);
+	const u64 us = NSEC_PER_USEC;
+	struct vwddm_context *ctx;
+	struct dma_fence *f[3];
+	u64 t0;
+
+	rig->wait_spin_us = 50;
+	vwddm_rig_start_sched(rig, 1, 1, NO_PREEMPT_US);
+	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
+	t0 = vwddm_clock_now(&rig->clock);
+
+	/* On the hardware, due at 10 us: polls until 60 us. */
+	f[0] = vwddm_rig_run(rig, ctx, 10, 0);
+	KUNIT_EXPECT_EQ(test, t0 + 60 * us, vwddm_context_spin_end(ctx, t0));
+	/* A second packet waits in the software queue (depth 1): no poll. */
+	f[1] = vwddm_rig_run(rig, ctx, 10, 0);
+	KUNIT_EXPECT_EQ(test, 0ull, vwddm_context_spin_end(ctx, t0));
+	/* The first ended; the second is on the hardware until 20 us. */
+	vwddm_rig_advance_us(rig, 10);
+	KUNIT_EXPECT_EQ(test, t0 + 70 * us,
+			vwddm_context_spin_end(ctx, t0 + 10 * us));
+	vwddm_rig_advance_us(rig, 10);
+	/* Due at 120 us, later than the budget from 20 us: no poll... */
+	f[2] = vwddm_rig_run(rig, ctx, 100, 0);
+	KUNIT_EXPECT_EQ(test, 0ull, vwddm_context_spin_end(ctx, t0 + 20 * us));
+	/* ...until it is due within the budget. */
+	vwddm_rig_advance_us(rig, 60);
+	KUNIT_EXPECT_EQ(test, t0 + 170 * us,
+			vwddm_context_spin_end(ctx, t0 + 80 * us));
+	vwddm_rig_advance_us(rig, 40);
+	KUNIT_EXPECT_EQ(test, 1, vwddm_rig_fence_result(f[2]));
+	put_fences(f, 3);
+}
+
 /* Waits @ctx's @seqno; true if it did not sleep (no voluntary switch). */
 static bool wait_without_sleeping(struct kunit *test,
 				  struct vwddm_context *ctx, u64 seqno)
@@ -959,17 +1003,16 @@ static bool wait_without_sleeping(struct kunit *test,
 }
 
 /*
- * On the real clock: a WAIT polls only for packets that are all on the
- * hardware and due within the spin budget; it sleeps for a packet still in
- * the software queue or one due later. Whether a short packet's poll ends
- * before the host delays the interrupt past the budget is the host's
- * business: one success in five tries proves the poll exists.
+ * On the real clock, in the VM: WAIT sleeps for a packet due long after
+ * the budget, and polls for one due within it. Whether a poll ends before
+ * the host delays the interrupt past the budget is the host's business:
+ * one success in five tries proves the poll exists.
  */
-static void sched_wait_spins_only_for_due_packets(struct kunit *test)
+static void sched_wait_spins_real_clock(struct kunit *test)
 {
 	struct vwddm_rig *rig = vwddm_rig_create(test, false, 1);
 	struct vwddm_context *ctx;
-	struct dma_fence *f, *g;
+	struct dma_fence *f;
 	bool spun = false;
 	int i;
 
@@ -977,26 +1020,14 @@ static void sched_wait_spins_only_for_due_packets(struct kunit *test)
 	vwddm_rig_start_sched(rig, 1, 1, NO_PREEMPT_US);
 	ctx = vwddm_rig_context(rig, 0, RIG_MID, 0);
 
-	/* Due long after the budget: sleeps. */
 	f = vwddm_rig_run(rig, ctx, 50000, 0);
-	KUNIT_EXPECT_FALSE(test, wait_without_sleeping(test, ctx,
-						       f->seqno));
+	KUNIT_EXPECT_FALSE(test, wait_without_sleeping(test, ctx, f->seqno));
 	dma_fence_put(f);
 
-	/*
-	 * Behind another packet, in the software queue (depth 1): sleeps,
-	 * although the hardware is due within the budget.
-	 */
-	f = vwddm_rig_run(rig, ctx, 4000, 0);
-	g = vwddm_rig_run(rig, ctx, 100, 0);
-	KUNIT_EXPECT_FALSE(test, wait_without_sleeping(test, ctx,
-						       g->seqno));
-	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f));
-	dma_fence_put(f);
-	dma_fence_put(g);
-
-	/* On the hardware and due within the budget: polls. */
 	for (i = 0; i < 5 && !spun; i++) {
+		/* Another moment: the host's hiccups come and go. */
+		if (i)
+			usleep_range(1000, 2000);
 		f = vwddm_rig_run(rig, ctx, 100, 0);
 		spun = wait_without_sleeping(test, ctx, f->seqno);
 		dma_fence_put(f);
@@ -1030,7 +1061,8 @@ static struct kunit_case vwddm_sched_cases[] = {
 	KUNIT_CASE(sched_in_fence_timeline_point),
 	KUNIT_CASE(sched_in_fence_error_spares_earlier_work),
 	KUNIT_CASE(sched_many_woken_by_one_fence),
-	KUNIT_CASE_SLOW(sched_wait_spins_only_for_due_packets),
+	KUNIT_CASE(sched_wait_spin_decision),
+	KUNIT_CASE_SLOW(sched_wait_spins_real_clock),
 	{}
 };
 

@@ -140,6 +140,9 @@ void vwddm_sched_process_node(struct vwddm_sched *sched,
 			      struct vwddm_sched_node *n);
 void vwddm_sched_dpc(struct vwddm_sched *sched);
 
+/* vwddm_sched_submit.c */
+u64 vwddm_context_spin_end(struct vwddm_context *ctx, u64 now);
+
 /* vwddm_sched_hws.c */
 bool vwddm_sched_hws_may_take_locked(struct vwddm_sched_node *n,
 				     struct vwddm_context *ctx);

@@ -402,13 +402,42 @@ static bool context_signalled(struct vwddm_context *ctx, u64 seqno)
 	return READ_ONCE(ctx->signalled_seqno) >= seqno;
 }
 
+/**
+ * vwddm_context_spin_end() - until when a wait for a context's packets
+ *	polls before it sleeps
+ * @ctx: the context
+ * @now: the scheduler clock's time
+ *
+ * A wait polls only when every packet of the context is on the hardware
+ * (none in its software queue) and the node should have run them all
+ * within &vwddm_sched_config.wait_spin_ns; it then polls until that due
+ * time plus the same budget. Going to sleep and being woken cost more
+ * than a short packet (i915 busy-waits the same way,
+ * max_busywait_duration_ns).
+ *
+ * Return: the time to poll until, or 0: sleep at once.
+ */
+u64 vwddm_context_spin_end(struct vwddm_context *ctx, u64 now)
+{
+	struct vwddm_sched *sched = ctx->dev->sched;
+	u64 spin = sched->cfg.wait_spin_ns;
+	struct vwddm_sched_node *n;
+	u64 due;
+
+	if (!spin || READ_ONCE(ctx->queued))
+		return 0;
+	n = vwddm_sched_node(sched, ctx->engine, ctx->node);
+	due = READ_ONCE(n->hw_due_ns);
+	if (due > now + spin)
+		return 0;
+	return max(due, now) + spin;
+}
+EXPORT_SYMBOL_IF_KUNIT(vwddm_context_spin_end);
+
 /*
- * Poll for @seqno before sleeping, when every packet of the context is on
- * the hardware and the node should have run them within the spin budget:
- * going to sleep and being woken cost more than a short packet (i915
- * busy-waits the same way, max_busywait_duration_ns). The poll lasts until
- * that due time plus the budget, never past @deadline, and ends early for
- * a signal or another task wanting the CPU; then the caller sleeps.
+ * Poll for @seqno as vwddm_context_spin_end() says, on the real clock
+ * only, never past @deadline; stop early for a signal or another task
+ * wanting the CPU (then the caller sleeps).
  *
  * No cpu_relax() in the loop: under QEMU's TCG, PAUSE leaves the
  * translated code and takes the emulator's global lock each time, which
@@ -420,19 +449,14 @@ static bool context_signalled(struct vwddm_context *ctx, u64 seqno)
 static bool context_spin(struct vwddm_context *ctx, u64 seqno,
 			 ktime_t deadline)
 {
-	struct vwddm_sched *sched = ctx->dev->sched;
-	u64 spin = sched->cfg.wait_spin_ns;
-	struct vwddm_sched_node *n;
-	u64 now, due, end;
+	u64 end;
 
-	if (!spin || sched->cfg.clock->manual || READ_ONCE(ctx->queued))
+	if (ctx->dev->sched->cfg.clock->manual)
 		return false;
-	n = vwddm_sched_node(sched, ctx->engine, ctx->node);
-	now = ktime_get_ns();
-	due = READ_ONCE(n->hw_due_ns);
-	if (due > now + spin)
+	end = min_t(u64, vwddm_context_spin_end(ctx, ktime_get_ns()),
+		    ktime_to_ns(deadline));
+	if (!end)
 		return false;
-	end = min_t(u64, max(due, now) + spin, ktime_to_ns(deadline));
 	while (!context_signalled(ctx, seqno)) {
 		if (need_resched() || signal_pending(current) ||
 		    ktime_get_ns() >= end)

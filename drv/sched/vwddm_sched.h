@@ -1047,7 +1047,7 @@ struct vwddm_dump {
  * struct vwddm_sched_dump - the TDR dumps: captured into preallocated
  *	memory inside the reset, published as a devcoredump afterwards
  * @lock: protects @last (its pointer and contents), @have_last,
- *	@published, @unpublished, @held and @pending; held only to copy or swap
+ *	@published, @unpublished and @pending; held only to copy or swap
  *	(nothing allocates or waits under it: the reset worker takes it)
  * @capture: the dump being captured by the reset worker (under
  *	&vwddm_sched.reset_lock)
@@ -1057,8 +1057,6 @@ struct vwddm_dump {
  *	a little later: a burst of resets publishes its last dump once
  * @published: dumps published as devcoredumps
  * @unpublished: dumps replaced by a newer one before they were published
- * @held: dumps not published because the device's last devcoredump was not
- *	read yet (devcoredump would drop them); debugfs last_dump has them
  * @pending: @last is not published yet
  */
 struct vwddm_sched_dump {
@@ -1069,7 +1067,6 @@ struct vwddm_sched_dump {
 	struct delayed_work publish_work;
 	u64 published;
 	u64 unpublished;
-	u64 held;
 	bool pending;
 };
 

@@ -302,11 +302,9 @@ static void dump_publish_work(struct work_struct *work)
 	if (!sched->cfg.coredump_dev)
 		return;
 	if (devcoredump_unread(sched->cfg.coredump_dev)) {
+		/* debugfs last_dump still has it. */
 		mutex_lock(&d->lock);
-		if (d->pending) {
-			d->pending = false;
-			d->held++;
-		}
+		d->pending = false;
 		mutex_unlock(&d->lock);
 		return;
 	}

@@ -19,7 +19,9 @@
  *       (vwddm_timeout -> vwddm_reset_step recovered) with 1, 100, 1,000
  *       and 10,000 contexts; adapter-wide reset at 10,000 contexts
  *   p4  p99 round trip on one node while another is reset ~135 times/s,
- *       against the same without resets
+ *       against the same without resets; and, for information, against
+ *       a control: a thread that only keeps a CPU busy as long as a reset
+ *       took, at the same rate, without calling the driver
  *   p5  drain rate, CPU and slab memory per packet of 10,000 contexts x 10
  *       packets against 100 contexts x 1,000 (and 1 x 1,000, 1,000 x 100
  *       for the curve), held by a gate fence, then released at once
@@ -1805,17 +1807,24 @@ out:
 /* ---------------------------------------------------------------- */
 /* p4: an unaffected node while another one resets                  */
 
+/*
+ * The thread that resets node 1 (or, for the control, only keeps a CPU
+ * busy as long as a reset took, at the same rate, without the driver).
+ */
 struct resetter {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool on, stop;
+	bool burn;		/* the control: busy for burn_ns, no reset */
+	uint64_t burn_ns;
 	int *fd;		/* files with a context on NODE_OTHER */
 	uint32_t *ctx;
 	unsigned int nfd, used;
-	atomic_uint resets;
+	atomic_uint resets, burns;
 	atomic_int error;
 	uint64_t on_ns;		/* time spent resetting */
+	struct series cycle;	/* each reset: submit to its fence, ns */
 };
 
 static struct resetter rs;
@@ -1831,7 +1840,8 @@ static void *resetter_fn(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&rs.lock);
 	for (;;) {
-		while (!rs.stop && (!rs.on || rs.used == rs.nfd)) {
+		while (!rs.stop &&
+		       (!rs.on || (!rs.burn && rs.used == rs.nfd))) {
 			if (t0) {
 				rs.on_ns += vw_now_ns() - t0;
 				t0 = 0;
@@ -1841,13 +1851,26 @@ static void *resetter_fn(void *arg)
 		}
 		if (rs.stop)
 			break;
-		if (!t0)
-			t0 = vw_now_ns();
-		{
+		if (rs.burn) {
+			uint64_t end = vw_now_ns() + rs.burn_ns;
+
+			if (t0) {
+				rs.on_ns += vw_now_ns() - t0;
+				t0 = 0;
+			}
+			pthread_mutex_unlock(&rs.lock);
+			while (vw_now_ns() < end)
+				;
+			atomic_fetch_add(&rs.burns, 1);
+		} else {
 			int fd = rs.fd[rs.used];
 			uint32_t ctx = rs.ctx[rs.used++];
+			uint64_t c0;
 
+			if (!t0)
+				t0 = vw_now_ns();
 			pthread_mutex_unlock(&rs.lock);
+			c0 = vw_now_ns();
 			/* A long packet, its engine reset at once. */
 			ret = submit(fd, ctx, 1, SEC_NS, 0, -1, false, &f,
 				     NULL);
@@ -1858,16 +1881,21 @@ static void *resetter_fn(void *arg)
 				if (ret == -ETIME)
 					ret = 0;
 			}
-			if (ret)
+			if (ret) {
 				atomic_store(&rs.error, ret);
-			else
+			} else {
+				c0 = vw_now_ns() - c0;
 				atomic_fetch_add(&rs.resets, 1);
-			next = next ? next + period : vw_now_ns() + period;
-			ts.tv_sec = next / SEC_NS;
-			ts.tv_nsec = next % SEC_NS;
-			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-			pthread_mutex_lock(&rs.lock);
+				pthread_mutex_lock(&rs.lock);
+				series_add(&rs.cycle, (double)c0);
+				pthread_mutex_unlock(&rs.lock);
+			}
 		}
+		next = next ? next + period : vw_now_ns() + period;
+		ts.tv_sec = next / SEC_NS;
+		ts.tv_nsec = next % SEC_NS;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		pthread_mutex_lock(&rs.lock);
 	}
 	pthread_mutex_unlock(&rs.lock);
 	return NULL;
@@ -1914,9 +1942,32 @@ static int p4_enter(struct cond *c)
 		return ret;
 	pthread_mutex_lock(&rs.lock);
 	rs.on = true;
+	rs.burn = false;
 	pthread_cond_signal(&rs.cond);
 	pthread_mutex_unlock(&rs.lock);
 	return 0;
+}
+
+/*
+ * The control: as long as the median reset so far took (the resets
+ * condition's warm-up comes first), at the same rate, CPU only.
+ */
+static int p4_enter_burn(struct cond *c)
+{
+	int ret = 0;
+
+	(void)c;
+	pthread_mutex_lock(&rs.lock);
+	if (!rs.cycle.n) {
+		ret = -EPROTO;
+	} else {
+		rs.burn_ns = (uint64_t)summarize(&rs.cycle).median;
+		rs.on = true;
+		rs.burn = true;
+		pthread_cond_signal(&rs.cond);
+	}
+	pthread_mutex_unlock(&rs.lock);
+	return ret;
 }
 
 static int p4_leave(struct cond *c)
@@ -1932,13 +1983,16 @@ static int p4_leave(struct cond *c)
 
 static void goal_p4(void)
 {
-	struct cond c[2] = {
+	struct cond c[3] = {
 		{ .name = "no resets", .run = run_round_trip,
 		  .arg_n = P4_PERIOD_NS },
 		{ .name = "resets", .run = run_round_trip, .enter = p4_enter,
 		  .leave = p4_leave, .arg_n = P4_PERIOD_NS },
+		{ .name = "control", .run = run_round_trip,
+		  .enter = p4_enter_burn, .leave = p4_leave,
+		  .arg_n = P4_PERIOD_NS },
 	};
-	struct summary b, v;
+	struct summary b, v, k, cyc, ua, ub, uk;
 	unsigned int resets;
 	double rate;
 	struct row *r;
@@ -1949,7 +2003,7 @@ static void goal_p4(void)
 	pthread_cond_init(&rs.cond, NULL);
 	if (pthread_create(&rs.thread, NULL, resetter_fn, NULL))
 		die("p4: thread", errno);
-	ret = interleave(c, 2, opt_samples, opt_block, opt_warmup);
+	ret = interleave(c, 3, opt_samples, opt_block, opt_warmup);
 	pthread_mutex_lock(&rs.lock);
 	rs.stop = true;
 	pthread_cond_signal(&rs.cond);
@@ -1965,32 +2019,47 @@ static void goal_p4(void)
 	}
 	b = summarize(&c[0].s);
 	v = summarize(&c[1].s);
+	k = summarize(&c[2].s);
+	cyc = summarize(&rs.cycle);
+	ua = summarize(&c[0].util);
+	ub = summarize(&c[1].util);
+	uk = summarize(&c[2].util);
 	resets = atomic_load(&rs.resets);
 	rate = rs.on_ns ? (double)resets * SEC_NS / (double)rs.on_ns : 0;
 	json_summary("p4_baseline_round_trip_no_resets", &b, US_NS, "us");
 	json_summary("p4_vwddm_round_trip_other_node_resetting", &v, US_NS,
 		     "us");
+	json_summary("p4_control_round_trip_cpu_load_only", &k, US_NS, "us");
 	json_blocks("p4_baseline_round_trip_no_resets", &c[0].blocks, US_NS);
 	json_blocks("p4_vwddm_round_trip_other_node_resetting", &c[1].blocks,
 		    US_NS);
+	json_blocks("p4_control_round_trip_cpu_load_only", &c[2].blocks,
+		    US_NS);
 	json_value("p4_resets", resets, "resets");
 	json_value("p4_reset_rate", rate, "per second");
+	json_summary("p4_reset_cycle", &cyc, US_NS, "us");
+	json_value("p4_control_busy_periods", atomic_load(&rs.burns),
+		   "periods");
+	json_summary("p4_cpu_busy_no_resets", &ua, 0.01, "%");
+	json_summary("p4_cpu_busy_resetting", &ub, 0.01, "%");
+	json_summary("p4_cpu_busy_control", &uk, 0.01, "%");
 	r = add_row("P4 p99 on a node while another resets", "us",
 		    b.p99 / US_NS, v.p99 / US_NS, v.p99 / b.p99, "<= 1.1x",
 		    v.p99 / b.p99 <= 1.1);
-	{
-		struct summary ua = summarize(&c[0].util),
-			       ub = summarize(&c[1].util);
-
-		json_summary("p4_cpu_busy_no_resets", &ua, 0.01, "%");
-		json_summary("p4_cpu_busy_resetting", &ub, 0.01, "%");
-		row_note(r, "%u engine resets of node 1 at %.0f/s (aim %u/s); medians %.1f / %.1f us; CPU busy %.0f%% / %.0f%%",
-			 resets, rate, P4_RESET_HZ, b.median / US_NS,
-			 v.median / US_NS, ua.median * 100, ub.median * 100);
-	}
+	row_note(r, "%u engine resets of node 1 at %.0f/s (aim %u/s); medians %.1f / %.1f us; CPU busy %.0f%% / %.0f%%",
+		 resets, rate, P4_RESET_HZ, b.median / US_NS,
+		 v.median / US_NS, ua.median * 100, ub.median * 100);
+	r = add_row("P4 (control) the same against CPU load alone", "us",
+		    k.p99 / US_NS, v.p99 / US_NS, v.p99 / k.p99,
+		    "(information)", -1);
+	row_note(r, "control: a thread busy %.0f us (a reset's median, submit to fence) %u times/s, no driver call; it is %.2fx the no-reset p99; CPU busy %.0f%%",
+		 cyc.median / US_NS, P4_RESET_HZ, k.p99 / b.p99,
+		 uk.median * 100);
 out:
+	series_free(&rs.cycle);
 	cond_free(&c[0]);
 	cond_free(&c[1]);
+	cond_free(&c[2]);
 }
 
 /* ---------------------------------------------------------------- */

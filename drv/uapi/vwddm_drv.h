@@ -172,6 +172,13 @@ struct vwddm_device *vwddm_file_device(struct drm_file *file,
 				       struct vwddm_adapter **adev,
 				       u64 *client_id);
 
+/* vwddm_handle.c: a file's handle namespaces */
+struct xarray;
+int vwddm_handle_reserve(struct xarray *xa, u32 *handle, u32 max);
+void vwddm_handle_fill(struct xarray *xa, u32 handle, void *entry);
+void vwddm_handle_release(struct xarray *xa, u32 handle);
+void *vwddm_handle_take(struct xarray *xa, u32 handle);
+
 /* vwddm_fdinfo.c: per-client usage (drm-usage-stats.rst) */
 void vwddm_show_fdinfo(struct seq_file *m, struct file *f);
 

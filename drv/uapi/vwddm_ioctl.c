@@ -133,23 +133,6 @@ static int uarg_put(const struct vwddm_uarg *ua, size_t off, const void *val,
 	return copy_to_user(ua->uptr + off, val, size) ? -EFAULT : 0;
 }
 
-/*
- * Put @entry behind a handle reserved by xa_alloc(): false if another
- * thread destroyed the reservation meanwhile (the handle is not ours).
- */
-static bool handle_fill(struct xarray *xa, u32 handle, void *entry)
-{
-	XA_STATE(xas, xa, handle);
-	bool ours;
-
-	xas_lock(&xas);
-	ours = xa_is_zero(xas_load(&xas));
-	if (ours)
-		xas_store(&xas, entry);
-	xas_unlock(&xas);
-	return ours;
-}
-
 static int vwddm_ioctl_query_adapter(struct drm_device *drm, void *data,
 				     struct drm_file *file)
 {
@@ -259,25 +242,20 @@ static int vwddm_ioctl_ctx_create(struct drm_device *drm, void *data,
 		goto err_free_uctx;
 	}
 	/* The handle is reserved (invisible) until the caller has it. */
-	ret = xa_alloc(&vf->ctxs, &handle, NULL,
-		       XA_LIMIT(1, VWDDM_MAX_CONTEXTS_PER_FILE), GFP_KERNEL);
-	if (ret) {
-		ret = ret == -EBUSY ? -ENOSPC : ret;
+	ret = vwddm_handle_reserve(&vf->ctxs, &handle,
+				   VWDDM_MAX_CONTEXTS_PER_FILE);
+	if (ret)
 		goto err_destroy_ctx;
-	}
 	args->handle = handle;
 	ret = uarg_put(ua, offsetof(struct drm_vwddm_ctx_create, handle),
 		       &handle, sizeof(handle));
 	if (ret)
 		goto err_release_handle;
-	if (!handle_fill(&vf->ctxs, handle, uctx)) {
-		ret = -EBUSY;
-		goto err_destroy_ctx;
-	}
+	vwddm_handle_fill(&vf->ctxs, handle, uctx);
 	return 0;
 
 err_release_handle:
-	xa_release(&vf->ctxs, handle);
+	vwddm_handle_release(&vf->ctxs, handle);
 err_destroy_ctx:
 	vwddm_context_destroy(uctx->ctx);
 err_free_uctx:
@@ -294,7 +272,7 @@ static int vwddm_ioctl_ctx_destroy(struct drm_device *drm, void *data,
 
 	if (args->pad)
 		return -EINVAL;
-	uctx = xa_erase(&vf->ctxs, args->handle);
+	uctx = vwddm_handle_take(&vf->ctxs, args->handle);
 	if (!uctx)
 		return -ENOENT;
 	uctx_put(uctx);
@@ -319,25 +297,20 @@ static int vwddm_ioctl_alloc_create(struct drm_device *drm, void *data,
 	if (IS_ERR(alloc))
 		return PTR_ERR(alloc);
 	/* The handle is reserved (invisible) until the caller has it. */
-	ret = xa_alloc(&vf->allocs, &handle, NULL,
-		       XA_LIMIT(1, VWDDM_MAX_ALLOCS_PER_FILE), GFP_KERNEL);
-	if (ret) {
-		ret = ret == -EBUSY ? -ENOSPC : ret;
+	ret = vwddm_handle_reserve(&vf->allocs, &handle,
+				   VWDDM_MAX_ALLOCS_PER_FILE);
+	if (ret)
 		goto err_put_alloc;
-	}
 	args->handle = handle;
 	ret = uarg_put(ua, offsetof(struct drm_vwddm_alloc_create, handle),
 		       &handle, sizeof(handle));
 	if (ret)
 		goto err_release_handle;
-	if (!handle_fill(&vf->allocs, handle, alloc)) {
-		ret = -EBUSY;
-		goto err_put_alloc;
-	}
+	vwddm_handle_fill(&vf->allocs, handle, alloc);
 	return 0;
 
 err_release_handle:
-	xa_release(&vf->allocs, handle);
+	vwddm_handle_release(&vf->allocs, handle);
 err_put_alloc:
 	vwddm_allocation_put(alloc);
 	return ret;
@@ -352,7 +325,7 @@ static int vwddm_ioctl_alloc_destroy(struct drm_device *drm, void *data,
 
 	if (args->pad)
 		return -EINVAL;
-	alloc = xa_erase(&vf->allocs, args->handle);
+	alloc = vwddm_handle_take(&vf->allocs, args->handle);
 	if (!alloc)
 		return -ENOENT;
 	vwddm_allocation_put(alloc);

@@ -28,10 +28,13 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,tools}
 cp "$busybox" "$stage/bin/busybox"
 # Applet symlinks at their usual places (busybox --list-full: usr/bin/awk ...).
+# -L as well as -e: the links point at the guest's /bin/busybox, which the
+# host need not have (-e follows them).
 while read -r applet; do
-	[[ -e $stage/$applet ]] || ln -s /bin/busybox "$stage/$applet"
+	[[ -e $stage/$applet || -L $stage/$applet ]] ||
+		ln -s /bin/busybox "$stage/$applet"
 done < <("$busybox" --list-full)
-[[ -e $stage/bin/sh ]] || ln -s busybox "$stage/bin/sh"
+[[ -e $stage/bin/sh || -L $stage/bin/sh ]] || ln -s busybox "$stage/bin/sh"
 
 install -m 0755 "$REPO/qemu/guest/init" "$stage/init"
 for s in "$REPO"/qemu/guest/*.sh; do

@@ -435,6 +435,16 @@ static void trace_start(void)
 {
 	if (!opt.trace)
 		return;
+	/*
+	 * No comm recording: with it, enabling the events after each reload
+	 * (and their removal by rmmod) registers and unregisters a probe on
+	 * sched_switch, patching __schedule() while both CPUs run it. Under
+	 * QEMU 7.2's TCG a CPU once trapped on such a patch's int3 after the
+	 * kernel had finished it ("Oops: int3" at the tracepoint's jump in
+	 * __schedule(), stock 6.12). The captures key on the adapter, node
+	 * and event, not on task names.
+	 */
+	write_file(TRACEFS "/options/record-cmd", "0");
 	/* CLOCK_MONOTONIC, as the soak's own times */
 	if (write_file(TRACEFS "/trace_clock", "mono") ||
 	    write_file(TRACEFS "/buffer_size_kb", "8192") ||

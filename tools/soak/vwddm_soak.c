@@ -92,8 +92,9 @@
  *    the platform rung, after pldr_fail or set_node_config_fail; nothing
  *    is left queued on a node after idle.
  *
- * With --trace the vwddm tracepoints record everything (trace_clock mono);
- * the first four innocents found guilty, unexplained innocent errors or
+ * With --trace the vwddm tracepoints record everything (trace_clock mono;
+ * record-cmd off, which stays so, like the clock, after the run: see
+ * trace_start()); the first four innocents found guilty, unexplained innocent errors or
  * stuck fences of a run each capture what the trace says of that node
  * (and every reset of its adapter) in the seconds before; the captures
  * are printed after the epoch. The monitor also reports when it (a
